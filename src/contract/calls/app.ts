@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { call } from '../define';
+import { ProjectSummarySchema, RecentProjectSchema, SettingsSchema } from '../../domain';
+
+const Empty = z.object({}).strict();
+
+export const appCalls = {
+  'app.info': call(
+    Empty,
+    z.object({
+      version: z.string(),
+      /** 'electron' in the desktop app, 'browser' in the browser host (no native dialogs). */
+      shell: z.enum(['electron', 'browser']),
+      online: z.boolean(),
+    }),
+  ),
+  'projects.create': call(
+    z.object({ dir: z.string().min(1).max(4096), name: z.string().trim().min(1).max(200) }).strict(),
+    ProjectSummarySchema,
+  ),
+  'projects.open': call(z.object({ dir: z.string().min(1).max(4096) }).strict(), ProjectSummarySchema),
+  'projects.close': call(Empty, z.object({ closed: z.boolean() })),
+  'projects.current': call(Empty, ProjectSummarySchema.nullable()),
+  'projects.recent': call(Empty, z.array(RecentProjectSchema)),
+  'projects.forget': call(z.object({ path: z.string() }).strict(), z.array(RecentProjectSchema)),
+  'dialogs.pickFolder': call(
+    z.object({ title: z.string().max(200).optional(), forCreate: z.boolean().optional() }).strict(),
+    /** `supported: false` in the browser host: the UI shows a path field instead. */
+    z.object({ supported: z.boolean(), path: z.string().nullable() }),
+  ),
+  'dialogs.pickFiles': call(
+    z.object({ title: z.string().max(200).optional(), images: z.boolean().optional() }).strict(),
+    z.object({ supported: z.boolean(), paths: z.array(z.string()) }),
+  ),
+  'shell.showInFolder': call(z.object({ file: z.string() }).strict(), z.object({ supported: z.boolean() })),
+  'settings.get': call(Empty, SettingsSchema),
+  'settings.update': call(SettingsSchema.partial().strict(), SettingsSchema),
+};

@@ -1,0 +1,6 @@
+import { appCalls } from './app';
+import { generationCalls } from './generation';
+import { workspaceCalls } from './workspace';
+
+/** Every call the renderer can make. main's IPC, the preload and the browser host are all derived from it. */
+export const contractCalls = { ...appCalls, ...generationCalls, ...workspaceCalls };

@@ -1,0 +1,2 @@
+/** Characters, pose libraries, results, trash and export (filled in by the workspace work). */
+export const workspaceCalls = {};
