@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { AppError } from '../domain/errors';
 import type { AppErrorData } from '../domain/errors';
 import { contractCalls, isCallName } from '../contract';
