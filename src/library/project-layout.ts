@@ -1,0 +1,54 @@
+import { join } from 'node:path';
+
+/**
+ * Where everything lives inside a project folder. File and folder names are ids; human names live in
+ * the JSON. `.studio/` holds only what can be rebuilt (thumbnails, the index) plus the lock.
+ */
+export class ProjectLayout {
+  constructor(readonly root: string) {}
+  get projectFile(): string {
+    return join(this.root, 'project.json');
+  }
+  get charactersDir(): string {
+    return join(this.root, 'characters');
+  }
+  characterDir(id: string): string {
+    return join(this.charactersDir, id);
+  }
+  characterFile(id: string): string {
+    return join(this.characterDir(id), 'character.json');
+  }
+  get posesDir(): string {
+    return join(this.root, 'poses');
+  }
+  poseLibraryDir(id: string): string {
+    return join(this.posesDir, id);
+  }
+  poseLibraryFile(id: string): string {
+    return join(this.poseLibraryDir(id), 'library.json');
+  }
+  get resultsDir(): string {
+    return join(this.root, 'results');
+  }
+  get presetsFile(): string {
+    return join(this.root, 'presets.json');
+  }
+  get trashDir(): string {
+    return join(this.root, 'trash');
+  }
+  get studioDir(): string {
+    return join(this.root, '.studio');
+  }
+  get lockFile(): string {
+    return join(this.studioDir, 'lock.json');
+  }
+  get quarantineDir(): string {
+    return join(this.studioDir, 'quarantine');
+  }
+  get thumbsDir(): string {
+    return join(this.studioDir, 'thumbs');
+  }
+  get indexFile(): string {
+    return join(this.studioDir, 'index.json');
+  }
+}

@@ -1,0 +1,23 @@
+import type { Handlers } from '../contract';
+import type { EventBus } from './event-bus';
+import type { PlatformAdapter } from './platform';
+import type { SecretStore } from '../secrets/secret-store';
+
+export interface RuntimeOptions {
+  /** The app's own data (settings, recent projects, the job outbox). Never the person's content. */
+  userDataDir: string;
+  platform: PlatformAdapter;
+  secrets: SecretStore;
+  appVersion: string;
+  /** Overrides the Segmind base URL from settings (CCSTUDIO_SEGMIND_URL). */
+  segmindBaseUrl?: string;
+}
+
+/** The app's services, shared by Electron's main process, the browser host and the CLI. */
+export interface AppRuntime {
+  readonly handlers: Handlers;
+  readonly events: EventBus;
+  /** The root of the open project, for the media protocol's containment check; null when none is open. */
+  projectRoot(): string | null;
+  dispose(): Promise<void>;
+}
