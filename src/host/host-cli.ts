@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stat } from 'node:fs/promises';
 import { createAppRuntime } from '../services/runtime';
@@ -30,9 +30,9 @@ async function main(): Promise<void> {
   if (values.project) {
     const dir = resolve(values.project);
     const isProject = await stat(join(dir, 'project.json')).then(() => true, () => false);
-    const result = await runtime.handlers[isProject ? 'projects.open' : 'projects.create'](
-      isProject ? { dir } : { dir, name: dir.split(/[\\/]/).pop() || 'Untitled' },
-    );
+    const result = isProject
+      ? await runtime.handlers['projects.open']({ dir })
+      : await runtime.handlers['projects.create']({ dir, name: basename(dir) || 'Untitled project' });
     console.log(`Project: ${result.name} (${result.path})${result.readOnly ? ' [read-only]' : ''}`);
   }
   const host = await startBrowserHost({
