@@ -1,0 +1,49 @@
+/**
+ * src/images: everything the app does to pixels, on sharp (libvips). Node-only.
+ *
+ *   inspectImage        the gate for every imported image (format from bytes, caps, full decode)
+ *   normaliseForUpload  a pose sheet as the exact bytes sent as the API's `image`
+ *   makeThumbnail(s)    WebP thumbnails, fast path, written atomically
+ *   findFigures         the figures' boxes in a pose sheet
+ *   cutFigures          a result sheet cut into single poses
+ *   embed/readParameters, formatA1111Parameters, parseA1111Parameters   A1111-style metadata for export
+ *   makeContactSheet    a captioned grid of images
+ *   sha256, sha256File  content hashes
+ */
+export { inspectImage, type InspectOptions, type ImageFacts } from './inspect-image';
+export { sniffFormat, type ImageFormat, type Sniffed } from './sniff-format';
+export type { RejectionReason } from './image-rejection';
+export { DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS } from './decode-policy';
+export {
+  normaliseForUpload,
+  DEFAULT_UPLOAD_MAX_SIDE,
+  type NormaliseOptions,
+  type NormalisedImage,
+} from './normalise-for-upload';
+export {
+  makeThumbnail,
+  makeThumbnails,
+  type Thumbnail,
+  type ThumbnailJob,
+  type ThumbnailOptions,
+  type ThumbnailOutcome,
+} from './thumbnails';
+export { findFigures, type FindFiguresOptions } from './find-figures';
+export { sortInReadingOrder } from './reading-order';
+export { cutFigures, scaleBox, type CutFigure, type CutOptions, type SheetScale } from './cut-figures';
+export { embedParameters, readParameters, PARAMETERS_KEYWORD } from './embed-parameters';
+export {
+  formatA1111Parameters,
+  parseA1111Parameters,
+  type A1111Parameters,
+  type ParsedA1111Parameters,
+} from './a1111-parameters';
+export {
+  makeContactSheet,
+  contactSheetLayout,
+  type ContactSheet,
+  type ContactSheetItem,
+  type ContactSheetOptions,
+} from './contact-sheet';
+export { sha256, sha256File } from './sha256';
+export { mapWithConcurrency, defaultImageConcurrency, defaultThumbnailConcurrency } from './concurrency';

@@ -1,0 +1,64 @@
+import sharp from 'sharp';
+import { decodeOptions } from './decode-policy';
+import { contrastingBackground } from './flatten-background';
+import { rejectingUnreadable } from './image-rejection';
+import { sha256 } from './sha256';
+
+export interface NormaliseOptions {
+  /** The longest side after normalising; larger sheets are scaled down, smaller ones kept. Default 2048. */
+  maxSide?: number;
+  /** Above this the PNG is swapped for a JPEG, to keep the base64 JSON body sane. Default 6 MB. */
+  maxPngBytes?: number;
+}
+
+export interface NormalisedImage {
+  bytes: Buffer;
+  width: number;
+  height: number;
+  format: 'png' | 'jpeg';
+  sha256: string;
+}
+
+export const DEFAULT_UPLOAD_MAX_SIDE = 2048;
+const DEFAULT_MAX_PNG_BYTES = 6 * 1024 * 1024;
+
+/**
+ * Turns a pose sheet into exactly what goes out as the API's `image` field, so the server sees what the
+ * person sees: EXIF orientation applied, first frame only, longest side at most `maxSide` (aspect kept),
+ * metadata stripped (a phone photo's GPS position has no business leaving the machine), and any
+ * transparency flattened. Lossless PNG unless that would be huge, then JPEG at high quality.
+ *
+ * The result's width and height are the "sheet size" that the result image is `upscale_by` times, so
+ * figure boxes for cutting must be found on these bytes (or scaled to them), not on the original file.
+ */
+export async function normaliseForUpload(
+  bytes: Uint8Array,
+  options: NormaliseOptions = {},
+): Promise<NormalisedImage> {
+  return rejectingUnreadable('The pose sheet', () => normalise(bytes, options));
+}
+
+async function normalise(bytes: Uint8Array, options: NormaliseOptions): Promise<NormalisedImage> {
+  const maxSide = options.maxSide ?? DEFAULT_UPLOAD_MAX_SIDE;
+  const maxPngBytes = options.maxPngBytes ?? DEFAULT_MAX_PNG_BYTES;
+
+  const meta = await sharp(bytes, decodeOptions(0)).metadata();
+  let pipeline = sharp(bytes, { ...decodeOptions(), pages: 1, autoOrient: true }).resize({
+    width: maxSide,
+    height: maxSide,
+    fit: 'inside',
+    withoutEnlargement: true,
+  });
+  if (meta.hasAlpha) pipeline = pipeline.flatten({ background: await contrastingBackground(bytes) });
+  // Decode and resize once; both encoders below start from the same pixels.
+  const { data, info } = await pipeline.toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  const raw = { raw: { width: info.width, height: info.height, channels: info.channels } } as const;
+
+  let out = await sharp(data, raw).png({ compressionLevel: 6, adaptiveFiltering: true }).toBuffer();
+  let format: NormalisedImage['format'] = 'png';
+  if (out.length > maxPngBytes) {
+    out = await sharp(data, raw).jpeg({ quality: 92, chromaSubsampling: '4:4:4', mozjpeg: true }).toBuffer();
+    format = 'jpeg';
+  }
+  return { bytes: out, width: info.width, height: info.height, format, sha256: sha256(out) };
+}
