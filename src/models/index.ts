@@ -1,0 +1,10 @@
+/** The model registry: each Segmind model's parameters as data, and what is derived from them. Isomorphic. */
+export * from './enums';
+export * from './field-spec';
+export * from './consistent-character-v1';
+export * from './consistent-character-v3';
+export * from './registry';
+export * from './validate-params';
+export * from './defaults';
+export * from './compose-prompt';
+export * from './request-body';

@@ -1,0 +1,19 @@
+import { consistentCharacterV1 } from './consistent-character-v1';
+import { consistentCharacterV3 } from './consistent-character-v3';
+import type { ModelSpec } from './field-spec';
+
+/** Every model the app knows, by id. V1 is the one the app generates with; see ModelSpec.status. */
+export const modelRegistry: Readonly<Record<string, ModelSpec>> = Object.freeze({
+  [consistentCharacterV1.id]: consistentCharacterV1,
+  [consistentCharacterV3.id]: consistentCharacterV3,
+});
+
+export const DEFAULT_MODEL_ID = consistentCharacterV1.id;
+
+/** The model with this id, or undefined (a job or preset may name a model this build does not know). */
+export function getModel(id: string): ModelSpec | undefined {
+  // Own properties only: an id such as "constructor" must not find Object.prototype's members.
+  return Object.hasOwn(modelRegistry, id) ? modelRegistry[id] : undefined;
+}
+
+export const listModels = (): readonly ModelSpec[] => Object.values(modelRegistry);

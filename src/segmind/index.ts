@@ -1,0 +1,8 @@
+/** The Segmind HTTP client (Node): requests, error classification, response headers. */
+export * from './types';
+export * from './client';
+export { parseResponseHeaders, parseSeed, parseResetAt } from './response-headers';
+export { classifyHttpFailure } from './classify-http-failure';
+export { classifyNetworkFailure } from './classify-network-failure';
+export { inspectImage } from './inspect-image';
+export { redactText, redactBytes } from './redact';
