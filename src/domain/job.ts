@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IdSchema, IsoDateSchema } from './ids';
 import { AppErrorDataSchema } from './errors';
+import { ResponseHeadersSchema, SentImageSchema } from './result';
 
 /**
  * queued -> submitting -> completed | failed | unknown ; queued -> cancelled.
@@ -9,6 +10,20 @@ import { AppErrorDataSchema } from './errors';
  */
 export const JobStateSchema = z.enum(['queued', 'submitting', 'completed', 'failed', 'unknown', 'cancelled']);
 export type JobState = z.infer<typeof JobStateSchema>;
+
+export const JobOutputSchema = z.object({
+  file: z.string(),
+  contentType: z.string(),
+  bytes: z.number().int().nonnegative(),
+  sha256: z.string(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  status: z.number().int(),
+  headers: ResponseHeadersSchema,
+  completedAt: IsoDateSchema,
+  durationMs: z.number().nonnegative(),
+});
+export type JobOutput = z.infer<typeof JobOutputSchema>;
 
 export const JobSchema = z.object({
   id: IdSchema,
@@ -20,8 +35,10 @@ export const JobSchema = z.object({
   poseId: IdSchema,
   /** Names at enqueue time, so the queue reads well even if the project is closed. */
   label: z.object({ character: z.string(), pose: z.string() }),
-  /** Model parameters as the form produced them (the prompt already composed). */
-  params: z.record(z.string(), z.unknown()),
+  /** The request body without the image: the validated parameters, the prompt already composed. */
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
+  /** The pose sheet as it will be sent, normalised and copied into the outbox at enqueue time. */
+  sentImage: SentImageSchema,
   createdAt: IsoDateSchema,
   updatedAt: IsoDateSchema,
   /** How many POSTs left for this job: more than one only after an automatic retry or "send again". */
@@ -31,7 +48,14 @@ export const JobSchema = z.object({
   finishedAt: IsoDateSchema.optional(),
   error: AppErrorDataSchema.optional(),
   resultId: IdSchema.optional(),
+  /** Automatic retries spent (only a provably unsent request, a 429 after its reset, and one 500). */
+  autoRetries: z.number().int().nonnegative().default(0),
   /** Why the job waits, in the person's words ("offline", "rate limit until 12:01"). */
   waitingFor: z.string().optional(),
+  /**
+   * The paid image, written into the outbox the moment it arrived and before anything else happened to it.
+   * A job with an output but no resultId still owes the project its result; it is committed when it can be.
+   */
+  output: JobOutputSchema.optional(),
 });
 export type Job = z.infer<typeof JobSchema>;

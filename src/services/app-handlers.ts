@@ -51,10 +51,10 @@ export function appHandlers(
       platform.showInFolder(await resolveContainedFile(project.root, file));
       return { supported: true };
     },
-    'settings.get': async () => ctx.userData.readSettings(),
+    'settings.get': async () => ctx.settings,
     'settings.update': async (changes) => {
       if (Object.keys(changes).length === 0) throw new AppError('INVALID_INPUT', 'Nothing to change.');
-      return ctx.userData.updateSettings(changes);
+      return ctx.updateSettings(changes);
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { AppError } from '../domain';
+import { AppError, type Settings } from '../domain';
 import type { CallSpec } from '../contract';
 import type { ProjectHandle } from '../library/project-store';
 import type { UserDataStore } from '../library/user-data';
@@ -20,7 +20,14 @@ export class ServiceContext {
     readonly options: RuntimeOptions,
     readonly userData: UserDataStore,
     readonly events: EventBus,
+    /** Read once at start and kept current by updateSettings, so hot paths (the queue) read it synchronously. */
+    public settings: Settings,
   ) {}
+
+  async updateSettings(changes: Partial<Settings>): Promise<Settings> {
+    this.settings = await this.userData.updateSettings(changes);
+    return this.settings;
+  }
 
   currentProject(): ProjectHandle | null {
     return this.current;

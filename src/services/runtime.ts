@@ -3,6 +3,8 @@ import { UserDataStore } from '../library/user-data';
 import { EventBus } from './event-bus';
 import { ServiceContext } from './context';
 import { appHandlers } from './app-handlers';
+import { GenerationService } from './generation/generation-service';
+import { fileProjectSources } from './generation/file-project-sources';
 import type { AppRuntime, RuntimeOptions } from './runtime-types';
 
 export type { AppRuntime, RuntimeOptions } from './runtime-types';
@@ -13,11 +15,14 @@ export type { AppRuntime, RuntimeOptions } from './runtime-types';
  */
 export async function createAppRuntime(options: RuntimeOptions): Promise<AppRuntime> {
   const events = new EventBus();
-  const ctx = new ServiceContext(options, new UserDataStore(options.userDataDir), events);
-  const network = { online: () => true };
+  const userData = new UserDataStore(options.userDataDir);
+  const ctx = new ServiceContext(options, userData, events, await userData.readSettings());
+  const generation = new GenerationService(ctx, options.secrets, fileProjectSources);
+  await generation.start();
 
   const handlers: Handlers = {
-    ...appHandlers(ctx, options.platform, network),
+    ...appHandlers(ctx, options.platform, { online: () => generation.network.isOnline() }),
+    ...generation.handlers(),
   };
 
   return {
@@ -25,6 +30,7 @@ export async function createAppRuntime(options: RuntimeOptions): Promise<AppRunt
     events,
     projectRoot: () => ctx.currentProject()?.root ?? null,
     dispose: async () => {
+      generation.dispose();
       await ctx.setProject(null);
     },
   };

@@ -1,2 +1,70 @@
-/** Key, credits, generation and the job queue (filled in by the generation work). */
-export const generationCalls = {};
+import { z } from 'zod';
+import { call } from '../define';
+import { AppErrorDataSchema, IdSchema, JobSchema, SeedSchema } from '../../domain';
+
+const Empty = z.object({}).strict();
+
+/** What the renderer may know about the key: never the key itself. */
+export const KeyStatusSchema = z.object({
+  hasKey: z.boolean(),
+  backend: z.enum(['keychain', 'safe-storage', 'memory']),
+  persistent: z.boolean(),
+  note: z.string().optional(),
+});
+export type KeyStatus = z.infer<typeof KeyStatusSchema>;
+
+export const QueueStateSchema = z.object({
+  paused: AppErrorDataSchema.nullable(),
+  online: z.boolean(),
+  running: z.number().int().nonnegative(),
+  typicalDurationMs: z.number().nonnegative(),
+});
+
+export const CreditsSchema = z.object({ credits: z.number(), checkedAt: z.string() });
+
+const ParamsSchema = z.record(z.string(), z.union([z.string(), z.number()]));
+
+export const PresetSchema = z.object({
+  name: z.string().trim().min(1).max(80),
+  modelId: z.string(),
+  /** Parameters only: never the prompt, which comes from the character. */
+  params: ParamsSchema,
+  updatedAt: z.string(),
+});
+export type Preset = z.infer<typeof PresetSchema>;
+
+export const generationCalls = {
+  'key.status': call(Empty, KeyStatusSchema),
+  /** Stores the key in the keychain (after checking it with Segmind when online). The key only travels inward. */
+  'key.set': call(z.object({ key: z.string().trim().min(1).max(200) }).strict(), KeyStatusSchema),
+  'key.clear': call(Empty, KeyStatusSchema),
+  /** The free balance call; fails with KEY_MISSING, KEY_REJECTED or OFFLINE. */
+  'credits.get': call(Empty, CreditsSchema),
+  'generation.enqueue': call(
+    z
+      .object({
+        modelId: z.string(),
+        characterId: IdSchema,
+        poseId: IdSchema,
+        /** Form values; prompt and negative_prompt are composed from the character unless given here. */
+        params: ParamsSchema,
+      })
+      .strict(),
+    JobSchema,
+  ),
+  /** Re-runs a result with the same parameters, the same seed or a new one. */
+  'generation.rerun': call(
+    z.object({ resultId: IdSchema, seed: z.union([z.literal('same'), z.literal('new'), SeedSchema]) }).strict(),
+    JobSchema,
+  ),
+  'jobs.list': call(Empty, z.object({ jobs: z.array(JobSchema), state: QueueStateSchema })),
+  'jobs.cancel': call(z.object({ id: IdSchema }).strict(), JobSchema),
+  /** The person's explicit "send again": the only way an `unknown` job is ever re-sent. */
+  'jobs.resend': call(z.object({ id: IdSchema }).strict(), JobSchema),
+  'jobs.dismiss': call(z.object({ id: IdSchema }).strict(), z.object({ dismissed: z.boolean() })),
+  'jobs.clearFinished': call(Empty, z.object({ dismissed: z.number().int() })),
+  'queue.resume': call(Empty, QueueStateSchema),
+  'presets.list': call(Empty, z.array(PresetSchema)),
+  'presets.save': call(PresetSchema.omit({ updatedAt: true }).strict(), z.array(PresetSchema)),
+  'presets.delete': call(z.object({ name: z.string() }).strict(), z.array(PresetSchema)),
+};

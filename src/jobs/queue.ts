@@ -1,0 +1,366 @@
+import { rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { AppError, nowIso, type AppErrorData, type Job, type Settings } from '../domain';
+import { buildRequestBody, getModel } from '../models';
+import type { GenerateSuccess, RequestFailure, SegmindClient } from '../segmind';
+import type { JobOutbox } from './outbox';
+import type { NetworkMonitor } from './network-monitor';
+import { RateLimiter } from './rate-limiter';
+import { typicalDurationMs } from './typical-duration';
+
+export interface QueueState {
+  /** Why nothing is going out (no key, key rejected, out of credits), or null. */
+  paused: AppErrorData | null;
+  online: boolean;
+  running: number;
+  /** Median of recent runs, to show elapsed time against; the model's figure until there are some. */
+  typicalDurationMs: number;
+}
+
+export interface JobQueueDeps {
+  outbox: JobOutbox;
+  client(): SegmindClient;
+  limits(): Pick<Settings, 'concurrency' | 'requestsPerMinute'>;
+  network: NetworkMonitor;
+  /**
+   * Commits a paid image into its project (receipt, thumbnail, index). Returns the result's id, or null
+   * when the job's project is not open here now: the image then waits in the outbox and nothing is lost.
+   */
+  deliver(job: Job, outputFile: string): Promise<string | null>;
+  onJob(job: Job): void;
+  onState(state: QueueState): void;
+  now?: () => number;
+}
+
+/** Only these may be retried automatically, and only because they were provably never billed. */
+const SERVER_ERROR_RETRY_DELAY_MS = 3_000;
+const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
+
+/**
+ * The generation queue: queued -> submitting -> completed | failed | unknown, and cancelled.
+ * It never sends a request twice by accident: a job is durably `submitting` before its POST leaves, and a
+ * failure whose request may have arrived (`sent: 'maybe'`) becomes `unknown`, which only the person can
+ * send again. Automatic retries: a request that provably never left, a 429 after its reset, one 500.
+ */
+export class JobQueue {
+  private readonly running = new Map<string, { controller: AbortController; cancelRequested: boolean }>();
+  private readonly limiter: RateLimiter;
+  private paused: AppErrorData | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private disposed = false;
+  private readonly now: () => number;
+  private readonly waiters = new Set<() => void>();
+
+  constructor(private readonly deps: JobQueueDeps) {
+    this.now = deps.now ?? Date.now;
+    this.limiter = new RateLimiter(() => deps.limits().requestsPerMinute, this.now);
+    deps.network.onChange(() => {
+      this.emitState();
+      this.pump();
+    });
+  }
+
+  state(): QueueState {
+    const completed = this.deps.outbox.list().filter((j) => j.state === 'completed');
+    const model = getModel(this.deps.outbox.list()[0]?.modelId ?? '') ?? undefined;
+    return {
+      paused: this.paused,
+      online: this.deps.network.isOnline(),
+      running: this.running.size,
+      typicalDurationMs: typicalDurationMs(completed, model?.typicalDurationMs ?? 40_000),
+    };
+  }
+
+  list(): Job[] {
+    return this.deps.outbox.list();
+  }
+
+  /** Adds a job (already written to the outbox as `queued` with its input) and starts the pump. */
+  async add(job: Job): Promise<Job> {
+    const saved = await this.deps.outbox.save(job);
+    this.deps.onJob(saved);
+    this.pump();
+    return saved;
+  }
+
+  /**
+   * Cancels a job. A queued job is cancelled at once. A job whose request is in flight is aborted at once;
+   * if the request had already left, Segmind may still bill it, so the job becomes `unknown`, not `cancelled`.
+   */
+  async cancel(id: string): Promise<Job> {
+    const job = this.require(id);
+    const inFlight = this.running.get(id);
+    if (inFlight) {
+      inFlight.cancelRequested = true;
+      inFlight.controller.abort();
+      return job;
+    }
+    if (job.state !== 'queued') throw new AppError('INVALID_INPUT', 'Only a waiting or running job can be cancelled.');
+    return this.update(job, { state: 'cancelled', finishedAt: nowIso(), waitingFor: undefined });
+  }
+
+  /**
+   * The person's explicit "send again" for a job that failed or whose outcome is unknown. This is the only
+   * way an `unknown` job is ever sent again.
+   */
+  async resend(id: string): Promise<Job> {
+    const job = this.require(id);
+    if (!['unknown', 'failed', 'cancelled'].includes(job.state)) {
+      throw new AppError('INVALID_INPUT', 'Only a failed, cancelled or unknown job can be sent again.');
+    }
+    const next = await this.update(job, { state: 'queued', error: undefined, finishedAt: undefined, notBefore: undefined, autoRetries: 0 });
+    this.pump();
+    return next;
+  }
+
+  /** Removes a finished job from the list (and its outbox folder). A job still owed to a project stays. */
+  async dismiss(id: string): Promise<void> {
+    const job = this.require(id);
+    if (job.state === 'queued' || job.state === 'submitting') throw new AppError('INVALID_INPUT', 'Cancel the job first.');
+    if (job.output && !job.resultId) {
+      throw new AppError('INVALID_INPUT', 'This job’s image has not been saved into its project yet. Open the project first.');
+    }
+    await this.deps.outbox.remove(id);
+  }
+
+  pause(reason: AppErrorData): void {
+    this.paused = reason;
+    this.emitState();
+  }
+
+  resume(): void {
+    this.paused = null;
+    this.emitState();
+    this.pump();
+  }
+
+  /** Commits paid images that are still waiting in the outbox (their project was closed when they arrived). */
+  async deliverPending(): Promise<void> {
+    for (const job of this.deps.outbox.list()) {
+      if (job.state === 'completed' && job.output && !job.resultId) await this.deliver(job);
+    }
+  }
+
+  /** Resolves when `predicate` holds for the job (CLI and tests). */
+  waitFor(id: string, predicate: (job: Job) => boolean): Promise<Job> {
+    return new Promise((resolve) => {
+      const check = () => {
+        const job = this.deps.outbox.get(id);
+        if (job && predicate(job)) {
+          this.waiters.delete(check);
+          resolve(job);
+        }
+      };
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.timer);
+    for (const { controller } of this.running.values()) controller.abort();
+  }
+
+  /** Starts as many queued jobs as the limits allow, and schedules itself for the next one that must wait. */
+  pump(): void {
+    clearTimeout(this.timer);
+    if (this.disposed || this.paused || !this.deps.network.isOnline()) return;
+    const { concurrency } = this.deps.limits();
+    let nextWake = Infinity;
+    for (const job of this.deps.outbox.list()) {
+      if (this.running.size >= concurrency) break;
+      if (job.state !== 'queued' || this.running.has(job.id)) continue;
+      const notBefore = job.notBefore ? Date.parse(job.notBefore) - this.now() : 0;
+      if (notBefore > 0) {
+        nextWake = Math.min(nextWake, notBefore);
+        continue;
+      }
+      const wait = this.limiter.waitMs();
+      if (wait > 0) {
+        nextWake = Math.min(nextWake, wait);
+        break;
+      }
+      this.limiter.record();
+      this.running.set(job.id, { controller: new AbortController(), cancelRequested: false });
+      void this.run(job).finally(() => {
+        this.running.delete(job.id);
+        this.emitState();
+        this.pump();
+      });
+    }
+    if (nextWake !== Infinity) {
+      this.timer = setTimeout(() => this.pump(), Math.max(50, nextWake));
+      this.timer.unref();
+    }
+  }
+
+  private async run(queued: Job): Promise<void> {
+    const flight = this.running.get(queued.id)!;
+    const model = getModel(queued.modelId);
+    if (!model) {
+      await this.update(queued, {
+        state: 'failed',
+        finishedAt: nowIso(),
+        error: { code: 'MODEL_RETIRED', message: `The model ${queued.modelId} is not known to this version of the app.` },
+      });
+      return;
+    }
+    let body;
+    try {
+      body = buildRequestBody(model, queued.params, (await this.deps.outbox.readInput(queued)).toString('base64'));
+    } catch (error) {
+      await this.update(queued, { state: 'failed', finishedAt: nowIso(), error: errorData(error, 'The job’s pose sheet could not be read from the outbox.') });
+      return;
+    }
+    // Durably `submitting` before the POST leaves: after a crash this job is `unknown`, never re-sent.
+    const submitting = await this.update(queued, {
+      state: 'submitting',
+      attempts: queued.attempts + 1,
+      submittedAt: nowIso(),
+      error: undefined,
+      waitingFor: undefined,
+      notBefore: undefined,
+    });
+    this.emitState();
+    const result = await this.deps.client().generate(model.path, body, { signal: flight.controller.signal });
+    if (result.ok) await this.received(submitting, result);
+    else await this.failed(submitting, result, flight.cancelRequested);
+  }
+
+  /** The image is written to disk the moment it arrives, before anything else happens to it. */
+  private async received(job: Job, result: GenerateSuccess): Promise<void> {
+    this.deps.network.reportReachable();
+    const extension = result.image.format === 'jpeg' ? 'jpg' : result.image.format;
+    const file = await this.deps.outbox.saveOutput(job.id, result.bytes, extension);
+    const completed = await this.update(job, {
+      state: 'completed',
+      finishedAt: nowIso(),
+      output: {
+        file,
+        contentType: result.contentType,
+        bytes: result.bytes.length,
+        sha256: createHash('sha256').update(result.bytes).digest('hex'),
+        width: result.image.width,
+        height: result.image.height,
+        status: result.status,
+        headers: result.headers,
+        completedAt: result.timings.completedAt,
+        durationMs: result.timings.durationMs,
+      },
+    });
+    await this.deliver(completed);
+  }
+
+  private async deliver(job: Job): Promise<void> {
+    const outputFile = this.deps.outbox.outputPath(job);
+    if (!outputFile) return;
+    try {
+      const resultId = await this.deps.deliver(job, outputFile);
+      if (resultId === null) {
+        await this.update(job, { waitingFor: 'The image is safe in the outbox; it is saved into its project when that project is open.' });
+        return;
+      }
+      await this.update(job, { resultId, waitingFor: undefined, error: undefined });
+      // The result is in the project now: the outbox copies are no longer needed.
+      await rm(outputFile, { force: true });
+      await rm(join(this.deps.outbox.dir, job.id, `input.${job.sentImage.format === 'jpeg' ? 'jpg' : job.sentImage.format}`), { force: true });
+    } catch (error) {
+      await this.update(job, {
+        waitingFor: undefined,
+        error: errorData(error, 'The image arrived and is safe in the outbox, but could not be saved into the project.'),
+      });
+    }
+  }
+
+  private async failed(job: Job, result: RequestFailure, cancelRequested: boolean): Promise<void> {
+    const error = result.error;
+    const unsent = { attempts: Math.max(0, job.attempts - 1), submittedAt: undefined };
+    if (result.sent === 'no') {
+      if (cancelRequested || error.code === 'CANCELLED') {
+        await this.update(job, { ...unsent, state: 'cancelled', finishedAt: nowIso() });
+      } else if (error.code === 'KEY_MISSING' || error.code === 'INVALID_INPUT') {
+        await this.update(job, { ...unsent, state: 'queued' });
+        this.pause(error.toData());
+      } else {
+        // Provably never left: it waits for the network and goes out when it is back.
+        await this.update(job, { ...unsent, state: 'queued', waitingFor: 'Offline: this job goes out when the network is back.' });
+        this.deps.network.reportUnreachable();
+      }
+      return;
+    }
+    if (result.bytes && result.billed !== 'no') {
+      // Paid for but not an image: keep exactly what arrived, for diagnosis and for any dispute.
+      await this.deps.outbox.saveOutput(job.id, result.bytes, 'bin');
+    }
+    if (result.sent === 'maybe' || error.code === 'OUTCOME_UNKNOWN') {
+      const message = cancelRequested
+        ? 'Cancelled after the request had reached Segmind, which may still charge for it. No image will arrive for it.'
+        : `${error.message} The request may have reached Segmind and been charged. Send it again only if you accept paying twice.`;
+      await this.update(job, { state: 'unknown', finishedAt: nowIso(), error: { code: 'OUTCOME_UNKNOWN', message, detail: { cause: error.code } } });
+      return;
+    }
+    this.deps.network.reportReachable();
+    switch (error.code) {
+      case 'RATE_LIMITED': {
+        const resetAt = typeof error.detail?.resetAt === 'string' ? Date.parse(error.detail.resetAt) : NaN;
+        const at = Number.isFinite(resetAt) && resetAt > this.now() ? resetAt : this.now() + DEFAULT_RATE_LIMIT_WAIT_MS;
+        await this.update(job, {
+          state: 'queued',
+          autoRetries: job.autoRetries + 1,
+          notBefore: new Date(at).toISOString(),
+          waitingFor: `Segmind’s rate limit: waiting until ${new Date(at).toLocaleTimeString()}.`,
+        });
+        return;
+      }
+      case 'SERVER_ERROR':
+        if (job.autoRetries === 0) {
+          await this.update(job, {
+            state: 'queued',
+            autoRetries: 1,
+            notBefore: new Date(this.now() + SERVER_ERROR_RETRY_DELAY_MS).toISOString(),
+            waitingFor: 'Segmind had a server error; trying once more.',
+          });
+          return;
+        }
+        break;
+      case 'CREDITS_EXHAUSTED':
+      case 'KEY_REJECTED':
+      case 'KEY_MISSING':
+        // Not billed, and every other job would fail the same way: wait for the person to fix it.
+        await this.update(job, { state: 'queued', submittedAt: undefined });
+        this.pause(error.toData());
+        return;
+    }
+    await this.update(job, { state: 'failed', finishedAt: nowIso(), error: error.toData() });
+  }
+
+  private async update(job: Job, changes: Partial<Job>): Promise<Job> {
+    const current = this.deps.outbox.get(job.id) ?? job;
+    const next = { ...current, ...changes } as Job;
+    for (const key of Object.keys(changes) as (keyof Job)[]) if (changes[key] === undefined) delete next[key];
+    const saved = await this.deps.outbox.save(next);
+    this.deps.onJob(saved);
+    for (const waiter of [...this.waiters]) waiter();
+    return saved;
+  }
+
+  private require(id: string): Job {
+    const job = this.deps.outbox.get(id);
+    if (!job) throw new AppError('NOT_FOUND', 'That job is no longer in the queue.');
+    return job;
+  }
+
+  private emitState(): void {
+    this.deps.onState(this.state());
+  }
+}
+
+function errorData(error: unknown, fallback: string): AppErrorData {
+  if (error instanceof AppError) return error.toData();
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOSPC') return { code: 'DISK_FULL', message: `${fallback} The disk is full.` };
+  if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM') return { code: 'PERMISSION_DENIED', message: `${fallback} The folder is not writable.` };
+  return { code: 'INTERNAL', message: fallback };
+}

@@ -1,0 +1,248 @@
+import { z } from 'zod';
+import { AppError, newId, nowIso, type Job, type Result } from '../../domain';
+import type { generationCalls, KeyStatus, Preset } from '../../contract/calls/generation';
+import { PresetSchema } from '../../contract/calls/generation';
+import { composePrompt, defaultParams, getModel, validateParams, type ModelSpec } from '../../models';
+import { createSegmindClient, DEFAULT_SEGMIND_BASE_URL, type SegmindClient } from '../../segmind';
+import { normaliseForUpload } from '../../images';
+import { readFile } from 'node:fs/promises';
+import { writeJsonAtomic } from '../../library/atomic-write';
+import { readJsonFile } from '../../library/json-file';
+import type { ProjectHandle } from '../../library/project-store';
+import type { SecretStore } from '../../secrets/secret-store';
+import { JobOutbox } from '../../jobs/outbox';
+import { JobQueue } from '../../jobs/queue';
+import { NetworkMonitor } from '../../jobs/network-monitor';
+import type { HandlersFor, ServiceContext } from '../context';
+import type { ProjectSources } from './project-sources';
+import { resultFromJob } from './receipt';
+
+const PresetsFileSchema = z.object({ presets: z.array(PresetSchema) });
+const MAX_RANDOM_SEED = 2 ** 32 - 1;
+
+/**
+ * Generation end to end: the key, the balance, composing and validating a request, the durable queue, and
+ * committing each paid image into its project with a receipt.
+ */
+export class GenerationService {
+  readonly network: NetworkMonitor;
+  readonly queue: JobQueue;
+  private readonly outbox: JobOutbox;
+  private clientCache: { url: string; client: SegmindClient } | undefined;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly secrets: SecretStore,
+    private readonly sources: ProjectSources,
+  ) {
+    this.outbox = new JobOutbox(ctx.userData.outboxDir);
+    this.network = new NetworkMonitor(() => this.baseUrl());
+    this.queue = new JobQueue({
+      outbox: this.outbox,
+      client: () => this.client(),
+      limits: () => ctx.settings,
+      network: this.network,
+      deliver: (job, file) => this.deliver(job, file),
+      onJob: (job) => ctx.events.emit('jobs.updated', job),
+      onState: (state) => ctx.events.emit('queue.changed', state),
+    });
+    this.network.onChange((online) => ctx.events.emit('network.changed', { online }));
+    ctx.onProjectChange((project) => {
+      if (project) void this.queue.deliverPending();
+    });
+  }
+
+  /** Loads the outbox (interrupted jobs become `unknown`) and starts sending what is queued. */
+  async start(): Promise<void> {
+    await this.outbox.load();
+    this.queue.pump();
+  }
+
+  dispose(): void {
+    this.queue.dispose();
+    this.network.dispose();
+  }
+
+  baseUrl(): string {
+    return this.ctx.options.segmindBaseUrl || this.ctx.settings.segmindBaseUrl || DEFAULT_SEGMIND_BASE_URL;
+  }
+
+  private client(): SegmindClient {
+    const url = this.baseUrl();
+    if (this.clientCache?.url !== url) {
+      this.clientCache = { url, client: createSegmindClient({ baseUrl: url, getKey: () => this.secrets.get() }) };
+    }
+    return this.clientCache.client;
+  }
+
+  private async keyStatus(): Promise<KeyStatus> {
+    const status = this.secrets.status();
+    return { hasKey: (await this.secrets.get()) !== null, ...status };
+  }
+
+  async credits(): Promise<{ credits: number; checkedAt: string }> {
+    const result = await this.client().getCredits();
+    if (!result.ok) {
+      if (result.sent === 'no' && result.error.code === 'OFFLINE') this.network.reportUnreachable();
+      throw result.error;
+    }
+    this.network.reportReachable();
+    this.ctx.events.emit('credits.changed', { credits: result.credits });
+    return { credits: result.credits, checkedAt: nowIso() };
+  }
+
+  /** Composes, validates and queues one job. The pose sheet is normalised and copied into the outbox now. */
+  async enqueue(input: { modelId: string; characterId: string; poseId: string; params: Record<string, string | number> }): Promise<Job> {
+    const project = this.ctx.project();
+    const model = this.supportedModel(input.modelId);
+    const character = await this.sources.character(project, input.characterId);
+    const { pose, file } = await this.sources.pose(project, input.poseId);
+    const composed = composePrompt(character, model);
+    const values = {
+      ...defaultParams(model),
+      [model.prompt.field]: composed.prompt,
+      ...(model.prompt.negativeField ? { [model.prompt.negativeField]: composed.negativePrompt } : {}),
+      ...input.params,
+    };
+    const checked = validateParams(model, values);
+    if (!checked.ok) {
+      throw new AppError('INVALID_INPUT', checked.issues.map((i) => `${i.field}: ${i.message}`).join('; '), {
+        issues: checked.issues,
+      });
+    }
+    const sheet = await normaliseForUpload(await readFile(file));
+    const job: Job = {
+      id: newId(),
+      state: 'queued',
+      projectPath: project.root,
+      projectId: project.file.id,
+      modelId: model.id,
+      characterId: character.id,
+      poseId: pose.id,
+      label: { character: character.name, pose: pose.name },
+      params: checked.values,
+      sentImage: {
+        poseId: pose.id,
+        sha256: sheet.sha256,
+        width: sheet.width,
+        height: sheet.height,
+        bytes: sheet.bytes.length,
+        format: sheet.format,
+      },
+      createdAt: nowIso(),
+      updatedAt: nowIso(),
+      attempts: 0,
+      autoRetries: 0,
+      ...(this.network.isOnline() ? {} : { waitingFor: 'Offline: this job goes out when the network is back.' }),
+    };
+    // The input first, then the job that names it: a crash in between leaves no job without its sheet.
+    await this.outbox.saveInput(job.id, sheet.bytes, sheet.format);
+    return this.queue.add(job);
+  }
+
+  async rerun(resultId: string, seed: 'same' | 'new' | number): Promise<Job> {
+    const project = this.ctx.project();
+    const result: Result = await this.sources.result(project, resultId);
+    const { image: _image, ...sent } = result.receipt.request as Record<string, string | number>;
+    const usedSeed = result.receipt.response.headers.seed ?? sent.seed;
+    const nextSeed = seed === 'same' ? usedSeed : seed === 'new' ? randomSeed() : seed;
+    return this.enqueue({
+      modelId: result.modelId,
+      characterId: result.characterId,
+      poseId: result.poseId,
+      params: { ...sent, ...(nextSeed === undefined ? {} : { seed: Number(nextSeed) }) },
+    });
+  }
+
+  /** Commits a paid image into its project, if that project is the one open here. */
+  private async deliver(job: Job, outputFile: string): Promise<string | null> {
+    const project = this.ctx.currentProject();
+    if (!project || project.root !== job.projectPath || project.readOnly) return null;
+    const result = resultFromJob(job, this.baseUrl(), this.ctx.options.appVersion);
+    await this.sources.commitResult(project, result, outputFile);
+    this.ctx.events.emit('project.changed', { kind: 'results' });
+    return result.id;
+  }
+
+  private supportedModel(id: string): ModelSpec {
+    const model = getModel(id);
+    if (!model) throw new AppError('INVALID_INPUT', `There is no model named ${id}.`);
+    if (model.status !== 'supported') throw new AppError('UNSUPPORTED', `${model.name} cannot be generated with yet.`);
+    return model;
+  }
+
+  private async readPresets(project: ProjectHandle): Promise<Preset[]> {
+    const read = await readJsonFile(project.layout.presetsFile, PresetsFileSchema);
+    if (read.ok) return read.value.presets;
+    if (!read.missing) await project.quarantine(project.layout.presetsFile, read.reason);
+    return [];
+  }
+
+  private async writePresets(project: ProjectHandle, presets: Preset[]): Promise<Preset[]> {
+    const sorted = [...presets].sort((a, b) => a.name.localeCompare(b.name));
+    await writeJsonAtomic(project.layout.presetsFile, { presets: sorted });
+    return sorted;
+  }
+
+  handlers(): HandlersFor<typeof generationCalls> {
+    return {
+      'key.status': () => this.keyStatus(),
+      'key.set': async ({ key }) => {
+        if (this.network.isOnline()) {
+          // Check the key with the free balance call before keeping it; offline, keep it and check later.
+          const probe = await createSegmindClient({ baseUrl: this.baseUrl(), getKey: async () => key }).getCredits();
+          if (!probe.ok && probe.error.code === 'KEY_REJECTED') throw probe.error;
+          if (probe.ok) this.ctx.events.emit('credits.changed', { credits: probe.credits });
+        }
+        await this.secrets.set(key);
+        if (this.queue.state().paused && ['KEY_MISSING', 'KEY_REJECTED'].includes(this.queue.state().paused!.code)) {
+          this.queue.resume();
+        }
+        return this.keyStatus();
+      },
+      'key.clear': async () => {
+        await this.secrets.clear();
+        return this.keyStatus();
+      },
+      'credits.get': () => this.credits(),
+      'generation.enqueue': (input) => this.enqueue(input),
+      'generation.rerun': ({ resultId, seed }) => this.rerun(resultId, seed),
+      'jobs.list': async () => ({ jobs: this.queue.list(), state: this.queue.state() }),
+      'jobs.cancel': ({ id }) => this.queue.cancel(id),
+      'jobs.resend': ({ id }) => this.queue.resend(id),
+      'jobs.dismiss': async ({ id }) => {
+        await this.queue.dismiss(id);
+        return { dismissed: true };
+      },
+      'jobs.clearFinished': async () => {
+        let dismissed = 0;
+        for (const job of this.queue.list()) {
+          if ((job.state === 'completed' && job.resultId) || job.state === 'cancelled') {
+            await this.queue.dismiss(job.id);
+            dismissed++;
+          }
+        }
+        return { dismissed };
+      },
+      'queue.resume': async () => {
+        this.queue.resume();
+        return this.queue.state();
+      },
+      'presets.list': async () => this.readPresets(this.ctx.project()),
+      'presets.save': async (preset) => {
+        const project = this.ctx.writableProject();
+        const model = this.supportedModel(preset.modelId);
+        const { [model.prompt.field]: _p, ...params } = preset.params;
+        if (model.prompt.negativeField) delete params[model.prompt.negativeField];
+        const others = (await this.readPresets(project)).filter((p) => p.name !== preset.name);
+        return this.writePresets(project, [...others, { ...preset, params, updatedAt: nowIso() }]);
+      },
+      'presets.delete': async ({ name }) => {
+        const project = this.ctx.writableProject();
+        return this.writePresets(project, (await this.readPresets(project)).filter((p) => p.name !== name));
+      },
+    };
+  }
+}
+
+export const randomSeed = (): number => Math.floor(Math.random() * MAX_RANDOM_SEED);
