@@ -43,6 +43,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       platform: { shell: 'browser' },
       secrets: await chooseSecretStore({ userDataDir }),
       appVersion: APP_VERSION,
+      runQueue: command.runsQueue ?? false,
       ...(process.env.CCSTUDIO_SEGMIND_URL ? { segmindBaseUrl: process.env.CCSTUDIO_SEGMIND_URL } : {}),
     });
     await command.run(args, { runtime, io, resolvePath: (p) => resolve(p) });

@@ -11,6 +11,11 @@ export interface RuntimeOptions {
   appVersion: string;
   /** Overrides the Segmind base URL from settings (CCSTUDIO_SEGMIND_URL). */
   segmindBaseUrl?: string;
+  /**
+   * Whether this process sends queued jobs (default true). The CLI runs the queue only for `generate`, so
+   * `ccstudio key status` never sends anything. Only one process owns the outbox at a time.
+   */
+  runQueue?: boolean;
 }
 
 /** The app's services, shared by Electron's main process, the browser host and the CLI. */

@@ -18,7 +18,7 @@ export async function createAppRuntime(options: RuntimeOptions): Promise<AppRunt
   const userData = new UserDataStore(options.userDataDir);
   const ctx = new ServiceContext(options, userData, events, await userData.readSettings());
   const generation = new GenerationService(ctx, options.secrets, fileProjectSources);
-  await generation.start();
+  await generation.start({ runQueue: options.runQueue ?? true });
 
   const handlers: Handlers = {
     ...appHandlers(ctx, options.platform, { online: () => generation.network.isOnline() }),
@@ -30,7 +30,7 @@ export async function createAppRuntime(options: RuntimeOptions): Promise<AppRunt
     events,
     projectRoot: () => ctx.currentProject()?.root ?? null,
     dispose: async () => {
-      generation.dispose();
+      await generation.dispose();
       await ctx.setProject(null);
     },
   };

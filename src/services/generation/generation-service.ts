@@ -11,6 +11,8 @@ import { readJsonFile } from '../../library/json-file';
 import type { ProjectHandle } from '../../library/project-store';
 import type { SecretStore } from '../../secrets/secret-store';
 import { JobOutbox } from '../../jobs/outbox';
+import { ProjectLock } from '../../library/project-lock';
+import { join } from 'node:path';
 import { JobQueue } from '../../jobs/queue';
 import { NetworkMonitor } from '../../jobs/network-monitor';
 import type { HandlersFor, ServiceContext } from '../context';
@@ -29,6 +31,8 @@ export class GenerationService {
   readonly queue: JobQueue;
   private readonly outbox: JobOutbox;
   private clientCache: { url: string; client: SegmindClient } | undefined;
+  private ownerLock: ProjectLock | undefined;
+  private notOwner: string | undefined;
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -53,14 +57,33 @@ export class GenerationService {
   }
 
   /** Loads the outbox (interrupted jobs become `unknown`) and starts sending what is queued. */
-  async start(): Promise<void> {
+  /**
+   * Takes ownership of the outbox (one process at a time: the app, or a CLI `generate`), turns interrupted
+   * jobs into `unknown`, and starts sending what is queued. A process that cannot own the outbox, or was
+   * asked not to run the queue, never sends anything.
+   */
+  async start(options: { runQueue: boolean }): Promise<void> {
+    if (!options.runQueue) return;
+    const outcome = await ProjectLock.acquire(join(this.outbox.dir, 'owner.lock.json'));
+    if (!outcome.acquired) {
+      this.notOwner = `The generation queue belongs to ${outcome.heldBy}. Generate there, or close it first.`;
+      return;
+    }
+    this.ownerLock = outcome.lock;
     await this.outbox.load();
     this.queue.pump();
   }
 
-  dispose(): void {
+  async dispose(): Promise<void> {
     this.queue.dispose();
     this.network.dispose();
+    await this.ownerLock?.release();
+  }
+
+  private assertOwner(): void {
+    if (!this.ownerLock) {
+      throw new AppError('UNSUPPORTED', this.notOwner ?? 'This command does not run the generation queue.');
+    }
   }
 
   baseUrl(): string {
@@ -93,6 +116,7 @@ export class GenerationService {
 
   /** Composes, validates and queues one job. The pose sheet is normalised and copied into the outbox now. */
   async enqueue(input: { modelId: string; characterId: string; poseId: string; params: Record<string, string | number> }): Promise<Job> {
+    this.assertOwner();
     const project = this.ctx.project();
     const model = this.supportedModel(input.modelId);
     const character = await this.sources.character(project, input.characterId);
