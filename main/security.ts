@@ -1,0 +1,82 @@
+import type { App, Session, WebContents } from 'electron';
+import { isAppUrl } from './schemes';
+import { openExternalIfTrusted } from './trusted-url';
+
+/**
+ * The Content-Security-Policy for the app's pages. Sent as a response header by the app:// protocol
+ * and added again by the session's onHeadersReceived (belt and braces).
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "img-src 'self' ccs-media: data: blob:",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const isWebLink = (url: string): boolean => /^https?:\/\//i.test(url);
+
+/**
+ * Guards for one WebContents (every one the app ever creates, via app 'web-contents-created'):
+ * - navigation (main frame or subframe) and redirects away from app://bundle are cancelled; a web link
+ *   the person clicked goes to `openExternalIfTrusted` instead (it opens only allow-listed https links);
+ * - window.open / target=_blank never opens an Electron window; web links take the same route;
+ * - <webview> can never attach.
+ */
+export function hardenWebContents(contents: WebContents): void {
+  const guardNavigation = (event: { preventDefault(): void; url?: string }, legacyUrl?: unknown): void => {
+    const url = typeof event.url === 'string' ? event.url : typeof legacyUrl === 'string' ? legacyUrl : '';
+    if (isAppUrl(url)) return;
+    event.preventDefault();
+    if (isWebLink(url)) void openExternalIfTrusted(url);
+  };
+  contents.on('will-navigate', guardNavigation);
+  contents.on('will-frame-navigate', guardNavigation);
+  contents.on('will-redirect', guardNavigation);
+
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isWebLink(url)) void openExternalIfTrusted(url);
+    return { action: 'deny' };
+  });
+
+  contents.on('will-attach-webview', (event) => {
+    event.preventDefault();
+  });
+}
+
+/** Every app-level guard: call once, before ready. */
+export function installAppGuards(app: App): void {
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+}
+
+/**
+ * Session-wide: every permission request and check is denied (camera, notifications, clipboard read,
+ * geolocation, HID, ...: the app needs none; clipboard writes go through main), and the CSP header is
+ * put on every app:// response.
+ */
+export function hardenSession(session: Session): void {
+  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+  session.webRequest.onHeadersReceived((details, callback) => {
+    if (!isAppUrl(details.url)) {
+      callback({});
+      return;
+    }
+    callback({ responseHeaders: withCsp(details.responseHeaders) });
+  });
+}
+
+/** The given headers with any existing CSP replaced by ours (header names compared case-insensitively). */
+export function withCsp(headers: Record<string, string[] | string> | undefined): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (name.toLowerCase() === 'content-security-policy') continue;
+    out[name] = Array.isArray(value) ? value : [value];
+  }
+  out['Content-Security-Policy'] = [CONTENT_SECURITY_POLICY];
+  return out;
+}
