@@ -48,7 +48,7 @@ export function appHandlers(
     'shell.showInFolder': async ({ file }) => {
       if (!platform.showInFolder) return { supported: false };
       const project = ctx.project();
-      platform.showInFolder(await resolveContainedFile(project.root, file));
+      platform.showInFolder(await resolveContainedFile(project.root, file, { encoded: false }));
       return { supported: true };
     },
     'settings.get': async () => ctx.settings,

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { writeJsonAtomic } from '../../library/atomic-write';
 import { readJsonFile } from '../../library/json-file';
 import type { ProjectHandle } from '../../library/project-store';
-import type { SecretStore } from '../../secrets/secret-store';
+import { validateKeyShape, type SecretStore } from '../../secrets/secret-store';
 import { JobOutbox } from '../../jobs/outbox';
 import { ProjectLock } from '../../library/project-lock';
 import { join } from 'node:path';
@@ -211,7 +211,10 @@ export class GenerationService {
   handlers(): HandlersFor<typeof generationCalls> {
     return {
       'key.status': () => this.keyStatus(),
-      'key.set': async ({ key }) => {
+      'key.set': async (input) => {
+        const shape = validateKeyShape(input.key);
+        if (!shape.ok) throw new AppError('INVALID_INPUT', shape.reason);
+        const key = input.key.trim();
         if (this.network.isOnline()) {
           // Check the key with the free balance call before keeping it; offline, keep it and check later.
           const probe = await createSegmindClient({ baseUrl: this.baseUrl(), getKey: async () => key }).getCredits();
