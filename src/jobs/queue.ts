@@ -44,7 +44,10 @@ const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
  * send again. Automatic retries: a request that provably never left, a 429 after its reset, one 500.
  */
 export class JobQueue {
-  private readonly running = new Map<string, { controller: AbortController; cancelRequested: boolean }>();
+  private readonly running = new Map<
+    string,
+    { controller: AbortController; cancelRequested: boolean; done: Promise<void>; rateSlot: number }
+  >();
   private readonly limiter: RateLimiter;
   private paused: AppErrorData | null = null;
   private timer: NodeJS.Timeout | undefined;
@@ -87,6 +90,7 @@ export class JobQueue {
   /**
    * Cancels a job. A queued job is cancelled at once. A job whose request is in flight is aborted at once;
    * if the request had already left, Segmind may still bill it, so the job becomes `unknown`, not `cancelled`.
+   * Answers with the job as the cancel left it (not the `submitting` it was a moment before).
    */
   async cancel(id: string): Promise<Job> {
     const job = this.require(id);
@@ -94,7 +98,8 @@ export class JobQueue {
     if (inFlight) {
       inFlight.cancelRequested = true;
       inFlight.controller.abort();
-      return job;
+      await inFlight.done;
+      return this.require(id);
     }
     if (job.state !== 'queued') throw new AppError('INVALID_INPUT', 'Only a waiting or running job can be cancelled.');
     return this.update(job, { state: 'cancelled', finishedAt: nowIso(), waitingFor: undefined });
@@ -157,10 +162,16 @@ export class JobQueue {
     });
   }
 
-  dispose(): void {
+  /**
+   * Stops sending. Requests in flight are aborted, and their outcome (unknown, or a paid image that had
+   * already arrived and is being saved) is recorded before this resolves: nothing is written to the outbox
+   * or a project after dispose, so the next owner of the outbox finds it final.
+   */
+  async dispose(): Promise<void> {
     this.disposed = true;
     clearTimeout(this.timer);
     for (const { controller } of this.running.values()) controller.abort();
+    await Promise.allSettled([...this.running.values()].map((flight) => flight.done));
   }
 
   /** Starts as many queued jobs as the limits allow, and schedules itself for the next one that must wait. */
@@ -182,9 +193,10 @@ export class JobQueue {
         nextWake = Math.min(nextWake, wait);
         break;
       }
-      this.limiter.record();
-      this.running.set(job.id, { controller: new AbortController(), cancelRequested: false });
-      void this.run(job).finally(() => {
+      const rateSlot = this.limiter.record();
+      const flight = { controller: new AbortController(), cancelRequested: false, done: Promise.resolve(), rateSlot };
+      this.running.set(job.id, flight);
+      flight.done = this.run(job).finally(() => {
         this.running.delete(job.id);
         this.emitState();
         this.pump();
@@ -214,6 +226,16 @@ export class JobQueue {
       await this.update(queued, { state: 'failed', finishedAt: nowIso(), error: errorData(error, 'The job’s pose sheet could not be read from the outbox.') });
       return;
     }
+    let client: SegmindClient;
+    try {
+      client = this.deps.client();
+    } catch (error) {
+      // The address cannot be used (not http(s), credentials in it): nothing can leave, for any job. The job
+      // stays `queued` (never `submitting`, which a restart would turn into `unknown`) until the person fixes it.
+      this.limiter.release(flight.rateSlot);
+      this.pause(errorData(error, 'The Segmind address cannot be used.'));
+      return;
+    }
     // Durably `submitting` before the POST leaves: after a crash this job is `unknown`, never re-sent.
     const submitting = await this.update(queued, {
       state: 'submitting',
@@ -224,7 +246,9 @@ export class JobQueue {
       notBefore: undefined,
     });
     this.emitState();
-    const result = await this.deps.client().generate(model.path, body, { signal: flight.controller.signal });
+    const result = await client.generate(model.path, body, { signal: flight.controller.signal });
+    // Only requests that left count against Segmind's per-minute limit.
+    if (!result.ok && result.sent === 'no') this.limiter.release(flight.rateSlot);
     if (result.ok) await this.received(submitting, result);
     else await this.failed(submitting, result, flight.cancelRequested);
   }
@@ -280,13 +304,15 @@ export class JobQueue {
     if (result.sent === 'no') {
       if (cancelRequested || error.code === 'CANCELLED') {
         await this.update(job, { ...unsent, state: 'cancelled', finishedAt: nowIso() });
-      } else if (error.code === 'KEY_MISSING' || error.code === 'INVALID_INPUT') {
-        await this.update(job, { ...unsent, state: 'queued' });
-        this.pause(error.toData());
-      } else {
+      } else if (error.code === 'OFFLINE') {
         // Provably never left: it waits for the network and goes out when it is back.
         await this.update(job, { ...unsent, state: 'queued', waitingFor: 'Offline: this job goes out when the network is back.' });
         this.deps.network.reportUnreachable();
+      } else {
+        // Stopped before sending for a reason every job shares (no key, a key that cannot be sent, a bad
+        // address): not the network, so wait for the person rather than probing forever.
+        await this.update(job, { ...unsent, state: 'queued' });
+        this.pause(error.toData());
       }
       return;
     }
@@ -294,9 +320,12 @@ export class JobQueue {
       // Paid for but not an image: keep exactly what arrived, for diagnosis and for any dispute.
       await this.deps.outbox.saveOutput(job.id, result.bytes, 'bin');
     }
-    if (result.sent === 'maybe' || error.code === 'OUTCOME_UNKNOWN') {
+    // Stopped after the request left is `unknown` too, even when the answer had begun to arrive (sent: 'yes').
+    if (result.sent === 'maybe' || error.code === 'OUTCOME_UNKNOWN' || error.code === 'CANCELLED') {
       const message = cancelRequested
-        ? 'Cancelled after the request had reached Segmind, which may still charge for it. No image will arrive for it.'
+        ? result.billed === 'yes'
+          ? 'Cancelled while the picture was arriving: Segmind has already charged for it, and no image will arrive for it.'
+          : 'Cancelled after the request had reached Segmind, which may still charge for it. No image will arrive for it.'
         : `${error.message} The request may have reached Segmind and been charged. Send it again only if you accept paying twice.`;
       await this.update(job, { state: 'unknown', finishedAt: nowIso(), error: { code: 'OUTCOME_UNKNOWN', message, detail: { cause: error.code } } });
       return;

@@ -18,7 +18,16 @@ export class RateLimiter {
     return 60_000 - (now - this.sent[this.sent.length - this.perMinute()]!);
   }
 
-  record(): void {
-    this.sent.push(this.now());
+  /** Counts a request about to leave; returns its slot, for `release`. */
+  record(): number {
+    const at = this.now();
+    this.sent.push(at);
+    return at;
+  }
+
+  /** Gives a slot back: the request provably never left (offline, no key), so Segmind did not count it. */
+  release(slot: number): void {
+    const index = this.sent.indexOf(slot);
+    if (index !== -1) this.sent.splice(index, 1);
   }
 }

@@ -75,7 +75,7 @@ export class GenerationService {
   }
 
   async dispose(): Promise<void> {
-    this.queue.dispose();
+    await this.queue.dispose();
     this.network.dispose();
     await this.ownerLock?.release();
   }
