@@ -54,6 +54,7 @@ export class JobQueue {
   private disposed = false;
   private readonly now: () => number;
   private readonly waiters = new Set<() => void>();
+  private readonly delivering = new Set<string>();
 
   constructor(private readonly deps: JobQueueDeps) {
     this.now = deps.now ?? Date.now;
@@ -196,7 +197,13 @@ export class JobQueue {
       const rateSlot = this.limiter.record();
       const flight = { controller: new AbortController(), cancelRequested: false, done: Promise.resolve(), rateSlot };
       this.running.set(job.id, flight);
-      flight.done = this.run(job).finally(() => {
+      flight.done = this.run(job)
+        .catch((error: unknown) => {
+          // Only the outbox itself can fail here (a full disk, a folder made read-only): stop sending rather
+          // than loop, and say why. Nothing about the job's billing state was lost: it was written first.
+          this.pause(errorData(error, 'The generation queue stopped because the app could not write its outbox.'));
+        })
+        .finally(() => {
         this.running.delete(job.id);
         this.emitState();
         this.pump();
@@ -279,7 +286,18 @@ export class JobQueue {
 
   private async deliver(job: Job): Promise<void> {
     const outputFile = this.deps.outbox.outputPath(job);
-    if (!outputFile) return;
+    // One delivery per job at a time: opening a project delivers pending images while a new one may be arriving.
+    if (!outputFile || this.delivering.has(job.id)) return;
+    this.delivering.add(job.id);
+    try {
+      await this.deliverOnce(job, outputFile);
+    } finally {
+      this.delivering.delete(job.id);
+    }
+  }
+
+  private async deliverOnce(job: Job, outputFile: string): Promise<void> {
+    if (this.deps.outbox.get(job.id)?.resultId) return;
     try {
       const resultId = await this.deps.deliver(job, outputFile);
       if (resultId === null) {
