@@ -14,6 +14,7 @@ export type HandlersFor<T extends Record<string, CallSpec>> = {
 /** What every service needs: the options, the app's data folder, the event bus and the open project. */
 export class ServiceContext {
   private current: ProjectHandle | null = null;
+  private readonly pending = new Set<Promise<unknown>>();
   private readonly projectListeners = new Set<(project: ProjectHandle | null) => void>();
 
   constructor(
@@ -51,6 +52,17 @@ export class ServiceContext {
     this.current = next;
     if (previous && previous !== next) await previous.close();
     for (const listener of this.projectListeners) listener(next);
+  }
+
+  /** Background work (index warm-up, thumbnail repair) that must finish before the runtime is disposed. */
+  background(work: Promise<unknown>): void {
+    const tracked = work.catch((error: unknown) => console.error('[ccstudio] background work failed:', (error as Error)?.message));
+    this.pending.add(tracked);
+    void tracked.finally(() => this.pending.delete(tracked));
+  }
+
+  async settleBackground(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
   }
 
   onProjectChange(listener: (project: ProjectHandle | null) => void): () => void {

@@ -3,8 +3,9 @@ import { UserDataStore } from '../library/user-data';
 import { EventBus } from './event-bus';
 import { ServiceContext } from './context';
 import { appHandlers } from './app-handlers';
+import { workspaceHandlers } from './workspace-handlers';
 import { GenerationService } from './generation/generation-service';
-import { fileProjectSources } from './generation/file-project-sources';
+import { workspaceProjectSources } from './workspace/project-sources';
 import type { AppRuntime, RuntimeOptions } from './runtime-types';
 
 export type { AppRuntime, RuntimeOptions } from './runtime-types';
@@ -17,12 +18,13 @@ export async function createAppRuntime(options: RuntimeOptions): Promise<AppRunt
   const events = new EventBus();
   const userData = new UserDataStore(options.userDataDir);
   const ctx = new ServiceContext(options, userData, events, await userData.readSettings());
-  const generation = new GenerationService(ctx, options.secrets, fileProjectSources);
+  const generation = new GenerationService(ctx, options.secrets, workspaceProjectSources);
   await generation.start({ runQueue: options.runQueue ?? true });
 
   const handlers: Handlers = {
     ...appHandlers(ctx, options.platform, { online: () => generation.network.isOnline() }),
     ...generation.handlers(),
+    ...workspaceHandlers(ctx),
   };
 
   return {
@@ -31,6 +33,7 @@ export async function createAppRuntime(options: RuntimeOptions): Promise<AppRunt
     projectRoot: () => ctx.currentProject()?.root ?? null,
     dispose: async () => {
       await generation.dispose();
+      await ctx.settleBackground();
       await ctx.setProject(null);
     },
   };

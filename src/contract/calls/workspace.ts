@@ -548,6 +548,22 @@ export const workspaceCalls = {
       .strict(),
     z.object({ file: z.string(), width: z.number().int(), height: z.number().int(), count: z.number().int() }),
   ),
+  /**
+   * Looks at the results folder again (call it when the window regains focus, or from a "Refresh"
+   * command): picks up results added, deleted or edited by other programs or a sync client, and names
+   * edited in character or library files. About 50 ms for 10,000 results. Emits 'project.changed'
+   * when something changed.
+   */
+  'results.refresh': call(
+    Empty,
+    z.object({
+      added: z.number().int(),
+      removed: z.number().int(),
+      changed: z.number().int(),
+      problems: ProblemsSchema,
+      revision: z.number().int().nonnegative(),
+    }),
+  ),
   /** Rebuilds the index from every receipt (the index is a cache); damaged receipts are quarantined. */
   'results.rebuildIndex': call(Empty, z.object({ count: z.number().int(), problems: ProblemsSchema })),
 

@@ -1,0 +1,69 @@
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, relative, sep } from 'node:path';
+import { AppError, isAppError } from '../../domain';
+
+/** `a/b/c` relative to the project root, always with forward slashes (what the JSON and the UI use). */
+export const toProjectPath = (root: string, absolute: string): string => relative(root, absolute).split(sep).join('/');
+
+/** The entries of a folder, or [] when it does not exist. */
+export async function listDir(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+export async function exists(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => null)) !== null;
+}
+
+/** Moves a file or folder inside the project (one file system, so a rename: atomic, nothing copied). */
+export async function moveInto(from: string, to: string): Promise<void> {
+  await mkdir(dirname(to), { recursive: true });
+  await rename(from, to);
+}
+
+/** Removes a file, ignoring one that is already gone: used to roll back a step that failed. */
+export const removeQuietly = (path: string): Promise<void> =>
+  rm(path, { force: true, recursive: true }).catch(() => undefined);
+
+/** True for errors that mean "this computer will not let us write": stop the whole operation. */
+export function isEnvironmentError(error: unknown): boolean {
+  if (isAppError(error)) return ['DISK_FULL', 'PERMISSION_DENIED', 'PROJECT_READ_ONLY'].includes(error.code);
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS';
+}
+
+/**
+ * A write that the disk or the OS refused (see isEnvironmentError), as the error the person sees. `what` says what was being
+ * saved ("the pose library", "the export"), `kept` what is still safe.
+ */
+export function writeRefused(error: unknown, what: string, kept = 'Nothing was lost'): AppError {
+  if (isAppError(error)) return error;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new AppError('DISK_FULL', `The disk is full, so ${what} could not be saved. ${kept}: free some space and try again.`);
+  }
+  if (code === 'EROFS') {
+    return new AppError(
+      'PERMISSION_DENIED',
+      `The disk holding the project is read-only, so ${what} could not be saved. ${kept}.`,
+    );
+  }
+  return new AppError(
+    'PERMISSION_DENIED',
+    `The app is not allowed to write into the project folder, so ${what} could not be saved. ${kept}: check the folder’s permissions.`,
+  );
+}
+
+/** Runs `work`; a refused write becomes the person's error (DISK_FULL, PERMISSION_DENIED). */
+export async function guardWrite<T>(what: string, work: () => Promise<T>, kept?: string): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isEnvironmentError(error)) throw writeRefused(error, what, kept);
+    throw error;
+  }
+}

@@ -1,0 +1,338 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import {
+  AppError,
+  IdSchema,
+  PoseLibrarySchema,
+  PoseSchema,
+  newId,
+  nowIso,
+  type Box,
+  type Pose,
+  type PoseLibrary,
+  type ProjectProblem,
+} from '../../domain';
+import type {
+  ImageSource,
+  ImportDuplicate,
+  ImportFailure,
+  PoseLibraryView,
+  PoseView,
+} from '../../contract/calls/workspace';
+import { findFigures } from '../../images';
+import { writeFileAtomic, writeJsonAtomic } from '../atomic-write';
+import { readJsonFile } from '../json-file';
+import { guardWrite, listDir, removeQuietly, toProjectPath } from './fs-utils';
+import { expandSources, makeThumbQuietly, runIntake, type DuplicateOf } from './image-intake';
+import { viewImage } from './character-store';
+import { extensionFor, thumbPathFor } from './paths';
+import type { TaskControl } from './task-control';
+import type { Workspace } from './workspace';
+
+export const viewPose = (pose: Pose, libraryId: string): PoseView => ({ ...pose, image: viewImage(pose.image), libraryId });
+export const viewLibrary = (library: PoseLibrary): PoseLibraryView => ({
+  ...library,
+  poses: library.poses.map((p) => viewPose(p, library.id)),
+});
+
+export interface PoseImportResult {
+  libraryId: string;
+  total: number;
+  imported: PoseView[];
+  duplicates: ImportDuplicate[];
+  failed: ImportFailure[];
+  skipped: { file: string; reason: string }[];
+  cancelled: boolean;
+}
+
+/** What restoring trashed poses needs: each pose's JSON and the library it was in. */
+export const TrashedPosesPayloadSchema = z.object({
+  poses: z.array(z.object({ libraryId: IdSchema, libraryName: z.string(), pose: PoseSchema })),
+});
+
+const byName = (a: { name: string }, b: { name: string }) =>
+  a.name.localeCompare(b.name, undefined, { sensitivity: 'base', numeric: true });
+
+/** A pose's default name: its file name without the extension. */
+const poseNameFrom = (fileName: string): string =>
+  (fileName.replace(/\.[^.]+$/, '').trim() || fileName).slice(0, 200);
+
+/** Two or more figures make a sheet. A picture the detector cannot read counts as a single pose. */
+async function figuresOf(bytes: Uint8Array): Promise<Box[]> {
+  try {
+    return await findFigures(bytes);
+  } catch (error) {
+    console.warn('[ccstudio] figure detection failed:', (error as Error).message);
+    return [];
+  }
+}
+
+/**
+ * Pose libraries: poses/<libraryId>/library.json holding the library and its poses, and the pose images
+ * beside it as <imageId>.<ext>. Every change to a library.json is a read-modify-write under that
+ * library's lock, written atomically.
+ */
+export class PoseLibraryStore {
+  constructor(private readonly ws: Workspace) {}
+
+  private get layout() {
+    return this.ws.project.layout;
+  }
+
+  async readAll(): Promise<{ libraries: PoseLibrary[]; problems: ProjectProblem[] }> {
+    const ids = (await listDir(this.layout.posesDir)).filter((name) => IdSchema.safeParse(name).success);
+    const problems: ProjectProblem[] = [];
+    const read = await Promise.all(
+      ids.map(async (id) => {
+        const file = this.layout.poseLibraryFile(id);
+        const result = await readJsonFile(file, PoseLibrarySchema);
+        if (result.ok) return { ...result.value, id };
+        if (!result.missing) problems.push(await this.ws.project.quarantine(file, result.reason));
+        return null;
+      }),
+    );
+    const earlier = this.ws.project.problems.filter((p) => p.file.startsWith('poses/') && !problems.includes(p));
+    return { libraries: read.filter((l): l is PoseLibrary => l !== null).sort(byName), problems: [...earlier, ...problems] };
+  }
+
+  async get(id: string): Promise<PoseLibrary> {
+    const file = this.layout.poseLibraryFile(id);
+    const result = await readJsonFile(file, PoseLibrarySchema);
+    if (result.ok) return { ...result.value, id };
+    if (result.missing) throw libraryNotFound();
+    await this.ws.project.quarantine(file, result.reason);
+    throw new AppError('PROJECT_DAMAGED', `This pose library’s file was damaged (${result.reason}); it was moved to quarantine.`);
+  }
+
+  private async save(library: PoseLibrary): Promise<PoseLibrary> {
+    const valid = PoseLibrarySchema.parse(library);
+    await guardWrite('the pose library', () => writeJsonAtomic(this.layout.poseLibraryFile(valid.id), valid));
+    this.ws.invalidateCatalog();
+    return valid;
+  }
+
+  /** Read-modify-write of one library.json, one at a time per library. */
+  modify(id: string, change: (library: PoseLibrary) => PoseLibrary | Promise<PoseLibrary>): Promise<PoseLibrary> {
+    return this.ws.locks.run(`library:${id}`, async () => {
+      const current = await this.get(id);
+      return this.save({ ...(await change(current)), id, updatedAt: nowIso() });
+    });
+  }
+
+  async create(name: string, tags: string[] = []): Promise<PoseLibrary> {
+    this.ws.project.assertWritable();
+    const now = nowIso();
+    const library = PoseLibrarySchema.parse({ id: newId(), name, tags, poses: [], createdAt: now, updatedAt: now });
+    await guardWrite('the pose library', () => mkdir(this.layout.poseLibraryDir(library.id), { recursive: true }));
+    return this.save(library);
+  }
+
+  async update(id: string, changes: { name?: string | undefined; tags?: string[] | undefined }): Promise<PoseLibrary> {
+    this.ws.project.assertWritable();
+    return this.modify(id, (library) => ({
+      ...library,
+      ...(changes.name === undefined ? {} : { name: changes.name }),
+      ...(changes.tags === undefined ? {} : { tags: changes.tags }),
+    }));
+  }
+
+  async trashLibrary(id: string): Promise<string> {
+    this.ws.project.assertWritable();
+    return this.ws.locks.run(`library:${id}`, async () => {
+      const library = await this.get(id);
+      const entry = await guardWrite('the trash', () =>
+        this.ws.trash.put({
+          kind: 'poseLibrary',
+          label: library.name,
+          count: library.poses.length,
+          moves: [toProjectPath(this.ws.project.root, this.layout.poseLibraryDir(id))],
+          refs: {
+            libraries: [{ id, name: library.name }],
+            poses: library.poses.map((p) => ({ id: p.id, name: p.name, libraryId: id, kind: p.kind, figures: p.figures.length })),
+          },
+          thumbIds: library.poses.map((p) => p.image.id),
+        }),
+      );
+      this.ws.invalidateCatalog();
+      return entry.id;
+    });
+  }
+
+  /** The live pose with this id and its library. */
+  async findPose(poseId: string): Promise<{ library: PoseLibrary; pose: Pose } | undefined> {
+    const { libraries } = await this.readAll();
+    for (const library of libraries) {
+      const pose = library.poses.find((p) => p.id === poseId);
+      if (pose) return { library, pose };
+    }
+    return undefined;
+  }
+
+  /**
+   * Imports images into a library. Per file, in order: inspect the bytes (inspectImage), skip a picture
+   * already in any pose library (same SHA-256), find its figures, write the exact inspected bytes to a
+   * temp name in the library folder and rename it into place (writeFileAtomic), make its thumbnail,
+   * then add the pose to library.json atomically. If that last step fails the image and thumbnail are
+   * removed again: a pose is in the library whole, or not at all. Imports run one at a time per project
+   * so the duplicate check covers a concurrent import too.
+   */
+  async import(libraryId: string, sources: readonly ImageSource[], control: TaskControl = {}): Promise<PoseImportResult> {
+    this.ws.project.assertWritable();
+    return this.ws.locks.run('pose-import', async () => {
+      await this.get(libraryId); // NOT_FOUND before any work
+      const expanded = await expandSources(sources);
+      const { libraries } = await this.readAll();
+      const known = new Map<string, DuplicateOf>();
+      for (const library of libraries) {
+        for (const pose of library.poses) {
+          known.set(pose.image.sha256, { kind: 'pose', id: pose.id, name: pose.name, libraryId: library.id });
+        }
+      }
+      const total = expanded.items.length + expanded.failed.length;
+      control.onProgress?.(0, total, expanded.failed.length);
+      const dir = this.layout.poseLibraryDir(libraryId);
+
+      const outcome = await runIntake<PoseView>(
+        {
+          items: expanded.items,
+          signal: control.signal,
+          onProgress: (done, failed) =>
+            control.onProgress?.(done + expanded.failed.length, total, failed + expanded.failed.length),
+          what: 'the pose library',
+          claim: (sha, item) => {
+            const existing = known.get(sha);
+            if (existing) return existing;
+            // The pose's id is chosen now, so a later copy in this batch can name it.
+            known.set(sha, { kind: 'pose', id: newId(), name: poseNameFrom(item.baseName), libraryId });
+            return undefined;
+          },
+          release: (sha) => known.delete(sha),
+          store: async (item, { bytes, facts }, inTurn) => {
+            const figures = await figuresOf(bytes);
+            const imageId = newId();
+            const target = join(dir, `${imageId}.${extensionFor[facts.format]}`);
+            const pose: Pose = PoseSchema.parse({
+              id: known.get(facts.sha256)?.id ?? newId(),
+              name: poseNameFrom(item.baseName),
+              kind: figures.length >= 2 ? 'sheet' : 'single',
+              image: {
+                id: imageId,
+                file: toProjectPath(this.ws.project.root, target),
+                originalName: item.baseName,
+                width: facts.width,
+                height: facts.height,
+                format: facts.format,
+                bytes: facts.bytes,
+                sha256: facts.sha256,
+              },
+              figures,
+              tags: [],
+              createdAt: nowIso(),
+            });
+            await writeFileAtomic(target, bytes);
+            try {
+              await makeThumbQuietly(this.layout, imageId, bytes);
+              await inTurn(() => this.modify(libraryId, (library) => ({ ...library, poses: [...library.poses, pose] })));
+            } catch (error) {
+              await removeQuietly(target);
+              await removeQuietly(thumbPathFor(this.layout, imageId));
+              throw error;
+            }
+            return viewPose(pose, libraryId);
+          },
+        },
+        (pose) => pose.image.originalName,
+      );
+      return {
+        libraryId,
+        total,
+        imported: outcome.stored,
+        duplicates: outcome.duplicates,
+        failed: [...expanded.failed, ...outcome.failed],
+        skipped: expanded.skipped,
+        cancelled: outcome.cancelled,
+      };
+    });
+  }
+
+  async updatePose(
+    poseId: string,
+    changes: { name?: string | undefined; tags?: string[] | undefined; kind?: Pose['kind'] | undefined; figures?: Box[] | undefined },
+  ): Promise<PoseView> {
+    this.ws.project.assertWritable();
+    const found = await this.findPose(poseId);
+    if (!found) throw poseNotFound();
+    let updated: Pose | undefined;
+    await this.modify(found.library.id, (library) => ({
+      ...library,
+      poses: library.poses.map((p) => {
+        if (p.id !== poseId) return p;
+        updated = PoseSchema.parse({ ...p, ...stripUndefined(changes) });
+        return updated;
+      }),
+    }));
+    if (!updated) throw poseNotFound();
+    return viewPose(updated, found.library.id);
+  }
+
+  /**
+   * Moves poses to the trash as one entry: the entry (holding each pose's JSON) is written, the images
+   * move into it, then each library.json drops them. Restore reverses it.
+   */
+  async trashPoses(poseIds: readonly string[]): Promise<string> {
+    this.ws.project.assertWritable();
+    const wanted = new Set(poseIds);
+    const { libraries } = await this.readAll();
+    const found = libraries.flatMap((library) =>
+      library.poses.filter((p) => wanted.has(p.id)).map((pose) => ({ libraryId: library.id, libraryName: library.name, pose })),
+    );
+    if (found.length === 0) throw poseNotFound();
+    const first = found[0];
+    const entry = await guardWrite('the trash', () =>
+      this.ws.trash.put({
+        kind: 'pose',
+        label: found.length === 1 && first ? first.pose.name : `${found.length} poses`,
+        count: found.length,
+        moves: found.map((f) => f.pose.image.file),
+        refs: {
+          poses: found.map((f) => ({
+            id: f.pose.id,
+            name: f.pose.name,
+            libraryId: f.libraryId,
+            kind: f.pose.kind,
+            figures: f.pose.figures.length,
+          })),
+        },
+        thumbIds: found.map((f) => f.pose.image.id),
+        payload: { poses: found },
+      }),
+    );
+    const byLibrary = new Set(found.map((f) => f.libraryId));
+    await guardWrite('the pose library', async () => {
+      for (const libraryId of byLibrary) {
+        await this.modify(libraryId, (library) => ({ ...library, poses: library.poses.filter((p) => !wanted.has(p.id)) }));
+      }
+    });
+    return entry.id;
+  }
+
+  /** Puts trashed poses back into their libraries (their images are already back in place). */
+  async reattachPoses(payload: z.infer<typeof TrashedPosesPayloadSchema>): Promise<void> {
+    const byLibrary = new Map<string, Pose[]>();
+    for (const item of payload.poses) byLibrary.set(item.libraryId, [...(byLibrary.get(item.libraryId) ?? []), item.pose]);
+    for (const [libraryId, poses] of byLibrary) {
+      await this.modify(libraryId, (library) => {
+        const have = new Set(library.poses.map((p) => p.id));
+        return { ...library, poses: [...library.poses, ...poses.filter((p) => !have.has(p.id))] };
+      });
+    }
+  }
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+const libraryNotFound = (): AppError => new AppError('NOT_FOUND', 'That pose library is not in the project (it may be in the trash).');
+const poseNotFound = (): AppError => new AppError('NOT_FOUND', 'That pose is not in the project (it may be in the trash).');

@@ -1,0 +1,163 @@
+import type { ResultFacets, ResultFilter, ResultSort, ResultSummary } from '../../contract/calls/workspace';
+import type { IndexEntry } from './result-index-file';
+import { newestFirst } from './result-index-file';
+import { thumbFileFor } from './paths';
+
+/** Names and states of what results point at, built from the characters, pose libraries and trash. */
+export interface Catalog {
+  version: number;
+  characters: Map<string, { name: string }>;
+  libraries: Map<string, { name: string }>;
+  poses: Map<string, { name: string; libraryId: string; kind: 'sheet' | 'single'; figures: number }>;
+  /** Trashed characters, libraries and poses by id (ids are unique across kinds). */
+  trashed: Map<string, { trashId: string; name: string; libraryId?: string; kind?: 'sheet' | 'single'; figures?: number }>;
+}
+
+export const emptyCatalog = (): Catalog => ({
+  version: 0,
+  characters: new Map(),
+  libraries: new Map(),
+  poses: new Map(),
+  trashed: new Map(),
+});
+
+export function summarize(e: IndexEntry, cat: Catalog, imageMissing: boolean): ResultSummary {
+  const character = cat.characters.get(e.characterId);
+  const characterTrash = character ? undefined : cat.trashed.get(e.characterId);
+  const pose = cat.poses.get(e.poseId);
+  const poseTrash = pose ? undefined : cat.trashed.get(e.poseId);
+  const summary: ResultSummary = {
+    id: e.id,
+    file: e.file,
+    thumbFile: thumbFileFor(e.id),
+    width: e.width,
+    height: e.height,
+    createdAt: e.createdAt,
+    modelId: e.modelId,
+    characterId: e.characterId,
+    characterName: character?.name ?? characterTrash?.name ?? null,
+    characterInTrash: characterTrash !== undefined,
+    poseId: e.poseId,
+    poseName: pose?.name ?? poseTrash?.name ?? null,
+    poseInTrash: poseTrash !== undefined,
+    poseKind: pose?.kind ?? poseTrash?.kind ?? null,
+    poseFigures: pose?.figures ?? poseTrash?.figures ?? 0,
+    rating: e.rating,
+    flag: e.flag,
+    tags: e.tags,
+    seed: e.seed,
+    cost: e.cost,
+    imageMissing,
+  };
+  if (characterTrash) summary.characterTrashId = characterTrash.trashId;
+  if (poseTrash) summary.poseTrashId = poseTrash.trashId;
+  if (e.cutFrom) summary.cutFrom = e.cutFrom;
+  return summary;
+}
+
+/** A filter with its lists turned into sets once, so testing 10,000 entries is a handful of lookups each. */
+export function compileFilter(filter: ResultFilter, cat: Catalog): (e: IndexEntry) => boolean {
+  const set = <T>(list: readonly T[] | undefined) => (list && list.length > 0 ? new Set(list) : undefined);
+  const characters = set(filter.characterIds);
+  const poses = set(filter.poseIds);
+  const libraries = set(filter.libraryIds);
+  const flags = set(filter.flags);
+  const models = set(filter.modelIds);
+  const ids = set(filter.ids);
+  const cutFrom = set(filter.cutFromIds);
+  const tags = filter.tags?.map((t) => t.trim().toLowerCase()).filter(Boolean) ?? [];
+  const words = (filter.text ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+  const from = filter.from ? Date.parse(filter.from) : undefined;
+  const to = filter.to ? Date.parse(filter.to) : undefined;
+  const { minRating, maxRating, source } = filter;
+  const libraryOf = (poseId: string) => cat.poses.get(poseId)?.libraryId ?? cat.trashed.get(poseId)?.libraryId;
+  const nameOf = (id: string) => cat.characters.get(id)?.name ?? cat.poses.get(id)?.name ?? cat.trashed.get(id)?.name ?? '';
+
+  return (e) => {
+    if (ids && !ids.has(e.id)) return false;
+    if (characters && !characters.has(e.characterId)) return false;
+    if (poses && !poses.has(e.poseId)) return false;
+    if (libraries && !libraries.has(libraryOf(e.poseId) ?? '')) return false;
+    if (minRating !== undefined && e.rating < minRating) return false;
+    if (maxRating !== undefined && e.rating > maxRating) return false;
+    if (flags && !flags.has(e.flag)) return false;
+    if (models && !models.has(e.modelId)) return false;
+    if (from !== undefined && e.t < from) return false;
+    if (to !== undefined && e.t >= to) return false;
+    if (source === 'generated' && e.cutFrom) return false;
+    if (source === 'cuts' && !e.cutFrom) return false;
+    if (cutFrom && !(e.cutFrom && cutFrom.has(e.cutFrom.resultId))) return false;
+    if (tags.length > 0) {
+      const have = e.tags.map((t) => t.toLowerCase());
+      if (!tags.every((t) => have.includes(t))) return false;
+    }
+    if (words.length > 0) {
+      const haystack =
+        `${nameOf(e.characterId)} ${nameOf(e.poseId)} ${e.tags.join(' ')} ${e.modelId} ${e.seed ?? ''} ${e.id}`.toLowerCase();
+      if (!words.every((w) => haystack.includes(w))) return false;
+    }
+    return true;
+  };
+}
+
+/** `newest` is the order the index keeps; the others sort a copy. */
+export function sortEntries(list: IndexEntry[], sort: ResultSort, alreadyNewestFirst: boolean): IndexEntry[] {
+  switch (sort) {
+    case 'newest':
+      return alreadyNewestFirst ? list : [...list].sort(newestFirst);
+    case 'oldest':
+      return alreadyNewestFirst ? [...list].reverse() : [...list].sort((a, b) => newestFirst(b, a));
+    case 'rating':
+      return [...list].sort((a, b) => b.rating - a.rating || newestFirst(a, b));
+  }
+}
+
+export function facetsOf(list: readonly IndexEntry[], cat: Catalog): ResultFacets {
+  const characters = new Map<string, number>();
+  const poses = new Map<string, number>();
+  const tags = new Map<string, { tag: string; count: number }>();
+  const models = new Map<string, number>();
+  const flags = { none: 0, pick: 0, reject: 0 };
+  const ratings = [0, 0, 0, 0, 0, 0];
+  for (const e of list) {
+    characters.set(e.characterId, (characters.get(e.characterId) ?? 0) + 1);
+    poses.set(e.poseId, (poses.get(e.poseId) ?? 0) + 1);
+    models.set(e.modelId, (models.get(e.modelId) ?? 0) + 1);
+    flags[e.flag]++;
+    ratings[e.rating] = (ratings[e.rating] ?? 0) + 1;
+    for (const tag of e.tags) {
+      const key = tag.toLowerCase();
+      const slot = tags.get(key);
+      if (slot) slot.count++;
+      else tags.set(key, { tag, count: 1 });
+    }
+  }
+  const byCount = <T extends { count: number }>(a: T, b: T) => b.count - a.count;
+  return {
+    total: list.length,
+    characters: [...characters]
+      .map(([id, count]) => {
+        const live = cat.characters.get(id);
+        const trashed = live ? undefined : cat.trashed.get(id);
+        return { id, name: live?.name ?? trashed?.name ?? null, inTrash: trashed !== undefined, count };
+      })
+      .sort(byCount),
+    poses: [...poses]
+      .map(([id, count]) => {
+        const live = cat.poses.get(id);
+        const trashed = live ? undefined : cat.trashed.get(id);
+        return {
+          id,
+          name: live?.name ?? trashed?.name ?? null,
+          libraryId: live?.libraryId ?? trashed?.libraryId ?? null,
+          inTrash: trashed !== undefined,
+          count,
+        };
+      })
+      .sort(byCount),
+    tags: [...tags.values()].sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag)),
+    models: [...models].map(([id, count]) => ({ id, count })).sort(byCount),
+    flags,
+    ratings,
+  };
+}

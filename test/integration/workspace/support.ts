@@ -1,0 +1,146 @@
+/**
+ * Shared helpers for the workspace tests: projects in temp folders, result drafts with valid receipts,
+ * and the two ways this machine can make a folder refuse writes for real (a read-only bind mount, a
+ * tiny tmpfs for "disk full").
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { newId, type Receipt } from '../../../src/domain';
+import { createProject, type ProjectHandle } from '../../../src/library/project-store';
+import { workspaceFor, type ResultDraft, type Workspace } from '../../../src/library/workspace';
+import { V1_DEFAULT_NEGATIVE_PROMPT } from '../../../src/models';
+
+export async function newProject(tempDir: () => Promise<string>, name = 'Test project'): Promise<{ project: ProjectHandle; ws: Workspace; dir: string }> {
+  const dir = join(await tempDir(), 'project');
+  const project = await createProject(dir, name);
+  return { project, ws: workspaceFor(project), dir };
+}
+
+export function receiptFor(options: { seed?: number; cost?: number; prompt?: string; poseId?: string } = {}): Receipt {
+  const seed = options.seed ?? 4898558797;
+  return {
+    modelId: 'consistent-character-ai-neolemon',
+    endpoint: 'https://api.segmind.com/v1/consistent-character-ai-neolemon',
+    request: {
+      prompt: options.prompt ?? 'character sheet, young pilot, red scarf, 2D illustration style',
+      negative_prompt: V1_DEFAULT_NEGATIVE_PROMPT,
+      image: '<pose>',
+      num_inference_steps: 20,
+      guidance_scale: 7,
+      seed,
+      samples: 1,
+      strength: 0.8,
+      scheduler: 'karras',
+      sampler: 'dpmpp_2m',
+      upscale_by: 2,
+    },
+    sentImage: { poseId: options.poseId ?? 'pose00000001', sha256: 'a'.repeat(64), width: 96, height: 64, bytes: 1000, format: 'png' },
+    response: {
+      status: 200,
+      contentType: 'image/jpeg',
+      bytes: 1000,
+      sha256: 'b'.repeat(64),
+      headers: { remainingCredits: 10, cost: options.cost ?? 0.13, seed, requestId: 'req-123' },
+    },
+    timings: {
+      queuedAt: '2025-01-31T10:00:00.000Z',
+      submittedAt: '2025-01-31T10:00:01.000Z',
+      completedAt: '2025-01-31T10:00:40.000Z',
+      durationMs: 39_000,
+    },
+    jobId: newId(),
+    appVersion: '0.1.0',
+  };
+}
+
+export function draftFor(options: {
+  characterId: string;
+  poseId: string;
+  seed?: number;
+  createdAt?: string;
+  id?: string;
+  prompt?: string;
+}): ResultDraft {
+  return {
+    id: options.id ?? newId(),
+    createdAt: options.createdAt ?? new Date().toISOString(),
+    modelId: 'consistent-character-ai-neolemon',
+    characterId: options.characterId,
+    poseId: options.poseId,
+    receipt: receiptFor({
+      poseId: options.poseId,
+      ...(options.seed === undefined ? {} : { seed: options.seed }),
+      ...(options.prompt === undefined ? {} : { prompt: options.prompt }),
+    }),
+  };
+}
+
+/** A small JPEG standing in for a generated result. */
+export async function resultJpeg(width = 64, height = 48, hue = 30): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background: `hsl(${hue}, 60%, 50%)` } })
+    .jpeg()
+    .toBuffer();
+}
+
+/** Files in a folder that look like leftovers of an interrupted write. */
+export async function tempLeftovers(dir: string): Promise<string[]> {
+  const names = await readdir(dir, { recursive: true });
+  return names.filter((n) => String(n).endsWith('.tmp'));
+}
+
+// -- refusing writes for real --------------------------------------------------------------------------
+
+const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { stdio: 'pipe' });
+
+/**
+ * Whether this process may mount file systems (root with CAP_SYS_ADMIN, as in this container). As root,
+ * permission bits do not stop writes, so a read-only bind mount (EROFS) and a tiny tmpfs (ENOSPC) are
+ * how the tests make the OS refuse a write for real. Probed once; tests that need it skip without it.
+ */
+export const canMount: boolean = (() => {
+  if (process.platform !== 'linux') return false;
+  let probe: string | undefined;
+  try {
+    probe = execFileSync('mktemp', ['-d', join(tmpdir(), 'ccstudio-mount-probe-XXXXXX')]).toString().trim();
+    run('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe]);
+    run('umount', [probe]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    if (probe) execFileSync('rmdir', [probe], { stdio: 'ignore' });
+  }
+})();
+
+/** Makes `dir` read-only at the file-system level (writes fail with EROFS even for root). Returns undo. */
+export function mountReadOnly(dir: string): () => void {
+  run('mount', ['--bind', dir, dir]);
+  try {
+    run('mount', ['-o', 'remount,ro,bind', dir]);
+  } catch (error) {
+    run('umount', [dir]);
+    throw error;
+  }
+  return () => run('umount', [dir]);
+}
+
+/** A fresh tmpfs of `bytes` capacity: a disk that really fills up. Returns its path and undo. */
+export async function tinyDisk(bytes: number): Promise<{ dir: string; release: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'ccstudio-tinydisk-'));
+  run('mount', ['-t', 'tmpfs', '-o', `size=${bytes}`, 'tmpfs', dir]);
+  return {
+    dir,
+    release: async () => {
+      run('umount', [dir]);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function ensureDir(dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  return dir;
+}
