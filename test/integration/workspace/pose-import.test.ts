@@ -11,7 +11,7 @@ import { makePngBomb, makePdf, makeHeicHeader, truncateBytes } from '../../fixtu
 import { makeAnimatedGif, makeImage } from '../../fixtures-gen/simple-images';
 import { makeOpenPoseSheet, rowOfFigures } from '../../fixtures-gen/pose-sheets';
 import { useTempDirs } from '../../helpers/temp-dir';
-import { canMount, mountReadOnly, newProject, tempLeftovers, tinyDisk } from './support';
+import { skipMountTests, mountReadOnly, newProject, tempLeftovers, tinyDisk } from './support';
 
 const tempDir = useTempDirs();
 
@@ -168,7 +168,7 @@ describe('importing poses from a folder', () => {
     await first.close();
   });
 
-  it.skipIf(!canMount)('on a read-only disk: PERMISSION_DENIED, and the library and source files are untouched', async () => {
+  it.skipIf(skipMountTests)('on a read-only disk: PERMISSION_DENIED, and the library and source files are untouched', async () => {
     // As root, permission bits do not stop writes; a read-only bind mount of the project folder does
     // (the kernel answers EROFS), exactly like a locked USB stick or a revoked network share.
     const { ws, dir, project } = await newProject(tempDir);
@@ -194,7 +194,7 @@ describe('importing poses from a folder', () => {
     await project.close();
   });
 
-  it.skipIf(!canMount)('on a full disk: DISK_FULL naming what got in; nothing half-imported, no temp files', async () => {
+  it.skipIf(skipMountTests)('on a full disk: DISK_FULL naming what got in; nothing half-imported, no temp files', async () => {
     const disk = await tinyDisk(2 * 1024 * 1024);
     try {
       const dir = join(disk.dir, 'project');

@@ -115,6 +115,12 @@ export const canMount: boolean = (() => {
   }
 })();
 
+/**
+ * CI runs as root and can mount, so there these tests must run (and fail loudly if mounting broke);
+ * only on a developer machine without the capability do they skip.
+ */
+export const skipMountTests: boolean = !canMount && process.env.CI !== 'true';
+
 /** Makes `dir` read-only at the file-system level (writes fail with EROFS even for root). Returns undo. */
 export function mountReadOnly(dir: string): () => void {
   run('mount', ['--bind', dir, dir]);
