@@ -1,7 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
-import { AppError } from '../domain';
+import { AppError, type Job } from '../domain';
+import { DEFAULT_MODEL_ID } from '../models';
 import type { AppRuntime } from '../services/runtime-types';
 
 export interface CliIo {
@@ -50,6 +51,69 @@ async function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
 const describeKeyStore = (status: { hasKey: boolean; backend: string; persistent: boolean; note?: string }): string =>
   `${status.hasKey ? 'a key is set' : 'no key is set'} (kept in: ${status.backend}${status.persistent ? '' : ', for this session only'})${status.note ? `: ${status.note}` : ''}`;
 
+/** Opens the project in DIR for a command; the lock is released when the runtime is disposed. */
+async function openProjectArg(ctx: CliContext, dir: string | undefined): Promise<void> {
+  const project = await ctx.runtime.handlers['projects.open']({ dir: ctx.resolvePath(requireValue(dir, 'DIR')) });
+  if (project.readOnly) throw new AppError('PROJECT_READ_ONLY', project.readOnlyReason ?? 'The project is read-only.');
+}
+
+/** Finds one item by its name (case-insensitive) or id, with a clear error listing what exists. */
+function findByName<T extends { id: string; name: string }>(items: T[], wanted: string, what: string): T {
+  const lower = wanted.toLowerCase();
+  const found = items.find((item) => item.id === wanted) ?? items.filter((item) => item.name.toLowerCase() === lower);
+  if (!Array.isArray(found)) return found;
+  if (found.length === 1) return found[0]!;
+  const names = items.map((item) => item.name).join(', ') || 'none yet';
+  if (found.length > 1) throw new AppError('INVALID_INPUT', `More than one ${what} is named "${wanted}"; use its id.`);
+  throw new AppError('NOT_FOUND', `There is no ${what} named "${wanted}" (there are: ${names}).`);
+}
+
+/** `--set field=value`: numbers stay numbers (seeds included, as safe integers), the rest is text. */
+function parseSets(sets: string[]): Record<string, string | number> {
+  const params: Record<string, string | number> = {};
+  for (const set of sets) {
+    const eq = set.indexOf('=');
+    if (eq <= 0) throw new AppError('INVALID_INPUT', `--set takes field=value, not "${set}".`);
+    const value = set.slice(eq + 1);
+    params[set.slice(0, eq)] = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+  }
+  return params;
+}
+
+/**
+ * Waits until the job has a result, or something needs the person: a failure, an unknown outcome, a paused
+ * queue (no key, no credits) or no network. A job left queued stays in the outbox and goes out the next
+ * time the app (or another `generate`) runs online.
+ */
+function waitForOutcome(runtime: CliContext['runtime'], jobId: string): Promise<Job & { resultId: string }> {
+  return new Promise((resolve, reject) => {
+    const check = async () => {
+      const { jobs, state } = await runtime.handlers['jobs.list']({});
+      const job = jobs.find((j) => j.id === jobId);
+      if (!job) return finish(new AppError('NOT_FOUND', 'The job disappeared from the queue.'));
+      if (job.state === 'completed' && job.resultId) return finish(null, job as Job & { resultId: string });
+      if (job.error && job.state !== 'queued') return finish(AppError.fromData(job.error));
+      if (['failed', 'unknown', 'cancelled'].includes(job.state)) {
+        return finish(new AppError('INTERNAL', `The job ended ${job.state}.`));
+      }
+      if (state.paused) return finish(new AppError(state.paused.code, `${state.paused.message} The job stays queued.`));
+      if (job.state === 'queued' && !state.online) {
+        return finish(new AppError('OFFLINE', 'Segmind cannot be reached. The job stays queued and goes out the next time the app runs online.'));
+      }
+    };
+    let off = (): void => undefined;
+    const finish = (error: AppError | null, job?: Job & { resultId: string }) => {
+      off();
+      if (error) reject(error);
+      else resolve(job!);
+    };
+    off = runtime.events.on((name) => {
+      if (name === 'jobs.updated' || name === 'queue.changed' || name === 'network.changed') void check();
+    });
+    void check();
+  });
+}
+
 export const cliCommands: Record<string, CliCommand> = {
   'key set': {
     summary: '                  read the Segmind API key from standard input and keep it in the keychain',
@@ -85,6 +149,97 @@ export const cliCommands: Record<string, CliCommand> = {
       const dir = ctx.resolvePath(requireValue(positionals[0], 'DIR'));
       const project = await ctx.runtime.handlers['projects.create']({ dir, name: requireValue(values.name, '--name') });
       print(ctx, `created project "${project.name}" in ${project.path}`);
+    },
+  },
+  'character add': {
+    summary: 'DIR --name N --description TEXT [--style WORDS]   add a character',
+    async run(args, ctx) {
+      const { values, positionals } = parseCommandArgs(args, {
+        name: { type: 'string' },
+        description: { type: 'string' },
+        style: { type: 'string' },
+      });
+      await openProjectArg(ctx, positionals[0]);
+      const character = await ctx.runtime.handlers['characters.create']({
+        name: requireValue(values.name, '--name'),
+        description: values.description ?? '',
+        styleWords: values.style ?? '',
+      });
+      print(ctx, `added character "${character.name}" (${character.id})`);
+    },
+  },
+  'pose import': {
+    summary: 'DIR FILE... [--library NAME]   import pose images or folders (each checked; failures named)',
+    async run(args, ctx) {
+      const { values, positionals } = parseCommandArgs(args, { library: { type: 'string' } });
+      const [dir, ...files] = positionals;
+      if (files.length === 0) throw new AppError('INVALID_INPUT', 'Name at least one image file or folder to import.');
+      await openProjectArg(ctx, dir);
+      const libraryName = values.library ?? 'Poses';
+      const { libraries } = await ctx.runtime.handlers['poses.list']({});
+      const library =
+        libraries.find((l) => l.name.toLowerCase() === libraryName.toLowerCase()) ??
+        (await ctx.runtime.handlers['poses.createLibrary']({ name: libraryName }));
+      const report = await ctx.runtime.handlers['poses.import']({
+        libraryId: library.id,
+        sources: files.map((file) => ({ path: ctx.resolvePath(file) })),
+      });
+      for (const pose of report.imported) print(ctx, `imported "${pose.name}" (${pose.kind}, ${pose.figures.length} figures)`);
+      for (const dup of report.duplicates) print(ctx, `skipped ${JSON.stringify(dup)}`);
+      for (const failure of report.failed) ctx.io.stderr.write(`rejected ${JSON.stringify(failure)}\n`);
+      if (report.failed.length > 0 && report.imported.length === 0) {
+        throw new AppError('IMAGE_REJECTED', `None of the ${report.failed.length} file(s) could be imported.`);
+      }
+    },
+  },
+  generate: {
+    summary: 'DIR --character NAME --pose NAME [--set field=value]... [--json]   generate and wait for the result',
+    runsQueue: true,
+    async run(args, ctx) {
+      const { values, positionals } = parseCommandArgs(args, {
+        character: { type: 'string' },
+        pose: { type: 'string' },
+        set: { type: 'string', multiple: true },
+        model: { type: 'string' },
+        json: { type: 'boolean' },
+      });
+      await openProjectArg(ctx, positionals[0]);
+      const { handlers } = ctx.runtime;
+      const character = findByName((await handlers['characters.list']({})).characters, requireValue(values.character, '--character'), 'character');
+      const poses = (await handlers['poses.list']({})).libraries.flatMap((l) => l.poses);
+      const pose = findByName(poses, requireValue(values.pose, '--pose'), 'pose');
+      const job = await handlers['generation.enqueue']({
+        modelId: values.model ?? DEFAULT_MODEL_ID,
+        characterId: character.id,
+        poseId: pose.id,
+        params: parseSets(values.set ?? []),
+      });
+      const done = await waitForOutcome(ctx.runtime, job.id);
+      const result = await handlers['results.get']({ id: done.resultId });
+      if (values.json) {
+        print(ctx, JSON.stringify({ jobId: done.id, resultId: done.resultId, file: result.result.file, receipt: result.result.receipt }));
+      } else {
+        const h = result.result.receipt.response.headers;
+        print(ctx, `result ${done.resultId}: ${result.result.file} (seed ${h.seed ?? 'unknown'}, cost ${h.cost ?? '?'}, credits left ${h.remainingCredits ?? '?'})`);
+      }
+    },
+  },
+  'results list': {
+    summary: 'DIR [--json]   every result with its character, pose, rating and seed',
+    async run(args, ctx) {
+      const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } });
+      await openProjectArg(ctx, positionals[0]);
+      const items = [];
+      for (let offset = 0; ; ) {
+        const page = await ctx.runtime.handlers['results.query']({ filter: {}, sort: 'newest', offset, limit: 1000 });
+        items.push(...page.items);
+        offset += page.items.length;
+        if (offset >= page.total || page.items.length === 0) break;
+      }
+      if (values.json) return print(ctx, JSON.stringify(items));
+      for (const r of items) {
+        print(ctx, `${r.id}  ${r.file}  ${r.characterName ?? '?'} × ${r.poseName ?? '?'}  ${'★'.repeat(r.rating)}${r.flag === 'none' ? '' : ` ${r.flag}`}  seed ${r.seed ?? '-'}`);
+      }
     },
   },
 };

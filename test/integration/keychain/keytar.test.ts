@@ -59,8 +59,9 @@ describe('keytar against the real keychain', () => {
       return;
     }
 
-    // In the sandboxed keyring use the real names the app uses; on a developer's own keychain, a throwaway service.
-    const service = expected ? SECRET_SERVICE : `${SECRET_SERVICE} (test ${randomBytes(4).toString('hex')})`;
+    // A throwaway service: the app's real entry is exercised end to end by the CLI test (test/integration/cli),
+    // which runs in parallel with this file and must not see its value change underneath it.
+    const service = `${SECRET_SERVICE} (test ${randomBytes(4).toString('hex')})`;
     const store = new KeytarStore({ service, account: SECRET_ACCOUNT });
     const key = `SG_${randomBytes(8).toString('hex')}`;
     try {
