@@ -1,7 +1,6 @@
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { fsyncFolder } from '../library/atomic-write';
+import { readFile, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fsyncFolder, writeFileAtomic } from '../library/atomic-write';
 import { secretStoreError, type SecretStore, type SecretStoreStatus } from './secret-store';
 
 /**
@@ -137,23 +136,6 @@ export class SafeStorageStore implements SecretStore {
   }
 }
 
-/** Atomic write with owner-only permissions (the shared helper writes 0644). */
-async function writeSecretFile(file: string, data: Uint8Array): Promise<void> {
-  const dir = dirname(file);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const temp = join(dir, `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true }).catch(() => undefined);
-    throw error;
-  }
-  await fsyncFolder(dir);
-}
+/** The ciphertext is readable by its owner only. */
+const writeSecretFile = (file: string, data: Uint8Array): Promise<void> =>
+  writeFileAtomic(file, data, { mode: 0o600, dirMode: 0o700 });
