@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import {
   AppError,
   CharacterSchema,
-  IdSchema,
   newId,
   nowIso,
   type Character,
@@ -20,14 +19,21 @@ import type {
 } from '../../contract/calls/workspace';
 import { writeFileAtomic, writeJsonAtomic } from '../atomic-write';
 import { readJsonFile } from '../json-file';
-import { exists, guardWrite, listDir, removeQuietly, toProjectPath } from './fs-utils';
+import { exists, guardWrite, removeQuietly, toProjectPath } from './fs-utils';
+import { readIdFolders } from './read-id-folders';
 import { expandSources, makeThumbQuietly, runIntake, type DuplicateOf } from './image-intake';
 import { extensionFor, thumbFileFor, thumbPathFor } from './paths';
 import type { TaskControl } from './task-control';
 import type { Workspace } from './workspace';
 
-export const viewImage = (image: StoredImage): StoredImageView => ({ ...image, thumbFile: thumbFileFor(image.id) });
-export const viewCharacter = (c: Character): CharacterView => ({ ...c, referenceImages: c.referenceImages.map(viewImage) });
+export const viewImage = (image: StoredImage): StoredImageView => ({
+  ...image,
+  thumbFile: thumbFileFor(image.id),
+});
+export const viewCharacter = (c: Character): CharacterView => ({
+  ...c,
+  referenceImages: c.referenceImages.map(viewImage),
+});
 
 export interface ReferenceImportResult {
   character: Character;
@@ -54,27 +60,18 @@ export class CharacterStore {
 
   /** Every character (A-Z) and the problems met: damaged files quarantined now or earlier this session. */
   async readAll(): Promise<{ characters: Character[]; problems: ProjectProblem[] }> {
-    const ids = (await listDir(this.layout.charactersDir)).filter((name) => IdSchema.safeParse(name).success);
-    const problems: ProjectProblem[] = [];
-    const read = await Promise.all(
-      ids.map(async (id) => {
-        const file = this.layout.characterFile(id);
-        const result = await readJsonFile(file, CharacterSchema);
-        if (result.ok) return { ...result.value, id }; // the folder name is the id (a folder copied by hand keeps working)
-        if (result.missing) {
-          const rel = toProjectPath(this.ws.project.root, file);
-          if (!this.ws.project.problems.some((p) => p.file === rel)) {
-            problems.push({ file: rel, reason: 'character.json is missing; the folder and its images are kept' });
-          }
-          return null;
-        }
-        problems.push(await this.ws.project.quarantine(file, result.reason));
-        return null;
-      }),
+    const project = this.ws.project;
+    const { items, problems } = await readIdFolders(
+      project,
+      this.layout.charactersDir,
+      (id) => this.layout.characterFile(id),
+      CharacterSchema,
+      (file) =>
+        project.problems.some((p) => p.file === file)
+          ? null
+          : { file, reason: 'character.json is missing; the folder and its images are kept' },
     );
-    const earlier = this.ws.project.problems.filter((p) => p.file.startsWith('characters/') && !problems.includes(p));
-    const characters = read.filter((c): c is Character => c !== null).sort(byName);
-    return { characters, problems: [...earlier, ...problems] };
+    return { characters: items.sort(byName), problems };
   }
 
   async get(id: string): Promise<Character> {
@@ -82,7 +79,10 @@ export class CharacterStore {
     if (result.ok) return { ...result.value, id };
     if (result.missing) throw notFound();
     await this.ws.project.quarantine(this.layout.characterFile(id), result.reason);
-    throw new AppError('PROJECT_DAMAGED', `This character’s file was damaged (${result.reason}); it was moved to quarantine.`);
+    throw new AppError(
+      'PROJECT_DAMAGED',
+      `This character’s file was damaged (${result.reason}); it was moved to quarantine.`,
+    );
   }
 
   private async save(character: Character): Promise<Character> {
@@ -96,7 +96,15 @@ export class CharacterStore {
     this.ws.project.assertWritable();
     const now = nowIso();
     return this.ws.locks.run(`character:new`, () =>
-      this.save(CharacterSchema.parse({ ...fields, id: newId(), referenceImages: [], createdAt: now, updatedAt: now })),
+      this.save(
+        CharacterSchema.parse({
+          ...fields,
+          id: newId(),
+          referenceImages: [],
+          createdAt: now,
+          updatedAt: now,
+        }),
+      ),
     );
   }
 
@@ -124,7 +132,9 @@ export class CharacterStore {
           const ext = image.file.slice(image.file.lastIndexOf('.') + 1);
           const target = join(refsDir, `${imageId}.${ext}`);
           await copyFile(join(this.ws.project.root, image.file), target);
-          await copyFile(thumbPathFor(this.layout, image.id), thumbPathFor(this.layout, imageId)).catch(() => undefined);
+          await copyFile(thumbPathFor(this.layout, image.id), thumbPathFor(this.layout, imageId)).catch(
+            () => undefined,
+          );
           referenceImages.push({ ...image, id: imageId, file: toProjectPath(this.ws.project.root, target) });
         }
         const copy = CharacterSchema.parse({
@@ -163,7 +173,11 @@ export class CharacterStore {
   }
 
   /** Adds reference images: each checked, duplicates of this character’s references skipped. */
-  async addReferences(id: string, sources: readonly ImageSource[], control: TaskControl = {}): Promise<ReferenceImportResult> {
+  async addReferences(
+    id: string,
+    sources: readonly ImageSource[],
+    control: TaskControl = {},
+  ): Promise<ReferenceImportResult> {
     this.ws.project.assertWritable();
     const expanded = await expandSources(sources);
     const initial = await this.get(id);
@@ -178,7 +192,8 @@ export class CharacterStore {
       {
         items: expanded.items,
         signal: control.signal,
-        onProgress: (done, failed) => control.onProgress?.(done + expanded.failed.length, total, failed + expanded.failed.length),
+        onProgress: (done, failed) =>
+          control.onProgress?.(done + expanded.failed.length, total, failed + expanded.failed.length),
         what: 'the reference image',
         claim: (sha, item) => {
           const existing = known.get(sha);
@@ -206,7 +221,11 @@ export class CharacterStore {
             await inTurn(() =>
               this.ws.locks.run(`character:${id}`, async () => {
                 const current = await this.get(id);
-                await this.save({ ...current, referenceImages: [...current.referenceImages, image], updatedAt: nowIso() });
+                await this.save({
+                  ...current,
+                  referenceImages: [...current.referenceImages, image],
+                  updatedAt: nowIso(),
+                });
               }),
             );
           } catch (error) {
@@ -261,7 +280,11 @@ export class CharacterStore {
     await this.ws.locks.run(`character:${characterId}`, async () => {
       const current = await this.get(characterId);
       if (current.referenceImages.some((i) => i.id === image.id)) return;
-      await this.save({ ...current, referenceImages: [...current.referenceImages, image], updatedAt: nowIso() });
+      await this.save({
+        ...current,
+        referenceImages: [...current.referenceImages, image],
+        updatedAt: nowIso(),
+      });
     });
   }
 
@@ -270,4 +293,5 @@ export class CharacterStore {
   }
 }
 
-const notFound = (): AppError => new AppError('NOT_FOUND', 'That character is not in the project (it may be in the trash).');
+const notFound = (): AppError =>
+  new AppError('NOT_FOUND', 'That character is not in the project (it may be in the trash).');

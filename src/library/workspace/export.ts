@@ -2,7 +2,13 @@ import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { AppError, isAppError, type Result } from '../../domain';
-import { embedParameters, formatA1111Parameters, makeContactSheet, sniffFormat, type ContactSheetItem } from '../../images';
+import {
+  embedParameters,
+  formatA1111Parameters,
+  makeContactSheet,
+  sniffFormat,
+  type ContactSheetItem,
+} from '../../images';
 import { writeFileAtomic, writeJsonAtomic } from '../atomic-write';
 import { resolveContainedFile } from '../contained-path';
 import { isEnvironmentError, writeRefused } from './fs-utils';
@@ -48,7 +54,11 @@ export function localDate(iso: string): string {
 
 /** "Mira - Arms up - 2025-01-31 - seed 4898558797" (+ " - figure 2" for a cut). */
 export function humanStem(result: Result, characterName: string | null, poseName: string | null): string {
-  const parts = [characterName ?? 'Unknown character', poseName ?? 'Unknown pose', localDate(result.createdAt)];
+  const parts = [
+    characterName ?? 'Unknown character',
+    poseName ?? 'Unknown pose',
+    localDate(result.createdAt),
+  ];
   const seed = seedUsed(result);
   if (seed !== null) parts.push(`seed ${seed}`);
   if (result.cutFrom) parts.push(`figure ${result.cutFrom.figureIndex + 1}`);
@@ -70,7 +80,11 @@ export function uniqueStem(stem: string, extensions: readonly string[], taken: S
 // -- parameters --------------------------------------------------------------------------------------
 
 /** A1111-style "parameters" text for a result, from its receipt (what was sent and what came back). */
-export function parametersText(result: Result, characterName: string | null, poseName: string | null): string {
+export function parametersText(
+  result: Result,
+  characterName: string | null,
+  poseName: string | null,
+): string {
   const request = result.receipt.request;
   const num = (key: string) => (typeof request[key] === 'number' ? (request[key] as number) : undefined);
   const str = (key: string) => (typeof request[key] === 'string' ? (request[key] as string) : undefined);
@@ -83,7 +97,9 @@ export function parametersText(result: Result, characterName: string | null, pos
     Character: characterName ?? undefined,
     Pose: poseName ?? undefined,
     'Segmind request id': result.receipt.response.headers.requestId,
-    'Cut from': result.cutFrom ? `${result.cutFrom.resultId} figure ${result.cutFrom.figureIndex + 1}` : undefined,
+    'Cut from': result.cutFrom
+      ? `${result.cutFrom.resultId} figure ${result.cutFrom.figureIndex + 1}`
+      : undefined,
   };
   const seed = seedUsed(result);
   return formatA1111Parameters({
@@ -134,7 +150,9 @@ export async function exportResults(
 ): Promise<ExportResult> {
   const dir = checkedDir(options.dir);
   await mkdir(dir, { recursive: true }).catch((error: unknown) => {
-    throw isEnvironmentError(error) ? writeRefused(error, 'the export folder', 'Nothing was exported') : error;
+    throw isEnvironmentError(error)
+      ? writeRefused(error, 'the export folder', 'Nothing was exported')
+      : error;
   });
   const taken = new Set((await readdir(dir)).map((n) => n.normalize('NFC').toLowerCase()));
   const cat = await ws.catalog();
@@ -149,11 +167,14 @@ export async function exportResults(
     }
     try {
       const result = await ws.results.get(id);
-      const characterName = cat.characters.get(result.characterId)?.name ?? cat.trashed.get(result.characterId)?.name ?? null;
+      const characterName =
+        cat.characters.get(result.characterId)?.name ?? cat.trashed.get(result.characterId)?.name ?? null;
       const poseName = cat.poses.get(result.poseId)?.name ?? cat.trashed.get(result.poseId)?.name ?? null;
-      const source = await resolveContainedFile(ws.project.root, result.file, { encoded: false }).catch(() => {
-        throw new AppError('NOT_FOUND', 'Its image is missing from the project folder.');
-      });
+      const source = await resolveContainedFile(ws.project.root, result.file, { encoded: false }).catch(
+        () => {
+          throw new AppError('NOT_FOUND', 'Its image is missing from the project folder.');
+        },
+      );
       let bytes: Uint8Array = await readFile(source);
       const sniffed = sniffFormat(bytes);
       if (sniffed.kind !== 'image') throw unreadableImage();
@@ -171,7 +192,11 @@ export async function exportResults(
       }
       const embedded = embedParameters(bytes, parametersText(result, characterName, poseName), { format });
       const ext = format === 'png' ? 'png' : 'jpg';
-      const stem = uniqueStem(humanStem(result, characterName, poseName), options.includeReceipt ? [ext, 'json'] : [ext], taken);
+      const stem = uniqueStem(
+        humanStem(result, characterName, poseName),
+        options.includeReceipt ? [ext, 'json'] : [ext],
+        taken,
+      );
       const file = join(dir, `${stem}.${ext}`);
       await writeFileAtomic(file, embedded);
       const record: ExportResult['files'][number] = { id, file, name: `${stem}.${ext}` };
@@ -182,9 +207,18 @@ export async function exportResults(
       out.files.push(record);
     } catch (error) {
       if (isEnvironmentError(error)) {
-        throw writeRefused(error, 'the export', `${out.files.length} file(s) were exported before it stopped; the project is unchanged`);
+        throw writeRefused(
+          error,
+          'the export',
+          `${out.files.length} file(s) were exported before it stopped; the project is unchanged`,
+        );
       }
-      out.failed.push({ id, message: isAppError(error) ? error.message : 'It could not be exported because of an unexpected error.' });
+      out.failed.push({
+        id,
+        message: isAppError(error)
+          ? error.message
+          : 'It could not be exported because of an unexpected error.',
+      });
       if (!isAppError(error)) console.error('[ccstudio] export failed:', error);
     }
     control.onProgress?.(i + 1, unique.length, out.failed.length);
@@ -193,7 +227,10 @@ export async function exportResults(
 }
 
 const unreadableImage = (): AppError =>
-  new AppError('IMAGE_REJECTED', 'Its image file in the project is empty or damaged, so it cannot be exported.');
+  new AppError(
+    'IMAGE_REJECTED',
+    'Its image file in the project is empty or damaged, so it cannot be exported.',
+  );
 
 /** "Mira · Arms up · ★★★★" under each image. */
 function captionFor(characterName: string | null, poseName: string | null, rating: number): string {
@@ -208,7 +245,8 @@ export async function writeContactSheet(
   ids: readonly string[],
   options: { file: string; columns: number; cellSize: number; background?: string | undefined },
 ): Promise<{ file: string; width: number; height: number; count: number }> {
-  if (!isAbsolute(options.file)) throw new AppError('INVALID_INPUT', 'Choose where to save the contact sheet (a full path).');
+  if (!isAbsolute(options.file))
+    throw new AppError('INVALID_INPUT', 'Choose where to save the contact sheet (a full path).');
   const file = /\.png$/i.test(options.file) ? resolve(options.file) : `${resolve(options.file)}.png`;
   await ws.results.load();
   const cat = await ws.catalog();
@@ -219,7 +257,8 @@ export async function writeContactSheet(
     const path = join(ws.project.root, ...summary.file.split('/'));
     items.push({ file: path, caption: captionFor(summary.characterName, summary.poseName, summary.rating) });
   }
-  if (items.length === 0) throw new AppError('NOT_FOUND', 'None of those results is in the project any more.');
+  if (items.length === 0)
+    throw new AppError('NOT_FOUND', 'None of those results is in the project any more.');
   const sheet = await makeContactSheet(items, {
     columns: options.columns,
     cellSize: options.cellSize,
@@ -229,7 +268,9 @@ export async function writeContactSheet(
     await mkdir(resolve(file, '..'), { recursive: true });
     await writeFileAtomic(file, sheet.png);
   } catch (error) {
-    throw isEnvironmentError(error) ? writeRefused(error, 'the contact sheet', 'The project is unchanged') : error;
+    throw isEnvironmentError(error)
+      ? writeRefused(error, 'the contact sheet', 'The project is unchanged')
+      : error;
   }
   return { file, width: sheet.width, height: sheet.height, count: items.length };
 }

@@ -3,7 +3,8 @@ import { dirname, relative, sep } from 'node:path';
 import { AppError, isAppError } from '../../domain';
 
 /** `a/b/c` relative to the project root, always with forward slashes (what the JSON and the UI use). */
-export const toProjectPath = (root: string, absolute: string): string => relative(root, absolute).split(sep).join('/');
+export const toProjectPath = (root: string, absolute: string): string =>
+  relative(root, absolute).split(sep).join('/');
 
 /** The entries of a folder, or [] when it does not exist. */
 export async function listDir(dir: string): Promise<string[]> {
@@ -44,7 +45,10 @@ export function writeRefused(error: unknown, what: string, kept = 'Nothing was l
   if (isAppError(error)) return error;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOSPC' || code === 'EDQUOT') {
-    return new AppError('DISK_FULL', `The disk is full, so ${what} could not be saved. ${kept}: free some space and try again.`);
+    return new AppError(
+      'DISK_FULL',
+      `The disk is full, so ${what} could not be saved. ${kept}: free some space and try again.`,
+    );
   }
   if (code === 'EROFS') {
     return new AppError(

@@ -2,7 +2,13 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { AppError, isAppError } from '../../domain';
 import type { ImportFailure, ImageSource } from '../../contract/calls/workspace';
-import { DEFAULT_MAX_BYTES, inspectImage, makeThumbnail, mapWithConcurrency, type ImageFacts } from '../../images';
+import {
+  DEFAULT_MAX_BYTES,
+  inspectImage,
+  makeThumbnail,
+  mapWithConcurrency,
+  type ImageFacts,
+} from '../../images';
 import type { ProjectLayout } from '../project-layout';
 import { isEnvironmentError, writeRefused } from './fs-utils';
 import { IMAGE_FILE_NAME, THUMB_SIZE, thumbPathFor } from './paths';
@@ -33,7 +39,11 @@ export async function expandSources(sources: readonly ImageSource[]): Promise<Ex
   const out: Expanded = { items: [], skipped: [], failed: [] };
   for (const source of sources) {
     if ('dataBase64' in source) {
-      out.items.push({ display: source.name, baseName: source.name, bytes: Buffer.from(source.dataBase64, 'base64') });
+      out.items.push({
+        display: source.name,
+        baseName: source.name,
+        bytes: Buffer.from(source.dataBase64, 'base64'),
+      });
       continue;
     }
     const info = await stat(source.path).catch((error: NodeJS.ErrnoException) => error);
@@ -50,7 +60,8 @@ export async function expandSources(sources: readonly ImageSource[]): Promise<Ex
       continue;
     }
     if (info.isDirectory()) await walk(source.path, source.path, out);
-    else out.items.push({ display: basename(source.path), baseName: basename(source.path), path: source.path });
+    else
+      out.items.push({ display: basename(source.path), baseName: basename(source.path), path: source.path });
   }
   return out;
 }
@@ -114,7 +125,10 @@ export async function loadAndInspect(item: IntakeItem): Promise<Inspected> {
     bytes = await readFile(path);
   } catch {
     await inspectImage(path, options); // says why, naming the file
-    throw new AppError('IMAGE_REJECTED', `“${item.display}” could not be read.`, { file: item.display, reason: 'unreadable' });
+    throw new AppError('IMAGE_REJECTED', `“${item.display}” could not be read.`, {
+      file: item.display,
+      reason: 'unreadable',
+    });
   }
   return { bytes, facts: await inspectImage(bytes, options) };
 }
@@ -125,11 +139,19 @@ export function failureOf(file: string, error: unknown): ImportFailure {
     return { file, code: error.code, ...(reason ? { reason } : {}), message: error.message };
   }
   console.error(`[ccstudio] importing ${file} failed unexpectedly:`, error);
-  return { file, code: 'INTERNAL', message: `“${file}” could not be imported because of an unexpected error.` };
+  return {
+    file,
+    code: 'INTERNAL',
+    message: `“${file}” could not be imported because of an unexpected error.`,
+  };
 }
 
 /** A 256 px WebP in the thumbnail cache. Best effort: the cache is rebuilt later if this fails. */
-export async function makeThumbQuietly(layout: ProjectLayout, imageId: string, input: string | Uint8Array): Promise<void> {
+export async function makeThumbQuietly(
+  layout: ProjectLayout,
+  imageId: string,
+  input: string | Uint8Array,
+): Promise<void> {
   try {
     await makeThumbnail(input, { size: THUMB_SIZE, out: thumbPathFor(layout, imageId) });
   } catch (error) {
@@ -161,7 +183,11 @@ export interface IntakeRun<T> {
    * Stores one accepted image completely, or throws having left nothing behind. The step that adds it
    * to its list (library.json, character.json) goes through `inTurn`, which keeps the order given.
    */
-  store(item: IntakeItem, inspected: Inspected, inTurn: <R>(commit: () => Promise<R>) => Promise<R>): Promise<T>;
+  store(
+    item: IntakeItem,
+    inspected: Inspected,
+    inTurn: <R>(commit: () => Promise<R>) => Promise<R>,
+  ): Promise<T>;
   /** What is being saved, for a refused write's message ("the pose library"). */
   what: string;
 }
@@ -179,7 +205,10 @@ export interface IntakeOutcome<T> {
  * A refused write (full disk, read-only folder) stops the run and throws that error, with
  * `detail.imported` naming what was already stored (complete) before it.
  */
-export async function runIntake<T>(run: IntakeRun<T>, importedName: (stored: T) => string): Promise<IntakeOutcome<T>> {
+export async function runIntake<T>(
+  run: IntakeRun<T>,
+  importedName: (stored: T) => string,
+): Promise<IntakeOutcome<T>> {
   const stored: { index: number; value: T }[] = [];
   const outcome: IntakeOutcome<T> = { stored: [], duplicates: [], failed: [], cancelled: false };
   const failedByIndex = new Map<number, ImportFailure>();
@@ -197,14 +226,16 @@ export async function runIntake<T>(run: IntakeRun<T>, importedName: (stored: T) 
     });
   const turns = gates();
   const commits = gates();
-  const inTurn = (index: number) => async <R>(commit: () => Promise<R>): Promise<R> => {
-    await commits[index - 1]?.gate;
-    try {
-      return await commit();
-    } finally {
-      commits[index]?.open();
-    }
-  };
+  const inTurn =
+    (index: number) =>
+    async <R>(commit: () => Promise<R>): Promise<R> => {
+      await commits[index - 1]?.gate;
+      try {
+        return await commit();
+      } finally {
+        commits[index]?.open();
+      }
+    };
 
   await mapWithConcurrency(run.items, run.concurrency ?? 2, async (item, index) => {
     try {
@@ -231,7 +262,8 @@ export async function runIntake<T>(run: IntakeRun<T>, importedName: (stored: T) 
       const existing = run.claim(inspected.facts.sha256, item);
       turns[index]?.open();
       if (existing) {
-        const where = existing.kind === 'pose' ? `the pose “${existing.name}”` : `the reference image “${existing.name}”`;
+        const where =
+          existing.kind === 'pose' ? `the pose “${existing.name}”` : `the reference image “${existing.name}”`;
         outcome.duplicates.push({
           file: item.display,
           existing,
@@ -258,7 +290,13 @@ export async function runIntake<T>(run: IntakeRun<T>, importedName: (stored: T) 
   outcome.stored = stored.map((s) => s.value);
   outcome.failed = [...failedByIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, f]) => f);
   if (stop !== undefined) {
-    const error = writeRefused(stop, run.what, outcome.stored.length ? `The ${outcome.stored.length} image(s) imported before it stopped are kept` : 'Nothing was lost');
+    const error = writeRefused(
+      stop,
+      run.what,
+      outcome.stored.length
+        ? `The ${outcome.stored.length} image(s) imported before it stopped are kept`
+        : 'Nothing was lost',
+    );
     throw new AppError(error.code, error.message, {
       ...error.detail,
       imported: outcome.stored.map(importedName),

@@ -10,7 +10,14 @@ export { addResult, hasResult, workspaceFor, Workspace, type PoseGeometry } from
 export type { ResultDraft } from './result-types';
 export type { LoadReport } from './result-store';
 export type { TaskControl } from './task-control';
-export { exportResults, writeContactSheet, parametersText, sanitizeFileName, humanStem, uniqueStem } from './export';
+export {
+  exportResults,
+  writeContactSheet,
+  parametersText,
+  sanitizeFileName,
+  humanStem,
+  uniqueStem,
+} from './export';
 export { repairThumbnails } from './thumbnail-repair';
 export { viewCharacter, viewImage } from './character-store';
 export { viewLibrary, viewPose } from './pose-store';

@@ -19,4 +19,5 @@ export const THUMB_SIZE = 256;
 
 /** `.studio/thumbs/<imageId>.webp`, relative to the project root (what the UI passes to mediaUrl). */
 export const thumbFileFor = (imageId: string): string => `.studio/thumbs/${imageId}.webp`;
-export const thumbPathFor = (layout: ProjectLayout, imageId: string): string => join(layout.thumbsDir, `${imageId}.webp`);
+export const thumbPathFor = (layout: ProjectLayout, imageId: string): string =>
+  join(layout.thumbsDir, `${imageId}.webp`);

@@ -23,14 +23,19 @@ import type {
 import { findFigures } from '../../images';
 import { writeFileAtomic, writeJsonAtomic } from '../atomic-write';
 import { readJsonFile } from '../json-file';
-import { guardWrite, listDir, removeQuietly, toProjectPath } from './fs-utils';
+import { guardWrite, removeQuietly, toProjectPath } from './fs-utils';
+import { readIdFolders } from './read-id-folders';
 import { expandSources, makeThumbQuietly, runIntake, type DuplicateOf } from './image-intake';
 import { viewImage } from './character-store';
 import { extensionFor, thumbPathFor } from './paths';
 import type { TaskControl } from './task-control';
 import type { Workspace } from './workspace';
 
-export const viewPose = (pose: Pose, libraryId: string): PoseView => ({ ...pose, image: viewImage(pose.image), libraryId });
+export const viewPose = (pose: Pose, libraryId: string): PoseView => ({
+  ...pose,
+  image: viewImage(pose.image),
+  libraryId,
+});
 export const viewLibrary = (library: PoseLibrary): PoseLibraryView => ({
   ...library,
   poses: library.poses.map((p) => viewPose(p, library.id)),
@@ -81,19 +86,13 @@ export class PoseLibraryStore {
   }
 
   async readAll(): Promise<{ libraries: PoseLibrary[]; problems: ProjectProblem[] }> {
-    const ids = (await listDir(this.layout.posesDir)).filter((name) => IdSchema.safeParse(name).success);
-    const problems: ProjectProblem[] = [];
-    const read = await Promise.all(
-      ids.map(async (id) => {
-        const file = this.layout.poseLibraryFile(id);
-        const result = await readJsonFile(file, PoseLibrarySchema);
-        if (result.ok) return { ...result.value, id };
-        if (!result.missing) problems.push(await this.ws.project.quarantine(file, result.reason));
-        return null;
-      }),
+    const { items, problems } = await readIdFolders(
+      this.ws.project,
+      this.layout.posesDir,
+      (id) => this.layout.poseLibraryFile(id),
+      PoseLibrarySchema,
     );
-    const earlier = this.ws.project.problems.filter((p) => p.file.startsWith('poses/') && !problems.includes(p));
-    return { libraries: read.filter((l): l is PoseLibrary => l !== null).sort(byName), problems: [...earlier, ...problems] };
+    return { libraries: items.sort(byName), problems };
   }
 
   async get(id: string): Promise<PoseLibrary> {
@@ -102,7 +101,10 @@ export class PoseLibraryStore {
     if (result.ok) return { ...result.value, id };
     if (result.missing) throw libraryNotFound();
     await this.ws.project.quarantine(file, result.reason);
-    throw new AppError('PROJECT_DAMAGED', `This pose library’s file was damaged (${result.reason}); it was moved to quarantine.`);
+    throw new AppError(
+      'PROJECT_DAMAGED',
+      `This pose library’s file was damaged (${result.reason}); it was moved to quarantine.`,
+    );
   }
 
   private async save(library: PoseLibrary): Promise<PoseLibrary> {
@@ -113,7 +115,10 @@ export class PoseLibraryStore {
   }
 
   /** Read-modify-write of one library.json, one at a time per library. */
-  modify(id: string, change: (library: PoseLibrary) => PoseLibrary | Promise<PoseLibrary>): Promise<PoseLibrary> {
+  modify(
+    id: string,
+    change: (library: PoseLibrary) => PoseLibrary | Promise<PoseLibrary>,
+  ): Promise<PoseLibrary> {
     return this.ws.locks.run(`library:${id}`, async () => {
       const current = await this.get(id);
       return this.save({ ...(await change(current)), id, updatedAt: nowIso() });
@@ -123,12 +128,24 @@ export class PoseLibraryStore {
   async create(name: string, tags: string[] = []): Promise<PoseLibrary> {
     this.ws.project.assertWritable();
     const now = nowIso();
-    const library = PoseLibrarySchema.parse({ id: newId(), name, tags, poses: [], createdAt: now, updatedAt: now });
-    await guardWrite('the pose library', () => mkdir(this.layout.poseLibraryDir(library.id), { recursive: true }));
+    const library = PoseLibrarySchema.parse({
+      id: newId(),
+      name,
+      tags,
+      poses: [],
+      createdAt: now,
+      updatedAt: now,
+    });
+    await guardWrite('the pose library', () =>
+      mkdir(this.layout.poseLibraryDir(library.id), { recursive: true }),
+    );
     return this.save(library);
   }
 
-  async update(id: string, changes: { name?: string | undefined; tags?: string[] | undefined }): Promise<PoseLibrary> {
+  async update(
+    id: string,
+    changes: { name?: string | undefined; tags?: string[] | undefined },
+  ): Promise<PoseLibrary> {
     this.ws.project.assertWritable();
     return this.modify(id, (library) => ({
       ...library,
@@ -149,7 +166,13 @@ export class PoseLibraryStore {
           moves: [toProjectPath(this.ws.project.root, this.layout.poseLibraryDir(id))],
           refs: {
             libraries: [{ id, name: library.name }],
-            poses: library.poses.map((p) => ({ id: p.id, name: p.name, libraryId: id, kind: p.kind, figures: p.figures.length })),
+            poses: library.poses.map((p) => ({
+              id: p.id,
+              name: p.name,
+              libraryId: id,
+              kind: p.kind,
+              figures: p.figures.length,
+            })),
           },
           thumbIds: library.poses.map((p) => p.image.id),
         }),
@@ -177,7 +200,11 @@ export class PoseLibraryStore {
    * removed again: a pose is in the library whole, or not at all. Imports run one at a time per project
    * so the duplicate check covers a concurrent import too.
    */
-  async import(libraryId: string, sources: readonly ImageSource[], control: TaskControl = {}): Promise<PoseImportResult> {
+  async import(
+    libraryId: string,
+    sources: readonly ImageSource[],
+    control: TaskControl = {},
+  ): Promise<PoseImportResult> {
     this.ws.project.assertWritable();
     return this.ws.locks.run('pose-import', async () => {
       await this.get(libraryId); // NOT_FOUND before any work
@@ -233,7 +260,9 @@ export class PoseLibraryStore {
             await writeFileAtomic(target, bytes);
             try {
               await makeThumbQuietly(this.layout, imageId, bytes);
-              await inTurn(() => this.modify(libraryId, (library) => ({ ...library, poses: [...library.poses, pose] })));
+              await inTurn(() =>
+                this.modify(libraryId, (library) => ({ ...library, poses: [...library.poses, pose] })),
+              );
             } catch (error) {
               await removeQuietly(target);
               await removeQuietly(thumbPathFor(this.layout, imageId));
@@ -258,7 +287,12 @@ export class PoseLibraryStore {
 
   async updatePose(
     poseId: string,
-    changes: { name?: string | undefined; tags?: string[] | undefined; kind?: Pose['kind'] | undefined; figures?: Box[] | undefined },
+    changes: {
+      name?: string | undefined;
+      tags?: string[] | undefined;
+      kind?: Pose['kind'] | undefined;
+      figures?: Box[] | undefined;
+    },
   ): Promise<PoseView> {
     this.ws.project.assertWritable();
     const found = await this.findPose(poseId);
@@ -285,7 +319,9 @@ export class PoseLibraryStore {
     const wanted = new Set(poseIds);
     const { libraries } = await this.readAll();
     const found = libraries.flatMap((library) =>
-      library.poses.filter((p) => wanted.has(p.id)).map((pose) => ({ libraryId: library.id, libraryName: library.name, pose })),
+      library.poses
+        .filter((p) => wanted.has(p.id))
+        .map((pose) => ({ libraryId: library.id, libraryName: library.name, pose })),
     );
     if (found.length === 0) throw poseNotFound();
     const first = found[0];
@@ -311,7 +347,10 @@ export class PoseLibraryStore {
     const byLibrary = new Set(found.map((f) => f.libraryId));
     await guardWrite('the pose library', async () => {
       for (const libraryId of byLibrary) {
-        await this.modify(libraryId, (library) => ({ ...library, poses: library.poses.filter((p) => !wanted.has(p.id)) }));
+        await this.modify(libraryId, (library) => ({
+          ...library,
+          poses: library.poses.filter((p) => !wanted.has(p.id)),
+        }));
       }
     });
     return entry.id;
@@ -320,7 +359,8 @@ export class PoseLibraryStore {
   /** Puts trashed poses back into their libraries (their images are already back in place). */
   async reattachPoses(payload: z.infer<typeof TrashedPosesPayloadSchema>): Promise<void> {
     const byLibrary = new Map<string, Pose[]>();
-    for (const item of payload.poses) byLibrary.set(item.libraryId, [...(byLibrary.get(item.libraryId) ?? []), item.pose]);
+    for (const item of payload.poses)
+      byLibrary.set(item.libraryId, [...(byLibrary.get(item.libraryId) ?? []), item.pose]);
     for (const [libraryId, poses] of byLibrary) {
       await this.modify(libraryId, (library) => {
         const have = new Set(library.poses.map((p) => p.id));
@@ -334,5 +374,7 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-const libraryNotFound = (): AppError => new AppError('NOT_FOUND', 'That pose library is not in the project (it may be in the trash).');
-const poseNotFound = (): AppError => new AppError('NOT_FOUND', 'That pose is not in the project (it may be in the trash).');
+const libraryNotFound = (): AppError =>
+  new AppError('NOT_FOUND', 'That pose library is not in the project (it may be in the trash).');
+const poseNotFound = (): AppError =>
+  new AppError('NOT_FOUND', 'That pose is not in the project (it may be in the trash).');

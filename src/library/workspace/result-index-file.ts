@@ -98,7 +98,8 @@ export function parseIndexFile(text: string | null): IndexFile | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const file = raw as Record<string, unknown>;
   if (file.format !== INDEX_FORMAT || file.version !== INDEX_VERSION) return null;
-  if (!isNum(file.dirMtimeMs) || !Array.isArray(file.entries) || file.count !== file.entries.length) return null;
+  if (!isNum(file.dirMtimeMs) || !Array.isArray(file.entries) || file.count !== file.entries.length)
+    return null;
   if (!Array.isArray(file.missing) || !file.missing.every(isStr)) return null;
   for (const entry of file.entries) if (!isIndexEntry(entry)) return null;
   return file as unknown as IndexFile;
@@ -137,7 +138,8 @@ export function entryOf(result: Result, stat: { mtimeMs: number; size: number })
 }
 
 /** Newest first; ties (same millisecond) by id, which is time-first too. */
-export const newestFirst = (a: IndexEntry, b: IndexEntry): number => b.t - a.t || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+export const newestFirst = (a: IndexEntry, b: IndexEntry): number =>
+  b.t - a.t || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
 /** Whole-second (or 2 s) timestamps cannot tell two changes in one second apart. */
 export const hasFineMtime = (mtimeMs: number): boolean => mtimeMs % 1000 !== 0;

@@ -10,7 +10,10 @@ export interface Catalog {
   libraries: Map<string, { name: string }>;
   poses: Map<string, { name: string; libraryId: string; kind: 'sheet' | 'single'; figures: number }>;
   /** Trashed characters, libraries and poses by id (ids are unique across kinds). */
-  trashed: Map<string, { trashId: string; name: string; libraryId?: string; kind?: 'sheet' | 'single'; figures?: number }>;
+  trashed: Map<
+    string,
+    { trashId: string; name: string; libraryId?: string; kind?: 'sheet' | 'single'; figures?: number }
+  >;
 }
 
 export const emptyCatalog = (): Catalog => ({
@@ -70,8 +73,10 @@ export function compileFilter(filter: ResultFilter, cat: Catalog): (e: IndexEntr
   const from = filter.from ? Date.parse(filter.from) : undefined;
   const to = filter.to ? Date.parse(filter.to) : undefined;
   const { minRating, maxRating, source } = filter;
-  const libraryOf = (poseId: string) => cat.poses.get(poseId)?.libraryId ?? cat.trashed.get(poseId)?.libraryId;
-  const nameOf = (id: string) => cat.characters.get(id)?.name ?? cat.poses.get(id)?.name ?? cat.trashed.get(id)?.name ?? '';
+  const libraryOf = (poseId: string) =>
+    cat.poses.get(poseId)?.libraryId ?? cat.trashed.get(poseId)?.libraryId;
+  const nameOf = (id: string) =>
+    cat.characters.get(id)?.name ?? cat.poses.get(id)?.name ?? cat.trashed.get(id)?.name ?? '';
 
   return (e) => {
     if (ids && !ids.has(e.id)) return false;

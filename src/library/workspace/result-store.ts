@@ -137,7 +137,8 @@ export class ResultStore {
         this.verifying = this.verifyInBackground();
       }
     } else {
-      if (text !== null) console.warn('[ccstudio] the results index was damaged or old; rebuilding it from the receipts');
+      if (text !== null)
+        console.warn('[ccstudio] the results index was damaged or old; rebuilding it from the receipts');
       const names = await listDir(this.layout.resultsDir);
       report = { ...(await this.reconcile(names, 'none')), mode: 'rebuilt', listed: true };
       await this.persist();
@@ -203,7 +204,10 @@ export class ResultStore {
    * read, ids whose receipt went are dropped, and with `stat: 'all'` every kept receipt is also
    * stat'ed and read again if it moved. Also notes which images are missing.
    */
-  private async reconcile(names: string[], statMode: 'none' | 'all'): Promise<Omit<LoadReport, 'mode' | 'listed'>> {
+  private async reconcile(
+    names: string[],
+    statMode: 'none' | 'all',
+  ): Promise<Omit<LoadReport, 'mode' | 'listed'>> {
     const jsonIds = new Set<string>();
     const fileNames = new Set<string>();
     for (const name of names) {
@@ -252,7 +256,9 @@ export class ResultStore {
 
   private async readReceipt(
     id: string,
-  ): Promise<{ result: Result; stat: { mtimeMs: number; size: number } } | { problem: ProjectProblem | null }> {
+  ): Promise<
+    { result: Result; stat: { mtimeMs: number; size: number } } | { problem: ProjectProblem | null }
+  > {
     const file = this.jsonPath(id);
     const info = await stat(file).catch(() => null);
     if (!info) return { problem: null };
@@ -260,7 +266,12 @@ export class ResultStore {
     if (read.ok) {
       const result = read.value.id === id ? read.value : { ...read.value, id };
       if (!isResultFile(result.file)) {
-        return { problem: await this.ws.project.quarantine(file, `its image path “${result.file}” is not inside results/`) };
+        return {
+          problem: await this.ws.project.quarantine(
+            file,
+            `its image path “${result.file}” is not inside results/`,
+          ),
+        };
       }
       return { result, stat: info };
     }
@@ -339,24 +350,40 @@ export class ResultStore {
    * (results/<id>.json, atomically), then the index. If the JSON cannot be written the image stays
    * (paid output is never dropped) and calling again with the same draft completes it.
    */
-  async add(draft: ResultDraft, imageBytes: Uint8Array, options: { persist?: boolean } = {}): Promise<Result> {
+  async add(
+    draft: ResultDraft,
+    imageBytes: Uint8Array,
+    options: { persist?: boolean } = {},
+  ): Promise<Result> {
     this.ws.project.assertWritable();
     await this.load();
-    if (!IdSchema.safeParse(draft.id).success) throw new AppError('INVALID_INPUT', 'A result needs a valid id.');
+    if (!IdSchema.safeParse(draft.id).success)
+      throw new AppError('INVALID_INPUT', 'A result needs a valid id.');
     if (this.entries.has(draft.id) || (await exists(this.jsonPath(draft.id)))) {
       throw new AppError('ALREADY_EXISTS', `The result ${draft.id} is already in the project.`);
     }
     const sniffed = sniffFormat(imageBytes);
-    const given = draft.file?.startsWith(`results/${draft.id}.`) && /^results\/[a-z0-9]+\.[a-z0-9]{2,5}$/.test(draft.file);
-    const file = given && draft.file ? draft.file : `results/${draft.id}.${sniffed.kind === 'image' ? extensionFor[sniffed.format] : 'bin'}`;
+    const given =
+      draft.file?.startsWith(`results/${draft.id}.`) &&
+      /^results\/[a-z0-9]+\.[a-z0-9]{2,5}$/.test(draft.file);
+    const file =
+      given && draft.file
+        ? draft.file
+        : `results/${draft.id}.${sniffed.kind === 'image' ? extensionFor[sniffed.format] : 'bin'}`;
     const imagePath = join(this.ws.project.root, ...file.split('/'));
     await guardWrite('the result image', () => writeFileAtomic(imagePath, imageBytes));
 
     let { width, height } = draft;
     if (width === undefined || height === undefined) {
-      const meta = await sharp(imageBytes).metadata().catch(() => null);
+      const meta = await sharp(imageBytes)
+        .metadata()
+        .catch(() => null);
       if (!meta) {
-        throw new AppError('BAD_RESPONSE', `The image of result ${draft.id} cannot be read; it was kept as ${file}.`, { file });
+        throw new AppError(
+          'BAD_RESPONSE',
+          `The image of result ${draft.id} cannot be read; it was kept as ${file}.`,
+          { file },
+        );
       }
       width ??= meta.autoOrient.width;
       height ??= meta.autoOrient.height;
@@ -369,7 +396,11 @@ export class ResultStore {
       review: draft.review ?? { rating: 0, flag: 'none', tags: [] },
     });
     const jsonPath = this.jsonPath(result.id);
-    await guardWrite('the result’s receipt', () => writeJsonAtomic(jsonPath, result), `The image was kept as ${file}`);
+    await guardWrite(
+      'the result’s receipt',
+      () => writeJsonAtomic(jsonPath, result),
+      `The image was kept as ${file}`,
+    );
     this.entries.set(result.id, entryOf(result, await stat(jsonPath)));
     this.missingImages.delete(result.id);
     this.touch(true);
@@ -395,7 +426,10 @@ export class ResultStore {
         void this.persist();
       }
       if (read.problem) {
-        throw new AppError('PROJECT_DAMAGED', `This result’s receipt was damaged (${read.problem.reason}); it was moved to quarantine.`);
+        throw new AppError(
+          'PROJECT_DAMAGED',
+          `This result’s receipt was damaged (${read.problem.reason}); it was moved to quarantine.`,
+        );
       }
       throw notFound();
     }
@@ -428,7 +462,9 @@ export class ResultStore {
     const key = `${this.revision}|${cat.version}|${sort}|${JSON.stringify(filter)}`;
     if (this.queryCache?.key === key) return this.queryCache.list;
     const all = this.newestFirst();
-    const hasFilter = Object.values(filter).some((v) => v !== undefined && (!Array.isArray(v) || v.length > 0));
+    const hasFilter = Object.values(filter).some(
+      (v) => v !== undefined && (!Array.isArray(v) || v.length > 0),
+    );
     const filtered = hasFilter ? all.filter(compileFilter(filter, cat)) : all;
     const list = sortEntries(filtered, sort, true);
     this.queryCache = { key, list };
@@ -438,11 +474,17 @@ export class ResultStore {
   async query(q: ResultQuery, cat: Catalog): Promise<ResultPage> {
     await this.load();
     const list = this.list(q.filter, q.sort, cat);
-    const items = list.slice(q.offset, q.offset + q.limit).map((e) => summarize(e, cat, this.missingImages.has(e.id)));
+    const items = list
+      .slice(q.offset, q.offset + q.limit)
+      .map((e) => summarize(e, cat, this.missingImages.has(e.id)));
     return { total: list.length, offset: q.offset, items, revision: this.revision };
   }
 
-  async queryIds(filter: ResultFilter, sort: ResultSort, cat: Catalog): Promise<{ ids: string[]; revision: number }> {
+  async queryIds(
+    filter: ResultFilter,
+    sort: ResultSort,
+    cat: Catalog,
+  ): Promise<{ ids: string[]; revision: number }> {
     await this.load();
     return { ids: this.list(filter, sort, cat).map((e) => e.id), revision: this.revision };
   }
@@ -462,7 +504,10 @@ export class ResultStore {
   // -- reviewing ---------------------------------------------------------------------------------
 
   /** Applies one change to many results: each JSON rewritten atomically, the index written once. */
-  async review(ids: readonly string[], change: ReviewChange): Promise<{ updated: string[]; previous: ReviewState[]; missing: string[] }> {
+  async review(
+    ids: readonly string[],
+    change: ReviewChange,
+  ): Promise<{ updated: string[]; previous: ReviewState[]; missing: string[] }> {
     const add = change.addTags ?? [];
     const remove = new Set((change.removeTags ?? []).map((t) => t.trim().toLowerCase()));
     return this.rewriteReviews([...new Set(ids)], (review) => {
@@ -477,7 +522,9 @@ export class ResultStore {
   }
 
   /** Sets each review exactly (undo). */
-  async setReviews(items: readonly ReviewState[]): Promise<{ updated: string[]; previous: ReviewState[]; missing: string[] }> {
+  async setReviews(
+    items: readonly ReviewState[],
+  ): Promise<{ updated: string[]; previous: ReviewState[]; missing: string[] }> {
     const byId = new Map(items.map((i) => [i.id, i]));
     return this.rewriteReviews([...byId.keys()], (_review, id) => {
       const next = byId.get(id);
@@ -543,7 +590,9 @@ export class ResultStore {
   async trash(ids: readonly string[], cat: Catalog): Promise<string> {
     this.ws.project.assertWritable();
     await this.load();
-    const entries = [...new Set(ids)].map((id) => this.entries.get(id)).filter((e): e is IndexEntry => e !== undefined);
+    const entries = [...new Set(ids)]
+      .map((id) => this.entries.get(id))
+      .filter((e): e is IndexEntry => e !== undefined);
     if (entries.length === 0) throw notFound();
     const first = entries[0];
     const label =
@@ -585,31 +634,53 @@ export class ResultStore {
    */
   async cut(
     id: string,
-    pose: { figures: { x: number; y: number; width: number; height: number }[]; image: { width: number; height: number } },
+    pose: {
+      figures: { x: number; y: number; width: number; height: number }[];
+      image: { width: number; height: number };
+    },
     options: { figures?: number[] | undefined; padding?: number | undefined; again?: boolean | undefined },
     control: TaskControl = {},
   ): Promise<{ created: Result[]; existing: string[] }> {
     this.ws.project.assertWritable();
     const parent = await this.get(id);
     if (pose.figures.length === 0) {
-      throw new AppError('INVALID_INPUT', 'No figures were found on this result’s pose sheet, so there is nothing to cut.');
+      throw new AppError(
+        'INVALID_INPUT',
+        'No figures were found on this result’s pose sheet, so there is nothing to cut.',
+      );
     }
-    const wanted = [...new Set(options.figures ?? pose.figures.map((_, i) => i))].filter((i) => i < pose.figures.length);
-    if (wanted.length === 0) throw new AppError('INVALID_INPUT', `That pose sheet has ${pose.figures.length} figure(s).`);
+    const wanted = [...new Set(options.figures ?? pose.figures.map((_, i) => i))].filter(
+      (i) => i < pose.figures.length,
+    );
+    if (wanted.length === 0)
+      throw new AppError('INVALID_INPUT', `That pose sheet has ${pose.figures.length} figure(s).`);
     const already = new Map<number, string>();
-    for (const e of this.entries.values()) if (e.cutFrom?.resultId === id) already.set(e.cutFrom.figureIndex, e.id);
+    for (const e of this.entries.values())
+      if (e.cutFrom?.resultId === id) already.set(e.cutFrom.figureIndex, e.id);
     const todo = options.again ? wanted : wanted.filter((i) => !already.has(i));
-    const existing = options.again ? [] : wanted.flatMap((i) => (already.has(i) ? [already.get(i) as string] : []));
+    const existing = options.again
+      ? []
+      : wanted.flatMap((i) => (already.has(i) ? [already.get(i) as string] : []));
     if (todo.length === 0) return { created: [], existing };
 
-    const imagePath = await resolveContainedFile(this.ws.project.root, parent.file, { encoded: false }).catch(() => {
-      throw new AppError('NOT_FOUND', 'This result’s image is missing from the project folder, so it cannot be cut.');
-    });
+    const imagePath = await resolveContainedFile(this.ws.project.root, parent.file, { encoded: false }).catch(
+      () => {
+        throw new AppError(
+          'NOT_FOUND',
+          'This result’s image is missing from the project folder, so it cannot be cut.',
+        );
+      },
+    );
     const bytes = await readFile(imagePath);
     const boxes = todo.map((i) => pose.figures[i] as (typeof pose.figures)[number]);
-    const cuts = await cutFigures(bytes, boxes, { width: pose.image.width, height: pose.image.height }, {
-      ...(options.padding === undefined ? {} : { padding: options.padding }),
-    });
+    const cuts = await cutFigures(
+      bytes,
+      boxes,
+      { width: pose.image.width, height: pose.image.height },
+      {
+        ...(options.padding === undefined ? {} : { padding: options.padding }),
+      },
+    );
     control.onProgress?.(0, cuts.length, 0);
     const created: Result[] = [];
     try {
@@ -656,4 +727,5 @@ function isNewestFirst(entries: readonly IndexEntry[]): boolean {
 
 const isResultFile = (file: string): boolean => RESULT_FILE.test(file);
 
-const notFound = (): AppError => new AppError('NOT_FOUND', 'That result is not in the project (it may be in the trash).');
+const notFound = (): AppError =>
+  new AppError('NOT_FOUND', 'That result is not in the project (it may be in the trash).');

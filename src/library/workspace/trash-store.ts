@@ -119,7 +119,9 @@ export class TrashStore {
     } catch (error) {
       // Put back what already moved, so a failed delete leaves the project as it was.
       for (const rel of moved.reverse()) {
-        await moveInto(this.trashedPath(entry.id, rel), join(this.project.root, ...checkedMove(rel))).catch(() => undefined);
+        await moveInto(this.trashedPath(entry.id, rel), join(this.project.root, ...checkedMove(rel))).catch(
+          () => undefined,
+        );
       }
       await removeQuietly(this.entryDir(entry.id));
       throw error;
@@ -148,7 +150,10 @@ export class TrashStore {
     const read = await readJsonFile(this.entryFile(id), TrashEntryFileSchema);
     if (!read.ok) {
       if (read.missing) throw notInTrash();
-      throw new AppError('PROJECT_DAMAGED', `The trash entry ${id} is damaged (${read.reason}); its files are kept in trash/${id}.`);
+      throw new AppError(
+        'PROJECT_DAMAGED',
+        `The trash entry ${id} is damaged (${read.reason}); its files are kept in trash/${id}.`,
+      );
     }
     if (read.value.id !== id) return { ...read.value, id };
     return read.value;
@@ -171,9 +176,13 @@ export class TrashStore {
       if (!(await exists(inTrash))) continue;
       const original = join(this.project.root, ...checkedMove(rel));
       if (await exists(original)) {
-        throw new AppError('ALREADY_EXISTS', `“${entry.label}” cannot be put back: ${rel} exists again in the project.`, {
-          file: rel,
-        });
+        throw new AppError(
+          'ALREADY_EXISTS',
+          `“${entry.label}” cannot be put back: ${rel} exists again in the project.`,
+          {
+            file: rel,
+          },
+        );
       }
       pending.push({ from: inTrash, to: original });
     }

@@ -1,6 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AppError, IdSchema, PoseLibrarySchema, StoredImageSchema, nowIso, type Box, type Result } from '../../domain';
+import {
+  AppError,
+  IdSchema,
+  PoseLibrarySchema,
+  StoredImageSchema,
+  nowIso,
+  type Box,
+  type Result,
+} from '../../domain';
 import type { TrashEntryView } from '../../contract/calls/workspace';
 import { writeJsonAtomic } from '../atomic-write';
 import { readJsonFile } from '../json-file';
@@ -88,10 +96,20 @@ export class Workspace {
       this.trash.list(),
     ]);
     const [characters, libraries] = await Promise.all([
-      Promise.all(characterIds.filter(isId).map(async (id) => ({ id, raw: await readLoose(layout.characterFile(id)) }))),
-      Promise.all(libraryIds.filter(isId).map(async (id) => ({ id, raw: await readLoose(layout.poseLibraryFile(id)) }))),
+      Promise.all(
+        characterIds.filter(isId).map(async (id) => ({ id, raw: await readLoose(layout.characterFile(id)) })),
+      ),
+      Promise.all(
+        libraryIds.filter(isId).map(async (id) => ({ id, raw: await readLoose(layout.poseLibraryFile(id)) })),
+      ),
     ]);
-    const cat: Catalog = { version, characters: new Map(), libraries: new Map(), poses: new Map(), trashed: new Map() };
+    const cat: Catalog = {
+      version,
+      characters: new Map(),
+      libraries: new Map(),
+      poses: new Map(),
+      trashed: new Map(),
+    };
     for (const { id, raw } of characters) {
       if (typeof raw?.name === 'string') cat.characters.set(id, { name: raw.name });
     }
@@ -111,11 +129,19 @@ export class Workspace {
     }
     // Oldest first, so when an id was trashed twice (restored in between) the newest entry wins.
     for (const entry of [...entries].reverse()) {
-      for (const c of entry.refs.characters) if (!cat.characters.has(c.id)) cat.trashed.set(c.id, { trashId: entry.id, name: c.name });
-      for (const l of entry.refs.libraries) if (!cat.libraries.has(l.id)) cat.trashed.set(l.id, { trashId: entry.id, name: l.name });
+      for (const c of entry.refs.characters)
+        if (!cat.characters.has(c.id)) cat.trashed.set(c.id, { trashId: entry.id, name: c.name });
+      for (const l of entry.refs.libraries)
+        if (!cat.libraries.has(l.id)) cat.trashed.set(l.id, { trashId: entry.id, name: l.name });
       for (const p of entry.refs.poses) {
         if (!cat.poses.has(p.id)) {
-          cat.trashed.set(p.id, { trashId: entry.id, name: p.name, libraryId: p.libraryId, kind: p.kind, figures: p.figures });
+          cat.trashed.set(p.id, {
+            trashId: entry.id,
+            name: p.name,
+            libraryId: p.libraryId,
+            kind: p.kind,
+            figures: p.figures,
+          });
         }
       }
     }
@@ -155,7 +181,9 @@ export class Workspace {
       const id = payload.data.characterId;
       if (cat.characters.has(id)) return undefined;
       const trashed = cat.trashed.get(id);
-      return trashed ? `Its character “${trashed.name}” is in the trash: restore it first.` : 'Its character was deleted for good.';
+      return trashed
+        ? `Its character “${trashed.name}” is in the trash: restore it first.`
+        : 'Its character was deleted for good.';
     }
     if (entry.kind === 'pose') {
       const payload = TrashedPosesPayloadSchema.safeParse(entry.payload);
@@ -174,7 +202,8 @@ export class Workspace {
     this.project.assertWritable();
     const entry = await this.trash.read(trashId);
     const blocked = this.blockedBy(entry, await this.catalog());
-    if (blocked) throw new AppError('NOT_FOUND', `“${entry.label}” cannot be restored yet. ${blocked}`, { trashId });
+    if (blocked)
+      throw new AppError('NOT_FOUND', `“${entry.label}” cannot be restored yet. ${blocked}`, { trashId });
     await guardWrite('the restore', async () => {
       switch (entry.kind) {
         case 'character':
@@ -195,7 +224,14 @@ export class Workspace {
             const read = await readJsonFile(file, PoseLibrarySchema);
             if (read.ok || !read.missing) continue;
             const now = nowIso();
-            await writeJsonAtomic(file, { id: item.libraryId, name: item.libraryName, tags: [], poses: [], createdAt: now, updatedAt: now });
+            await writeJsonAtomic(file, {
+              id: item.libraryId,
+              name: item.libraryName,
+              tags: [],
+              poses: [],
+              createdAt: now,
+              updatedAt: now,
+            });
           }
           await this.trash.moveBack(entry);
           await this.poses.reattachPoses(payload);
@@ -269,7 +305,11 @@ export function workspaceFor(project: ProjectHandle): Workspace {
  * calling again with the same draft completes the commit), ALREADY_EXISTS when the id is taken.
  * The services' `commitResult` wraps this and tells the UI.
  */
-export function addResult(project: ProjectHandle, draft: ResultDraft, imageBytes: Uint8Array): Promise<Result> {
+export function addResult(
+  project: ProjectHandle,
+  draft: ResultDraft,
+  imageBytes: Uint8Array,
+): Promise<Result> {
   return workspaceFor(project).results.add(draft, imageBytes);
 }
 

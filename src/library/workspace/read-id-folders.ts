@@ -1,0 +1,42 @@
+import type { z } from 'zod';
+import { IdSchema, type ProjectProblem } from '../../domain';
+import { readJsonFile } from '../json-file';
+import type { ProjectHandle } from '../project-store';
+import { listDir, toProjectPath } from './fs-utils';
+
+/**
+ * Reads the one JSON file of every id-named folder under `dir` (characters/<id>/character.json,
+ * poses/<id>/library.json). A damaged file is moved to quarantine and reported while the others load; the
+ * folder name is the id, so a folder copied by hand keeps working. Problems met earlier this session under
+ * the same folder are reported again, so the UI keeps showing them.
+ */
+export async function readIdFolders<S extends z.ZodType<{ id: string }>>(
+  project: ProjectHandle,
+  dir: string,
+  fileFor: (id: string) => string,
+  schema: S,
+  onMissing?: (relativeFile: string) => ProjectProblem | null,
+): Promise<{ items: z.output<S>[]; problems: ProjectProblem[] }> {
+  const ids = (await listDir(dir)).filter((name) => IdSchema.safeParse(name).success);
+  const problems: ProjectProblem[] = [];
+  const read = await Promise.all(
+    ids.map(async (id) => {
+      const file = fileFor(id);
+      const result = await readJsonFile(file, schema);
+      if (result.ok) return { ...result.value, id } as z.output<S>;
+      if (result.missing) {
+        const problem = onMissing?.(toProjectPath(project.root, file));
+        if (problem) problems.push(problem);
+        return null;
+      }
+      problems.push(await project.quarantine(file, result.reason));
+      return null;
+    }),
+  );
+  const prefix = `${toProjectPath(project.root, dir)}/`;
+  const earlier = project.problems.filter((p) => p.file.startsWith(prefix) && !problems.includes(p));
+  return {
+    items: read.filter((item): item is Awaited<z.output<S>> => item !== null),
+    problems: [...earlier, ...problems],
+  };
+}
