@@ -1,39 +1,26 @@
-import { Images, ListTodo, PersonStanding, Settings, UserRound } from 'lucide-react';
+import type { ProjectSummary } from '../../../src/domain';
 import type { Section } from './navigation';
-import { EmptyState } from '../ui/EmptyState';
+import { CharactersView } from '../features/characters/CharactersView';
+import { PosesView } from '../features/poses/PosesView';
+import { ResultsView } from '../features/results/ResultsView';
+import { TrashView } from '../features/trash/TrashView';
+import { QueueView } from '../features/queue/QueueView';
+import { SettingsView } from '../features/settings/SettingsView';
 
 /** The stage's content for the selected section of the navigator. */
-export function SectionView(props: { section: Section }) {
+export function SectionView(props: { section: Section; project: ProjectSummary }) {
   switch (props.section) {
     case 'characters':
-      return (
-        <EmptyState icon={<UserRound size={24} />} title="Describe your first character">
-          A character is a name, a description that goes into the prompt, style words and reference images.
-        </EmptyState>
-      );
+      return <CharactersView project={props.project} />;
     case 'poses':
-      return (
-        <EmptyState icon={<PersonStanding size={24} />} title="Import poses">
-          Pose sheets (several figures on one image, such as OpenPose skeletons) and single poses live in pose libraries.
-        </EmptyState>
-      );
+      return <PosesView project={props.project} />;
     case 'results':
-      return (
-        <EmptyState icon={<Images size={24} />} title="No results yet">
-          Generate a character sheet: pick a character and a pose sheet, then press Generate. Every result lands here with its receipt.
-        </EmptyState>
-      );
+      return <ResultsView project={props.project} />;
+    case 'trash':
+      return <TrashView project={props.project} />;
     case 'queue':
-      return (
-        <EmptyState icon={<ListTodo size={24} />} title="The queue is empty">
-          Jobs you start wait here, go out when you are online, and never bill twice.
-        </EmptyState>
-      );
+      return <QueueView project={props.project} />;
     case 'settings':
-      return (
-        <EmptyState icon={<Settings size={24} />} title="Settings">
-          Your Segmind API key and generation limits.
-        </EmptyState>
-      );
+      return <SettingsView />;
   }
 }

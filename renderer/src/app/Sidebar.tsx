@@ -1,8 +1,17 @@
 import type { ReactNode } from 'react';
-import { Images, ListTodo, PersonStanding, Settings, UserRound } from 'lucide-react';
+import { AlertTriangle, Images, ListTodo, PersonStanding, Settings, UserRound } from 'lucide-react';
 import { useNavigation, type Section } from './navigation';
+import { isActive, needsAttention, useJobs } from '../features/queue/queue-data';
+import { ResultsNavItem, SavedFilterItems, TrashNavItem, WorkspaceKeeper } from '../features/results/NavExtras';
 
-function NavItem(props: { section: Section; icon: ReactNode; label: string; shortcut?: string; count?: number }) {
+function NavItem(props: {
+  section: Section;
+  icon: ReactNode;
+  label: string;
+  shortcut?: string;
+  count?: number;
+  badge?: ReactNode;
+}) {
   const { section, go } = useNavigation();
   return (
     <button
@@ -13,8 +22,38 @@ function NavItem(props: { section: Section; icon: ReactNode; label: string; shor
     >
       {props.icon}
       <span>{props.label}</span>
+      {props.badge}
       {props.count !== undefined && <span className="count tabular">{props.count}</span>}
     </button>
+  );
+}
+
+/** The Queue item: how many jobs are running or waiting, and a warning when some need the person. */
+function QueueNavItem() {
+  const jobs = useJobs();
+  const list = jobs.data?.jobs ?? [];
+  const active = list.filter(isActive).length;
+  const attention = list.filter(needsAttention).length;
+  const paused = jobs.data?.state.paused != null;
+  const badge =
+    attention > 0 || (paused && active > 0) ? (
+      <span
+        className="count nav-attention tabular"
+        title={attention > 0 ? `${attention} need${attention === 1 ? 's' : ''} you` : 'Paused'}
+      >
+        <AlertTriangle size={12} aria-hidden />
+        {attention > 0 ? attention : ''}
+        <span className="visually-hidden">{attention > 0 ? `${attention} need you` : 'paused'}</span>
+      </span>
+    ) : undefined;
+  return (
+    <NavItem
+      section="queue"
+      icon={<ListTodo size={16} />}
+      label="Queue"
+      badge={badge}
+      {...(active > 0 ? { count: active } : {})}
+    />
   );
 }
 
@@ -25,9 +64,12 @@ export function Sidebar() {
       <div className="nav-section">Library</div>
       <NavItem section="characters" icon={<UserRound size={16} />} label="Characters" />
       <NavItem section="poses" icon={<PersonStanding size={16} />} label="Poses" />
-      <NavItem section="results" icon={<Images size={16} />} label="Results" />
+      <ResultsNavItem icon={<Images size={16} />} />
+      <SavedFilterItems />
+      <TrashNavItem />
+      <WorkspaceKeeper />
       <div className="nav-section">Work</div>
-      <NavItem section="queue" icon={<ListTodo size={16} />} label="Queue" />
+      <QueueNavItem />
       <div className="spacer" />
       <NavItem section="settings" icon={<Settings size={16} />} label="Settings" />
     </nav>

@@ -1,0 +1,319 @@
+import { useEffect, useRef, useState, type MouseEvent } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { PersonStanding, Trash2 } from 'lucide-react';
+import type { ImageSource, PoseLibraryView, PoseView } from '../../../../src/contract/calls/workspace';
+import type { AppError } from '../../../../src/domain/errors';
+import { asAppError, getBridge } from '../../bridge/bridge';
+import { EmptyState } from '../../ui/EmptyState';
+import { ErrorNotice } from '../../ui/ErrorNotice';
+import {
+  ImportReport,
+  ImportSources,
+  TaskProgressRow,
+  useNativeDialogs,
+  type ImportOutcome,
+} from '../../ui/ImportSources';
+import { MediaThumb } from '../../ui/MediaThumb';
+import { useFileDrop } from '../../ui/image-sources';
+import { isMac } from '../../ui/keyboard';
+import { useKeyMap } from '../../ui/key-map';
+import { useTask } from '../../ui/use-task';
+import { useToasts } from '../../ui/Toasts';
+import { plural } from '../../ui/format';
+import { wsKeys } from '../results/workspace-data';
+import { useMoveToTrash } from '../trash/trash-actions';
+import { PoseDetails } from './PoseDetails';
+
+export const kindText = (pose: PoseView): string =>
+  pose.kind === 'sheet' ? `Sheet · ${plural(pose.figures.length, 'figure')}` : 'Single pose';
+
+/**
+ * One pose library: its name (renamed in place), import by dialog, path or drop with a progress bar,
+ * Cancel and a per-file report, and its poses as a thumbnail grid with their kind, figures and tags.
+ */
+export function LibraryPane(props: {
+  library: PoseLibraryView;
+  project: string;
+  readOnly: boolean;
+  startImport: boolean;
+  onImportStarted(): void;
+  onTrashed(): void;
+}) {
+  const { library, project, readOnly } = props;
+  const client = useQueryClient();
+  const toasts = useToasts();
+  const native = useNativeDialogs();
+  const moveToTrash = useMoveToTrash();
+  const task = useTask();
+  const pathRef = useRef<HTMLInputElement>(null);
+  const [name, setName] = useState(library.name);
+  const [outcome, setOutcome] = useState<ImportOutcome | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [anchor, setAnchor] = useState(-1);
+  const poses = library.poses;
+  const selectedPoses = poses.filter((p) => selected.has(p.id));
+
+  const runImport = async (sources: ImageSource[], refused: { file: string; reason: string }[] = []) => {
+    if (sources.length === 0) {
+      if (refused.length)
+        setOutcome({
+          what: 'pose',
+          added: 0,
+          failed: [],
+          duplicates: [],
+          skipped: [],
+          cancelled: false,
+          refused,
+        });
+      return;
+    }
+    setError(null);
+    setOutcome(null);
+    const taskId = task.start();
+    try {
+      const report = await getBridge().poses.import({ libraryId: library.id, sources, taskId });
+      // A clean import needs no report (the toast says it); problems stay on screen, each file named.
+      if (report.failed.length + report.duplicates.length + refused.length > 0 || report.cancelled) {
+        setOutcome({
+          what: 'pose',
+          added: report.imported.length,
+          failed: report.failed,
+          duplicates: report.duplicates,
+          skipped: report.skipped,
+          cancelled: report.cancelled,
+          refused,
+        });
+      }
+      await client.invalidateQueries({ queryKey: wsKeys.poses(project) });
+      if (report.imported.length > 0 && !report.cancelled) {
+        const sheets = report.imported.filter((p) => p.kind === 'sheet').length;
+        toasts.show({
+          message: `Imported ${plural(report.imported.length, 'pose')} into ${library.name}`,
+          detail: sheets > 0 ? `${plural(sheets, 'sheet')} with several figures` : undefined,
+          tone: report.failed.length > 0 ? 'warn' : 'success',
+          durationMs: 4000,
+        });
+      }
+    } catch (e) {
+      setError(asAppError(e));
+      await client.invalidateQueries({ queryKey: wsKeys.poses(project) });
+    } finally {
+      task.end();
+    }
+  };
+
+  const openImport = async () => {
+    if (native) {
+      const picked = await getBridge().dialogs.pickFiles({
+        title: `Import poses into ${library.name}`,
+        images: true,
+      });
+      if (picked.paths.length > 0) void runImport(picked.paths.map((p) => ({ path: p })));
+    } else {
+      pathRef.current?.focus();
+    }
+  };
+
+  const { startImport, onImportStarted } = props;
+  useEffect(() => {
+    if (!startImport) return;
+    onImportStarted();
+    if (native) {
+      void getBridge()
+        .dialogs.pickFiles({ title: 'Import poses', images: true })
+        .then((picked) => {
+          if (picked.paths.length > 0) void runImport(picked.paths.map((p) => ({ path: p })));
+        });
+    } else pathRef.current?.focus();
+    // runImport is recreated each render; this runs once, when the library was just made for an import.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [startImport, onImportStarted, native]);
+
+  const drop = useFileDrop(
+    (dropped) => void runImport(dropped.sources, dropped.refused),
+    !readOnly && !task.running,
+  );
+
+  const rename = async () => {
+    const next = name.trim();
+    if (!next) {
+      setName(library.name);
+      return;
+    }
+    if (next === library.name) return;
+    try {
+      await getBridge().poses.updateLibrary({ id: library.id, name: next });
+      await client.invalidateQueries({ queryKey: wsKeys.poses(project) });
+    } catch (e) {
+      setName(library.name);
+      toasts.show({ message: 'Could not rename the library', detail: asAppError(e).message, tone: 'error' });
+    }
+  };
+
+  const trashPoses = (ids: string[]) => {
+    if (ids.length === 0 || readOnly) return;
+    void moveToTrash(`Moved ${plural(ids.length, 'pose')} to the trash`, () =>
+      getBridge().poses.trash({ poseIds: ids }),
+    ).then((trashId) => {
+      if (trashId) setSelected(new Set());
+    });
+  };
+  const trashLibrary = () =>
+    void moveToTrash(`Moved the library ${library.name} to the trash`, () =>
+      getBridge().poses.trashLibrary({ id: library.id }),
+    ).then((trashId) => {
+      if (trashId) props.onTrashed();
+    });
+
+  const click = (index: number, pose: PoseView, event: MouseEvent) => {
+    const toggle = isMac ? event.metaKey : event.ctrlKey;
+    if (event.shiftKey && anchor >= 0) {
+      const [a, b] = anchor < index ? [anchor, index] : [index, anchor];
+      setSelected(new Set(poses.slice(a, b + 1).map((p) => p.id)));
+      return;
+    }
+    setAnchor(index);
+    if (toggle) {
+      const next = new Set(selected);
+      if (next.has(pose.id)) next.delete(pose.id);
+      else next.add(pose.id);
+      setSelected(next);
+    } else setSelected(new Set([pose.id]));
+  };
+
+  useKeyMap(
+    {
+      Delete: () => trashPoses([...selected]),
+      Backspace: () => trashPoses([...selected]),
+      'Mod+A': () => setSelected(new Set(poses.map((p) => p.id))),
+      Escape: () => setSelected(new Set()),
+    },
+    poses.length > 0,
+  );
+
+  return (
+    <div className={`library-pane${selectedPoses.length > 0 ? ' with-details' : ''}`}>
+      <section
+        className={`library-main${drop.over ? ' drop-over' : ''}`}
+        aria-label={`Pose library ${library.name}`}
+        {...drop.props}
+      >
+        <header className="library-header">
+          <div className="row">
+            <label className="visually-hidden" htmlFor="library-name">
+              Library name
+            </label>
+            <input
+              id="library-name"
+              className="title-input"
+              value={name}
+              maxLength={200}
+              disabled={readOnly}
+              onChange={(e) => setName(e.target.value)}
+              onBlur={() => void rename()}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
+                if (e.key === 'Escape') {
+                  setName(library.name);
+                  (e.target as HTMLInputElement).blur();
+                }
+              }}
+            />
+            <span className="secondary tabular">{plural(poses.length, 'pose')}</span>
+            <div className="spacer" />
+            <button className="danger" onClick={trashLibrary} disabled={readOnly || task.running}>
+              <Trash2 size={14} aria-hidden /> Move library to trash
+            </button>
+          </div>
+          {task.running ? (
+            <TaskProgressRow
+              label="Importing"
+              progress={task.progress}
+              cancelling={task.cancelling}
+              onCancel={task.cancel}
+            />
+          ) : (
+            <ImportSources onSources={(s) => void runImport(s)} disabled={readOnly} pathRef={pathRef} />
+          )}
+          {error && <ErrorNotice error={error} />}
+          {outcome && <ImportReport outcome={outcome} onClose={() => setOutcome(null)} />}
+        </header>
+        <div className="library-body">
+          {poses.length === 0 ? (
+            <EmptyState
+              icon={<PersonStanding size={24} />}
+              title="Import poses"
+              action={
+                <button
+                  className="primary"
+                  onClick={() => void openImport()}
+                  disabled={readOnly || task.running}
+                >
+                  Import poses
+                </button>
+              }
+            >
+              Add pose sheets or single poses:{' '}
+              {native ? 'pick files or a folder' : 'type the path of a file or a folder above'}, or drop
+              images here.
+            </EmptyState>
+          ) : (
+            <ul className="pose-grid" aria-label="Poses" aria-multiselectable role="listbox">
+              {poses.map((pose, index) => (
+                <li
+                  key={pose.id}
+                  role="option"
+                  aria-selected={selected.has(pose.id)}
+                  className={`pose-tile${selected.has(pose.id) ? ' selected' : ''}`}
+                  onClick={(e) => click(index, pose, e)}
+                  title={`${pose.name}: ${kindText(pose)}`}
+                >
+                  <MediaThumb
+                    className="pose-tile-thumb fit"
+                    file={pose.image.file}
+                    thumbFile={pose.image.thumbFile}
+                    alt={pose.name}
+                  />
+                  <div className="pose-tile-text">
+                    <span className="pose-tile-name ellipsis">{pose.name}</span>
+                    <span className={`kind-badge ${pose.kind}`}>{kindText(pose)}</span>
+                  </div>
+                  {pose.tags.length > 0 && (
+                    <div className="pose-tile-tags ellipsis secondary">{pose.tags.join(', ')}</div>
+                  )}
+                  <button
+                    className="pose-tile-trash icon"
+                    aria-label={`Move ${pose.name} to the trash`}
+                    title="Move to the trash (Delete)"
+                    disabled={readOnly}
+                    onClick={(e) => {
+                      e.stopPropagation();
+                      trashPoses([pose.id]);
+                    }}
+                  >
+                    <Trash2 size={14} />
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+        {drop.over && (
+          <div className="drop-overlay">Drop images or folders to import them into {library.name}</div>
+        )}
+      </section>
+      {selectedPoses.length > 0 && (
+        <aside className="inspector pose-inspector" aria-label="Pose details">
+          <PoseDetails
+            key={selectedPoses.length === 1 ? selectedPoses[0]?.id : 'many'}
+            poses={selectedPoses}
+            project={project}
+            readOnly={readOnly}
+            onTrash={() => trashPoses(selectedPoses.map((p) => p.id))}
+          />
+        </aside>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,141 @@
+import { useCallback } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import type { CallOutput, EventPayload } from '../../../../src/contract';
+import type { Job } from '../../../../src/domain';
+import { getBridge } from '../../bridge/bridge';
+import { keys, useAppEvent, useBridgeQuery } from '../../bridge/queries';
+
+/** Query keys of generation's data (the shared ones, settings and app info, are in bridge/queries.ts). */
+export const genKeys = {
+  jobs: ['jobs'] as const,
+  credits: ['credits'] as const,
+  keyStatus: ['key', 'status'] as const,
+  presets: (projectPath: string) => ['presets', projectPath] as const,
+};
+
+export type JobsData = CallOutput<'jobs.list'>;
+export type QueueState = JobsData['state'];
+export type Credits = CallOutput<'credits.get'>;
+export type AppInfo = CallOutput<'app.info'>;
+
+export const useJobs = () => useBridgeQuery(genKeys.jobs, () => getBridge().jobs.list({}));
+export const useCredits = () => useBridgeQuery(genKeys.credits, () => getBridge().credits.get({}));
+export const useKeyStatus = () => useBridgeQuery(genKeys.keyStatus, () => getBridge().key.status({}));
+export const useSettings = () => useBridgeQuery(keys.settings, () => getBridge().settings.get({}));
+export const useAppInfo = () => useBridgeQuery(keys.appInfo, () => getBridge().app.info({}));
+
+/** Puts one job into the cached list: replaces it by id, or adds it at the end (the queue's order). */
+export function upsertJob(data: JobsData | undefined, job: Job): JobsData | undefined {
+  if (!data) return data;
+  const index = data.jobs.findIndex((j) => j.id === job.id);
+  const jobs = index === -1 ? [...data.jobs, job] : data.jobs.map((j, i) => (i === index ? job : j));
+  return { ...data, jobs };
+}
+
+/**
+ * Keeps the cache live from the app's events, for as long as the workspace is open: jobs and the queue's
+ * state, the balance and the network. `onJob` sees every job update with the job as it was before.
+ */
+export function useLiveGeneration(onJob?: (job: Job, before: Job | undefined) => void): void {
+  const client = useQueryClient();
+  const jobUpdated = useCallback(
+    (job: EventPayload<'jobs.updated'>) => {
+      const before = client.getQueryData<JobsData>(genKeys.jobs)?.jobs.find((j) => j.id === job.id);
+      if (client.getQueryData(genKeys.jobs))
+        client.setQueryData<JobsData>(genKeys.jobs, (data) => upsertJob(data, job));
+      else void client.invalidateQueries({ queryKey: genKeys.jobs });
+      // Every paid answer carries the balance after it (x-remaining-credits): show it at once.
+      const remaining = job.output?.headers.remainingCredits;
+      if (remaining !== undefined && !before?.output) {
+        client.setQueryData<Credits>(genKeys.credits, {
+          credits: remaining,
+          checkedAt: job.output?.completedAt ?? new Date().toISOString(),
+        });
+      }
+      onJob?.(job, before);
+    },
+    [client, onJob],
+  );
+  const queueChanged = useCallback(
+    (state: EventPayload<'queue.changed'>) => {
+      client.setQueryData<JobsData>(genKeys.jobs, (data) => (data ? { ...data, state } : data));
+    },
+    [client],
+  );
+  const creditsChanged = useCallback(
+    ({ credits }: EventPayload<'credits.changed'>) => {
+      client.setQueryData<Credits>(genKeys.credits, { credits, checkedAt: new Date().toISOString() });
+    },
+    [client],
+  );
+  const networkChanged = useCallback(
+    ({ online }: EventPayload<'network.changed'>) => {
+      client.setQueryData<AppInfo>(keys.appInfo, (info) => (info ? { ...info, online } : info));
+      client.setQueryData<JobsData>(genKeys.jobs, (data) =>
+        data ? { ...data, state: { ...data.state, online } } : data,
+      );
+    },
+    [client],
+  );
+  useAppEvent('jobs.updated', jobUpdated);
+  useAppEvent('queue.changed', queueChanged);
+  useAppEvent('credits.changed', creditsChanged);
+  useAppEvent('network.changed', networkChanged);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Facts about jobs, shared by the queue view, the sidebar and the top bar
+// ---------------------------------------------------------------------------------------------------
+
+export const isActive = (job: Job): boolean => job.state === 'queued' || job.state === 'submitting';
+/** Failed or unknown: the person has to decide something. */
+export const needsAttention = (job: Job): boolean =>
+  job.state === 'failed' ||
+  job.state === 'unknown' ||
+  (job.state === 'completed' && !job.resultId && !!job.error);
+
+/** How far a running job is, against the typical duration: 0..0.97 (it never claims to be done early). */
+export function jobProgress(job: Job, typicalMs: number, now: number): number {
+  if (job.state !== 'submitting' || !job.submittedAt) return 0;
+  const elapsed = now - Date.parse(job.submittedAt);
+  return Math.min(0.97, Math.max(0, elapsed / Math.max(1, typicalMs)));
+}
+
+export interface QueueBatch {
+  /** Jobs in the current batch: everything still active, and what finished since the oldest active one was made. */
+  total: number;
+  finished: number;
+  active: number;
+  /** 0..1, counting each running job by its elapsed time against the typical duration. */
+  fraction: number;
+}
+
+export function queueBatch(jobs: readonly Job[], typicalMs: number, now: number): QueueBatch {
+  const active = jobs.filter(isActive);
+  if (active.length === 0) return { total: 0, finished: 0, active: 0, fraction: 1 };
+  const start = Math.min(...active.map((j) => Date.parse(j.createdAt)));
+  const finished = jobs.filter((j) => !isActive(j) && j.finishedAt && Date.parse(j.finishedAt) >= start);
+  const total = active.length + finished.length;
+  const running = active.reduce((sum, j) => sum + jobProgress(j, typicalMs, now), 0);
+  return {
+    total,
+    finished: finished.length,
+    active: active.length,
+    fraction: (finished.length + running) / total,
+  };
+}
+
+/** "0:42", "1:05:09": elapsed time for people. */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const ss = String(s).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+/** Credits as Segmind shows them: up to two decimals, no trailing zeros beyond what is needed. */
+export function formatCredits(credits: number): string {
+  return credits.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}

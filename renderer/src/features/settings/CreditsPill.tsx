@@ -1,0 +1,74 @@
+import { AlertTriangle, Coins, KeyRound, Loader2 } from 'lucide-react';
+import { useNavigation } from '../../app/navigation';
+import { formatCredits, useCredits, useSettings } from '../queue/queue-data';
+
+/**
+ * The Segmind balance, always in sight: amber when low, red at zero, "Add API key" when there is none.
+ * Clicking it checks the balance again (the balance call is free).
+ */
+export function CreditsPill() {
+  const { go } = useNavigation();
+  const credits = useCredits();
+  const settings = useSettings();
+  const low = settings.data?.lowCreditsWarning ?? 5;
+
+  if (credits.error?.code === 'KEY_MISSING') {
+    return (
+      <button
+        className="pill pill-button accent"
+        onClick={() => go('settings')}
+        title="Enter your Segmind API key in Settings"
+      >
+        <KeyRound size={14} aria-hidden /> Add API key
+      </button>
+    );
+  }
+  if (credits.error?.code === 'KEY_REJECTED') {
+    return (
+      <button
+        className="pill pill-button error"
+        onClick={() => go('settings')}
+        title="Segmind did not accept the key: enter a new one in Settings"
+      >
+        <AlertTriangle size={14} aria-hidden /> Key not accepted
+      </button>
+    );
+  }
+  if (credits.error || !credits.data) {
+    const reason =
+      credits.error?.code === 'OFFLINE'
+        ? 'Offline: the balance is checked when the network is back'
+        : credits.error?.message;
+    return (
+      <button
+        className="pill pill-button tabular"
+        onClick={() => void credits.refetch()}
+        title={reason ? `${reason}. Click to try again.` : 'Checking the balance…'}
+        aria-label="Segmind credits: unknown. Check again"
+      >
+        {credits.isFetching ? (
+          <Loader2 size={14} className="spin" aria-hidden />
+        ) : (
+          <Coins size={14} aria-hidden />
+        )}{' '}
+        Credits —
+      </button>
+    );
+  }
+  const value = credits.data.credits;
+  const tone = value <= 0 ? 'error' : value < low ? 'warn' : '';
+  const words = value <= 0 ? 'No credits left' : value < low ? 'Credits low' : 'Credits';
+  return (
+    <button
+      className={`pill pill-button tabular ${tone}`}
+      onClick={() => void credits.refetch()}
+      title={`Segmind credits, checked ${new Date(credits.data.checkedAt).toLocaleTimeString()}. Click to check again.`}
+      aria-label={`${words}: ${formatCredits(value)}. Check again`}
+      data-testid="credits-pill"
+    >
+      {tone ? <AlertTriangle size={14} aria-hidden /> : <Coins size={14} aria-hidden />}
+      {tone && <span>{words}</span>}
+      <span className="credits-value">{formatCredits(value)}</span>
+    </button>
+  );
+}

@@ -1,0 +1,455 @@
+/**
+ * Bench: scrolling the results gallery of a 10,000-result project in Chromium.
+ *
+ * A synthetic project (made once, cached in the OS temp folder): 10,000 results with receipts of
+ * realistic size, each with a real 256 px WebP thumbnail (24 different character sheets drawn by the
+ * Segmind stand-in's renderer, so the grid decodes and paints real images), 20 characters, 100 poses in
+ * 5 libraries. The real services open it behind the browser host and the built renderer runs in
+ * Chromium at 1440 x 900.
+ *
+ * The fling (the target): the gallery is scrolled from top to bottom by script, half a viewport per
+ * frame, with the frame rate uncapped (--disable-frame-rate-limit, --disable-gpu-vsync) so that every
+ * requestAnimationFrame delta is the time the frame really took rather than the 60 Hz tick. At that speed
+ * the grid defers loading thumbnails until the scroll slows (GalleryGrid.tsx), as Lightroom does; the
+ * last screen must then fill in. Recorded: every frame delta, the number of DOM elements inside the
+ * gallery's scroll container after every step, and the JS heap (CDP Performance.getMetrics
+ * JSHeapUsedSize) right after, and after a GC.
+ *
+ * The reading pace (for information): a second, fresh page in a normally vsynced browser scrolls at 3
+ * viewports a second for 8 seconds, slow enough that thumbnails load on the way; it reports how many
+ * frames missed their 60 Hz vsync.
+ *
+ * Targets: fling p95 frame time ≤ 16.7 ms, at most 500 elements in the grid at any step, heap ≤ 200 MB.
+ *
+ * Called by test/bench/run.ts; also runnable alone (after `npm run build`):
+ *   node --import tsx test/bench/gallery-scroll.ts
+ */
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import sharp from 'sharp';
+import { chromium } from 'playwright-core';
+import { newId, type Character, type PoseLibrary, type Result } from '../../src/domain';
+import { createProject, openProject } from '../../src/library/project-store';
+import { workspaceFor } from '../../src/library/workspace';
+import { mapWithConcurrency } from '../../src/images';
+import { DEFAULT_MODEL_ID, V1_DEFAULT_NEGATIVE_PROMPT, V1_PROMPT_PREFIX } from '../../src/models';
+import { createAppRuntime } from '../../src/services/runtime';
+import { startBrowserHost } from '../../src/host/browser-host';
+import { MemoryStore } from '../../src/secrets/memory-store';
+import { renderCharacterSheet } from '../fakes/segmind-stand-in-render';
+import { makeOpenPoseSheet, rowOfFigures } from '../fixtures-gen/pose-sheets';
+
+const RESULTS = 10_000;
+const CHARACTERS = 20;
+const LIBRARIES = 5;
+const POSES_PER_LIBRARY = 20;
+const THUMB_VARIANTS = 24;
+const FIXTURE_VERSION = 1;
+const VIEWPORT = { width: 1440, height: 900 };
+/** Each frame scrolls this share of the visible height. */
+const STEP_OF_VIEWPORT = Number(process.env.STEP ?? 0.5);
+
+const TARGET_P95_MS = 16.7;
+const TARGET_MAX_NODES = 500;
+const TARGET_HEAP_MB = 200;
+
+const RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
+const CHROMIUM = process.env.CCSTUDIO_CHROMIUM ?? '/usr/bin/chromium';
+const fixtureDir = join(tmpdir(), `ccstudio-bench-gallery-scroll-v${FIXTURE_VERSION}`);
+const projectDir = join(fixtureDir, 'project');
+const doneMarker = join(fixtureDir, 'complete.json');
+
+/** Deterministic pseudo-random numbers, so the fixture is the same every time it is made. */
+function seeded(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+const percentile = (values: number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
+};
+
+async function makeFixture(): Promise<void> {
+  await rm(fixtureDir, { recursive: true, force: true });
+  await mkdir(fixtureDir, { recursive: true });
+  const handle = await createProject(projectDir, 'Bench: gallery of 10,000');
+  const thumbsDir = handle.layout.thumbsDir;
+  await handle.close();
+  await mkdir(thumbsDir, { recursive: true });
+  await mkdir(join(projectDir, 'results'), { recursive: true });
+  const random = seeded(7);
+  const base = Date.parse('2024-06-01T00:00:00Z');
+  const iso = (offsetMs: number) => new Date(base + offsetMs).toISOString();
+
+  // Real thumbnails: character sheets drawn from pose sheets, as the stand-in draws results.
+  const sheet = await makeOpenPoseSheet(768, 384, rowOfFigures(3, 768, 384));
+  const wide = await makeOpenPoseSheet(1024, 384, rowOfFigures(5, 1024, 384));
+  const thumbs: Buffer[] = [];
+  for (let v = 0; v < THUMB_VARIANTS; v++) {
+    const drawn = await renderCharacterSheet({
+      sheet: v % 3 === 2 ? wide.png : sheet.png,
+      upscaleBy: 1,
+      seed: 1000 + v,
+      prompt: `variant ${v}`,
+    });
+    thumbs.push(await sharp(drawn.jpeg).resize(256, 256, { fit: 'inside' }).webp({ quality: 80 }).toBuffer());
+  }
+  const pixel = await sharp({ create: { width: 2, height: 1, channels: 3, background: '#d8d8d0' } })
+    .jpeg()
+    .toBuffer();
+  const posePng = await sharp({ create: { width: 2, height: 1, channels: 3, background: '#000' } })
+    .png()
+    .toBuffer();
+
+  const characters: Character[] = Array.from({ length: CHARACTERS }, (_, i) => ({
+    id: newId(base + i),
+    name: `Character ${i + 1}`,
+    description: `character number ${i + 1}, yellow raincoat, short red hair, freckles`,
+    styleWords: '2D illustration style',
+    negativePrompt: '',
+    referenceImages: [],
+    tags: ['bench'],
+    notes: '',
+    colorLabel: 'none',
+    createdAt: iso(i),
+    updatedAt: iso(i),
+  }));
+  for (const c of characters) {
+    await mkdir(join(projectDir, 'characters', c.id), { recursive: true });
+    await writeFile(join(projectDir, 'characters', c.id, 'character.json'), JSON.stringify(c, null, 2));
+  }
+  const poseIds: string[] = [];
+  for (let l = 0; l < LIBRARIES; l++) {
+    const id = newId(base + 1000 + l);
+    await mkdir(join(projectDir, 'poses', id), { recursive: true });
+    const library: PoseLibrary = {
+      id,
+      name: `Library ${l + 1}`,
+      tags: [],
+      poses: [],
+      createdAt: iso(l),
+      updatedAt: iso(l),
+    };
+    for (let p = 0; p < POSES_PER_LIBRARY; p++) {
+      const imageId = newId(base + 2000 + l * 100 + p);
+      const poseId = newId(base + 3000 + l * 100 + p);
+      poseIds.push(poseId);
+      await writeFile(join(projectDir, 'poses', id, `${imageId}.png`), posePng);
+      await writeFile(join(thumbsDir, `${imageId}.webp`), thumbs[p % THUMB_VARIANTS] as Buffer);
+      library.poses.push({
+        id: poseId,
+        name: `Pose ${l + 1}.${p + 1}`,
+        kind: 'sheet',
+        image: {
+          id: imageId,
+          file: `poses/${id}/${imageId}.png`,
+          originalName: `pose-${p + 1}.png`,
+          width: 768,
+          height: 384,
+          format: 'png',
+          bytes: posePng.length,
+          sha256: 'c'.repeat(64),
+        },
+        figures: [
+          { x: 40, y: 40, width: 160, height: 300 },
+          { x: 300, y: 40, width: 160, height: 300 },
+          { x: 560, y: 40, width: 160, height: 300 },
+        ],
+        tags: [],
+        createdAt: iso(p),
+      });
+    }
+    await writeFile(join(projectDir, 'poses', id, 'library.json'), JSON.stringify(library, null, 2));
+  }
+
+  const ids = Array.from({ length: RESULTS }, (_, i) => newId(base + 10_000 + i * 1000));
+  await mapWithConcurrency(ids, 32, async (id, i) => {
+    const character = characters[Math.floor(random() * CHARACTERS)] as Character;
+    const seed = 1_000_000_000 + Math.floor(random() * 4_000_000_000);
+    const variant = Math.floor(random() * THUMB_VARIANTS);
+    const result: Result = {
+      id,
+      createdAt: iso(10_000 + i * 1000),
+      file: `results/${id}.jpg`,
+      width: variant % 3 === 2 ? 2048 : 1536,
+      height: 768,
+      modelId: DEFAULT_MODEL_ID,
+      characterId: character.id,
+      poseId: poseIds[Math.floor(random() * poseIds.length)] as string,
+      receipt: {
+        modelId: DEFAULT_MODEL_ID,
+        endpoint: `https://api.segmind.com/v1/${DEFAULT_MODEL_ID}`,
+        request: {
+          prompt: `${V1_PROMPT_PREFIX}, ${character.description}, ${character.styleWords}`,
+          negative_prompt: V1_DEFAULT_NEGATIVE_PROMPT,
+          image: '<pose sheet>',
+          num_inference_steps: 20,
+          guidance_scale: 7,
+          seed,
+          samples: 1,
+          strength: 0.8,
+          scheduler: 'karras',
+          sampler: 'dpmpp_2m',
+          upscale_by: 2,
+        },
+        sentImage: {
+          poseId: poseIds[0] as string,
+          sha256: 'a'.repeat(64),
+          width: 768,
+          height: 384,
+          bytes: 12345,
+          format: 'png',
+        },
+        response: {
+          status: 200,
+          contentType: 'image/jpeg',
+          bytes: 345678,
+          sha256: 'b'.repeat(64),
+          headers: {
+            remainingCredits: 1000 - i * 0.13,
+            cost: 0.13,
+            seed,
+            requestId: `req-${i}`,
+            generationTime: '38.2',
+          },
+        },
+        timings: { queuedAt: iso(i), submittedAt: iso(i), completedAt: iso(i), durationMs: 38_200 },
+        jobId: newId(base + i),
+        appVersion: 'bench',
+      },
+      review: {
+        rating: Math.floor(random() * 6),
+        flag: (['none', 'pick', 'reject'] as const)[Math.floor(random() * 3)] ?? 'none',
+        tags: random() < 0.3 ? ['keeper'] : [],
+      },
+    };
+    await writeFile(join(projectDir, 'results', `${id}.jpg`), pixel);
+    await writeFile(join(projectDir, 'results', `${id}.json`), JSON.stringify(result, null, 2));
+    await writeFile(join(thumbsDir, `${id}.webp`), thumbs[variant] as Buffer);
+  });
+
+  // Build the index once, as the first open of a project does.
+  const opened = await openProject(projectDir);
+  const report = await workspaceFor(opened).results.load();
+  const count = workspaceFor(opened).results.count();
+  await opened.close();
+  if (count !== RESULTS) throw new Error(`fixture index build went wrong: ${JSON.stringify(report)}`);
+  await writeFile(doneMarker, JSON.stringify({ RESULTS, CHARACTERS, LIBRARIES, POSES_PER_LIBRARY }));
+}
+
+async function ensureFixture(): Promise<number> {
+  if (await stat(doneMarker).catch(() => null)) return 0;
+  const started = performance.now();
+  await makeFixture();
+  return performance.now() - started;
+}
+
+/** The reading pass: a steady scroll at this speed (slower than a fling, so thumbnails load on the way). */
+const READ_VIEWPORTS_PER_SECOND = 3;
+const READ_SECONDS = 8;
+const VSYNC_MS = 1000 / 60;
+
+/**
+ * Runs in the page (as text, so no loader helpers are needed). 'fling': top to bottom, `amount` of the
+ * visible height per frame. 'read': `amount` viewports per second for `seconds`, by the clock.
+ * Records every rAF delta and the most elements inside the scroll container after any frame.
+ */
+const SCROLL_PASS = `async (mode, amount, seconds) => {
+  const scroller = document.querySelector('[data-testid="gallery-scroll"]');
+  const grid = document.querySelector('[data-testid="gallery-grid"]');
+  if (!scroller || !grid) throw new Error('the gallery is not on the page');
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  const all = scroller.getElementsByTagName('*');
+  const nodesAtStart = all.length;
+  const cells = Array.from(grid.querySelectorAll('[data-index]'));
+  const rowsAtStart = new Set(cells.map((c) => c.style.transform.split(',')[1])).size;
+  const columns = Math.round(cells.length / Math.max(1, rowsAtStart));
+  // The grid's height is fixed by the result count: read it once (reading it every frame would force a
+  // layout that a person's scrolling never causes).
+  const max = scroller.scrollHeight - scroller.clientHeight;
+  const height = scroller.clientHeight;
+  const frames = [];
+  let maxNodes = nodesAtStart;
+  let steps = 0;
+  let top = scroller.scrollTop;
+  const start = performance.now();
+  let last = await frame();
+  for (;;) {
+    if (mode === 'fling') {
+      if (top >= max) break;
+      top = Math.min(max, top + Math.round(height * amount));
+    } else {
+      const elapsed = (performance.now() - start) / 1000;
+      if (elapsed >= seconds || top >= max) break;
+      top = Math.min(max, Math.round(elapsed * amount * height));
+    }
+    scroller.scrollTop = top;
+    const now = await frame();
+    frames.push(now - last);
+    last = now;
+    steps++;
+    maxNodes = Math.max(maxNodes, all.length);
+  }
+  // Then the screen fills in: its page arrives and, once the scroll has settled, its thumbnails.
+  const shown = () => grid.querySelectorAll('[data-index] img').length;
+  for (let i = 0; i < 600 && (grid.querySelector('.cell-loading') || shown() < grid.querySelectorAll('[data-index]').length / 2); i++) await frame();
+  return { frames, maxNodes, nodesAtStart, steps, distance: top, columns, filledAtEnd: shown() };
+}`;
+
+interface ScrollRun {
+  frames: number[];
+  maxNodes: number;
+  nodesAtStart: number;
+  steps: number;
+  distance: number;
+  columns: number;
+  filledAtEnd: number;
+}
+
+export async function benchGalleryScroll(): Promise<{ lines: string[]; ok: boolean }> {
+  if (!existsSync(join(RENDERER_DIR, 'index.html')))
+    throw new Error('dist/renderer is missing: run `npm run build` first');
+  const madeMs = await ensureFixture();
+  const lines: string[] = [];
+  if (madeMs > 0) lines.push(`made the synthetic project in ${(madeMs / 1000).toFixed(1)} s (${fixtureDir})`);
+
+  const userDataDir = await mkdtemp(join(tmpdir(), 'ccstudio-bench-gallery-user-'));
+  const runtime = await createAppRuntime({
+    userDataDir,
+    platform: { shell: 'browser' },
+    secrets: new MemoryStore(),
+    appVersion: 'bench',
+    runQueue: false,
+  });
+  const host = await startBrowserHost({ runtime, rendererDir: RENDERER_DIR });
+  const launch = (uncapped: boolean) =>
+    chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        // Frames as fast as they can be made: a delta is the frame's real cost, not the 60 Hz tick.
+        ...(uncapped ? ['--disable-frame-rate-limit', '--disable-gpu-vsync'] : []),
+      ],
+    });
+  const browser = await launch(true);
+  const vsynced = await launch(false);
+  try {
+    const handlers = runtime.handlers as unknown as Record<string, (input: unknown) => Promise<unknown>>;
+    await handlers['projects.open']?.({ dir: projectDir });
+    const context = await browser.newContext({ viewport: VIEWPORT, colorScheme: 'dark' });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const opened = performance.now();
+    await page.goto(host.openUrl);
+    await page
+      .locator('[data-testid="gallery-grid"] [role="option"] img')
+      .first()
+      .waitFor({ timeout: 60_000 });
+    const firstPaintMs = performance.now() - opened;
+    // Let the first screen's thumbnails arrive, so the scroll starts from a settled page.
+    await page.waitForLoadState('networkidle');
+
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const metrics = async (): Promise<Record<string, number>> =>
+      Object.fromEntries(
+        (await cdp.send('Performance.getMetrics')).metrics.map((m: { name: string; value: number }) => [
+          m.name,
+          m.value,
+        ]),
+      );
+
+    const before = await metrics();
+    // In-page code is passed as text: the TypeScript loader's helpers do not exist in the page.
+    const fling = (await page.evaluate(`(${SCROLL_PASS})('fling', ${STEP_OF_VIEWPORT}, 0)`)) as ScrollRun;
+    const afterFling = await metrics();
+    const heapMb = (afterFling.JSHeapUsedSize ?? 0) / 1e6;
+    await cdp.send('HeapProfiler.collectGarbage');
+    const heapAfterGcMb = ((await metrics()).JSHeapUsedSize ?? 0) / 1e6;
+
+    // Reading pace, at the display's 60 Hz (a fresh page in a vsynced browser, so thumbnails load as they
+    // come into view): how many frames miss their vsync.
+    const readContext = await vsynced.newContext({ viewport: VIEWPORT, colorScheme: 'dark' });
+    const readPage = await readContext.newPage();
+    readPage.on('pageerror', (error) => errors.push(error.message));
+    await readPage.goto(host.openUrl);
+    await readPage
+      .locator('[data-testid="gallery-grid"] [role="option"] img')
+      .first()
+      .waitFor({ timeout: 60_000 });
+    await readPage.waitForLoadState('networkidle');
+    const read = (await readPage.evaluate(
+      `(${SCROLL_PASS})('read', ${READ_VIEWPORTS_PER_SECOND}, ${READ_SECONDS})`,
+    )) as ScrollRun;
+
+    const spent = (name: string) => (((afterFling[name] ?? 0) - (before[name] ?? 0)) * 1000).toFixed(0);
+    const describe = (run: ScrollRun) => {
+      const p95 = percentile(run.frames, 95);
+      const over = run.frames.filter((f) => f > TARGET_P95_MS).length;
+      return {
+        p95,
+        text:
+          `p50 ${percentile(run.frames, 50).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, p99 ${percentile(run.frames, 99).toFixed(1)} ms, ` +
+          `worst ${Math.max(...run.frames).toFixed(1)} ms; ${over} of ${run.frames.length} frames over ${TARGET_P95_MS} ms`,
+      };
+    };
+    const f = describe(fling);
+    const r = describe(read);
+    const dropped = read.frames.filter((d) => d > VSYNC_MS * 1.5).length;
+    const maxNodes = Math.max(fling.maxNodes, read.maxNodes);
+    const ok =
+      f.p95 <= TARGET_P95_MS &&
+      maxNodes <= TARGET_MAX_NODES &&
+      heapMb <= TARGET_HEAP_MB &&
+      errors.length === 0 &&
+      fling.filledAtEnd > 0 &&
+      read.filledAtEnd > 0;
+    lines.push(
+      `project: ${RESULTS.toLocaleString()} results; Chromium ${browser.version()} at ${VIEWPORT.width}x${VIEWPORT.height}, software raster, frame rate uncapped; first thumbnails in ${firstPaintMs.toFixed(0)} ms`,
+      `fling, top to bottom (${(fling.distance / 1000).toFixed(0)}k px, ${STEP_OF_VIEWPORT} viewport per frame, ${fling.columns} columns, ${fling.steps} frames): ${f.text}`,
+      `  main thread meanwhile: script ${spent('ScriptDuration')} ms, style ${spent('RecalcStyleDuration')} ms, layout ${spent('LayoutDuration')} ms, all tasks ${spent('TaskDuration')} ms; the last screen filled in with ${fling.filledAtEnd} thumbnails`,
+      `p95 frame time of the fling: ${f.p95.toFixed(1)} ms (target ≤ ${TARGET_P95_MS} ms)`,
+      `reading pace at 60 Hz (${READ_VIEWPORTS_PER_SECOND} viewports/s for ${READ_SECONDS} s, thumbnails loading on the way, ${read.steps} frames): ` +
+        `p95 ${r.p95.toFixed(1)} ms, ${dropped} frames (${((100 * dropped) / Math.max(1, read.frames.length)).toFixed(1)}%) missed their vsync, worst ${Math.max(...read.frames).toFixed(1)} ms (for information)`,
+      `grid DOM elements: ${fling.nodesAtStart} at the top, max ${maxNodes} over both scrolls (target ≤ ${TARGET_MAX_NODES})`,
+      `JS heap after the fling: ${heapMb.toFixed(1)} MB (${heapAfterGcMb.toFixed(1)} MB after a GC) (target ≤ ${TARGET_HEAP_MB} MB)`,
+      ...(errors.length > 0 ? [`page errors: ${errors.join('; ')}`] : []),
+      `ok: ${ok}`,
+    );
+    return { lines, ok };
+  } finally {
+    await browser.close();
+    await vsynced.close();
+    await host.close();
+    await runtime.dispose();
+    await rm(userDataDir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  benchGalleryScroll()
+    .then(({ lines, ok }) => {
+      for (const line of lines) console.log(line);
+      process.exitCode = ok ? 0 : 1;
+    })
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    });
+}
