@@ -170,6 +170,25 @@ describe('generate in the browser', () => {
     ]) {
       expect((await readFile(file)).includes(standIn.key), file).toBe(false);
     }
+
+    // "Use these parameters" on the result fills Generate back in: change the form first, then take them.
+    await page.keyboard.press('Control+g');
+    await panel.waitFor();
+    await panel.locator('input[name="num_inference_steps"]').fill('31');
+    await panel.getByRole('button', { name: 'Lock seed' }).click();
+    await panel.getByRole('button', { name: 'Roll a new seed' }).click();
+    expect(await panel.locator('input[name="seed"]').inputValue()).not.toBe('4898558797');
+    await page.getByRole('navigation', { name: 'Navigator' }).getByRole('button', { name: /^Results/ }).click();
+    await page.getByRole('listbox', { name: 'Results' }).getByRole('option').first().click();
+    await page.getByRole('button', { name: 'Use these parameters' }).click();
+    await expect.poll(() => panel.locator('input[name="seed"]').inputValue()).toBe('4898558797');
+    expect(await panel.locator('input[name="num_inference_steps"]').inputValue()).toBe('24');
+    expect(await panel.getByRole('button', { name: 'Lock seed' }).getAttribute('aria-pressed')).toBe('true');
+    expect(standIn.postCount).toBe(1);
+    // Leave the workspace as the next tests expect it: the queue in view, Generate closed.
+    await panel.getByRole('button', { name: 'Close Generate' }).click();
+    await panel.waitFor({ state: 'hidden' });
+    await page.getByRole('navigation', { name: 'Navigator' }).getByRole('button', { name: /^Queue/ }).click();
   });
 
   it('pauses in plain words when Segmind says the credits ran out, and resumes', async () => {

@@ -1,4 +1,5 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { onParametersRequest } from '../results/use-parameters';
 import { useQueryClient } from '@tanstack/react-query';
 import {
   AlertTriangle,
@@ -115,6 +116,24 @@ export function GeneratePanel(props: { project: ProjectSummary }) {
   useEffect(() => {
     if (panel.isOpen) firstRef.current?.focus();
   }, [panel.isOpen]);
+
+  // "Use these parameters" from a result: take its character, pose and every parameter, seed locked.
+  useEffect(
+    () =>
+      onParametersRequest((request) => {
+        setCharacterId(request.characterId);
+        setPoseId(request.poseId);
+        const known = new Set(formFields(model).map((f) => f.name));
+        const params = Object.entries(request.params).filter(([name]) => known.has(name));
+        setValues((v) => ({
+          ...v,
+          ...Object.fromEntries(params.map(([name, value]) => [name, String(value)])),
+          ...(request.seed !== null ? { seed: String(request.seed) } : {}),
+        }));
+        setSeedLocked(true);
+      }),
+    [model],
+  );
 
   const composed = character ? composePrompt(character, model) : null;
   const check = validateParams(model, { ...values, [model.prompt.field]: composed?.prompt || 'x' });

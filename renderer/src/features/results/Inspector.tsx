@@ -271,19 +271,10 @@ export function ResultInspector(props: {
       seed: item.seed,
     });
     panel.open();
-    // The panel takes the request from use-parameters.ts once it supports a prefill; until then the
-    // toast names the settings that matter most, so nothing is silently lost.
-    const request = result.receipt.request;
-    const facts = [
-      item.seed !== null ? `seed ${item.seed}` : '',
-      typeof request.num_inference_steps === 'number' ? `${request.num_inference_steps} steps` : '',
-      typeof request.guidance_scale === 'number' ? `guidance ${request.guidance_scale}` : '',
-    ].filter(Boolean);
     toasts.show({
-      message: 'Generate is open',
-      detail: `This result used ${facts.join(', ') || 'the model’s defaults'}.`,
+      message: 'Generate has this result’s parameters',
+      detail: item.seed !== null ? `Seed ${item.seed} is locked; change anything before you generate.` : 'Change anything before you generate.',
       tone: 'info',
-      durationMs: 8000,
     });
   };
 

@@ -1,13 +1,8 @@
 /**
  * "Use these parameters": a result's model, character, pose and parameters, handed to the Generate panel.
- *
- * The Generate panel (features/generate, another engineer's) does not take a prefill yet, so the request
- * waits here: `useParametersRequest()` gives the latest one to whoever wants it (the panel can read it
- * when it opens and call `takeParametersRequest()` to consume it), and a window event
- * 'ccstudio:use-parameters' carries the same object for code outside React.
+ * The request waits here until the panel takes it (`onParametersRequest`), so it arrives whether the panel
+ * was already open or opens because of it.
  */
-import { useSyncExternalStore } from 'react';
-
 export interface ParametersRequest {
   /** The result the parameters come from. */
   resultId: string;
@@ -20,33 +15,25 @@ export interface ParametersRequest {
   seed: number | null;
 }
 
-export const USE_PARAMETERS_EVENT = 'ccstudio:use-parameters';
-
 let pending: ParametersRequest | null = null;
-const listeners = new Set<() => void>();
+const listeners = new Set<(request: ParametersRequest) => void>();
 
 export function requestParameters(request: ParametersRequest): void {
   pending = request;
-  for (const listener of listeners) listener();
-  window.dispatchEvent(new CustomEvent<ParametersRequest>(USE_PARAMETERS_EVENT, { detail: request }));
+  for (const listener of listeners) deliver(listener);
 }
 
-/** Hands the waiting request over once (the panel applies it) and clears it. */
-export function takeParametersRequest(): ParametersRequest | null {
+/** Delivers a waiting request at once and every later one; returns the unsubscribe function. */
+export function onParametersRequest(listener: (request: ParametersRequest) => void): () => void {
+  listeners.add(listener);
+  deliver(listener);
+  return () => listeners.delete(listener);
+}
+
+function deliver(listener: (request: ParametersRequest) => void): void {
   const request = pending;
   pending = null;
-  for (const listener of listeners) listener();
-  return request;
-}
-
-export function useParametersRequest(): ParametersRequest | null {
-  return useSyncExternalStore(
-    (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    () => pending,
-  );
+  if (request) listener(request);
 }
 
 /** The request body's parameters without the prompt fields and the image description. */
