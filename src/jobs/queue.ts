@@ -95,6 +95,10 @@ export class JobQueue {
    */
   async cancel(id: string): Promise<Job> {
     const job = this.require(id);
+    if (job.state !== 'queued' && job.state !== 'submitting') {
+      // Also while a finished job's image is still being committed: there is nothing left to cancel.
+      throw new AppError('INVALID_INPUT', 'Only a waiting or running job can be cancelled.');
+    }
     const inFlight = this.running.get(id);
     if (inFlight) {
       inFlight.cancelRequested = true;
