@@ -24,23 +24,29 @@
  * Called by test/bench/run.ts; also runnable alone (after `npm run build`):
  *   node --import tsx test/bench/gallery-scroll.ts
  */
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { chromium } from 'playwright-core';
-import { newId, type Character, type PoseLibrary, type Result } from '../../src/domain';
-import { createProject, openProject } from '../../src/library/project-store';
-import { workspaceFor } from '../../src/library/workspace';
-import { mapWithConcurrency } from '../../src/images';
-import { DEFAULT_MODEL_ID, V1_DEFAULT_NEGATIVE_PROMPT, V1_PROMPT_PREFIX } from '../../src/models';
+import type { ProjectHandle } from '../../src/library/project-store';
 import { createAppRuntime } from '../../src/services/runtime';
 import { startBrowserHost } from '../../src/host/browser-host';
 import { MemoryStore } from '../../src/secrets/memory-store';
 import { renderCharacterSheet } from '../fakes/segmind-stand-in-render';
 import { makeOpenPoseSheet, rowOfFigures } from '../fixtures-gen/pose-sheets';
+import {
+  ensureSyntheticProject,
+  percentile,
+  runWhenMain,
+  seeded,
+  syntheticProjectPaths,
+  writeCharacters,
+  writePoseLibraries,
+  writeResults,
+} from './synthetic-project';
 
 const RESULTS = 10_000;
 const CHARACTERS = 20;
@@ -58,35 +64,15 @@ const TARGET_HEAP_MB = 200;
 
 const RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
 const CHROMIUM = process.env.CCSTUDIO_CHROMIUM ?? '/usr/bin/chromium';
-const fixtureDir = join(tmpdir(), `ccstudio-bench-gallery-scroll-v${FIXTURE_VERSION}`);
-const projectDir = join(fixtureDir, 'project');
-const doneMarker = join(fixtureDir, 'complete.json');
+const fixture = syntheticProjectPaths(tmpdir(), 'gallery-scroll', FIXTURE_VERSION);
+const { fixtureDir, projectDir } = fixture;
 
-/** Deterministic pseudo-random numbers, so the fixture is the same every time it is made. */
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-const percentile = (values: number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
-};
-
-async function makeFixture(): Promise<void> {
-  await rm(fixtureDir, { recursive: true, force: true });
-  await mkdir(fixtureDir, { recursive: true });
-  const handle = await createProject(projectDir, 'Bench: gallery of 10,000');
+async function fill(handle: ProjectHandle): Promise<void> {
   const thumbsDir = handle.layout.thumbsDir;
-  await handle.close();
   await mkdir(thumbsDir, { recursive: true });
   await mkdir(join(projectDir, 'results'), { recursive: true });
   const random = seeded(7);
   const base = Date.parse('2024-06-01T00:00:00Z');
-  const iso = (offsetMs: number) => new Date(base + offsetMs).toISOString();
 
   // Real thumbnails: character sheets drawn from pose sheets, as the stand-in draws results.
   const sheet = await makeOpenPoseSheet(768, 384, rowOfFigures(3, 768, 384));
@@ -108,148 +94,63 @@ async function makeFixture(): Promise<void> {
     .png()
     .toBuffer();
 
-  const characters: Character[] = Array.from({ length: CHARACTERS }, (_, i) => ({
-    id: newId(base + i),
-    name: `Character ${i + 1}`,
-    description: `character number ${i + 1}, yellow raincoat, short red hair, freckles`,
-    styleWords: '2D illustration style',
-    negativePrompt: '',
-    referenceImages: [],
-    tags: ['bench'],
-    notes: '',
-    colorLabel: 'none',
-    createdAt: iso(i),
-    updatedAt: iso(i),
-  }));
-  for (const c of characters) {
-    await mkdir(join(projectDir, 'characters', c.id), { recursive: true });
-    await writeFile(join(projectDir, 'characters', c.id, 'character.json'), JSON.stringify(c, null, 2));
-  }
-  const poseIds: string[] = [];
-  for (let l = 0; l < LIBRARIES; l++) {
-    const id = newId(base + 1000 + l);
-    await mkdir(join(projectDir, 'poses', id), { recursive: true });
-    const library: PoseLibrary = {
-      id,
-      name: `Library ${l + 1}`,
-      tags: [],
-      poses: [],
-      createdAt: iso(l),
-      updatedAt: iso(l),
-    };
-    for (let p = 0; p < POSES_PER_LIBRARY; p++) {
-      const imageId = newId(base + 2000 + l * 100 + p);
-      const poseId = newId(base + 3000 + l * 100 + p);
-      poseIds.push(poseId);
-      await writeFile(join(projectDir, 'poses', id, `${imageId}.png`), posePng);
-      await writeFile(join(thumbsDir, `${imageId}.webp`), thumbs[p % THUMB_VARIANTS] as Buffer);
-      library.poses.push({
-        id: poseId,
-        name: `Pose ${l + 1}.${p + 1}`,
-        kind: 'sheet',
-        image: {
-          id: imageId,
-          file: `poses/${id}/${imageId}.png`,
-          originalName: `pose-${p + 1}.png`,
-          width: 768,
-          height: 384,
-          format: 'png',
-          bytes: posePng.length,
-          sha256: 'c'.repeat(64),
-        },
-        figures: [
-          { x: 40, y: 40, width: 160, height: 300 },
-          { x: 300, y: 40, width: 160, height: 300 },
-          { x: 560, y: 40, width: 160, height: 300 },
-        ],
-        tags: [],
-        createdAt: iso(p),
-      });
-    }
-    await writeFile(join(projectDir, 'poses', id, 'library.json'), JSON.stringify(library, null, 2));
-  }
-
-  const ids = Array.from({ length: RESULTS }, (_, i) => newId(base + 10_000 + i * 1000));
-  await mapWithConcurrency(ids, 32, async (id, i) => {
-    const character = characters[Math.floor(random() * CHARACTERS)] as Character;
-    const seed = 1_000_000_000 + Math.floor(random() * 4_000_000_000);
-    const variant = Math.floor(random() * THUMB_VARIANTS);
-    const result: Result = {
-      id,
-      createdAt: iso(10_000 + i * 1000),
-      file: `results/${id}.jpg`,
-      width: variant % 3 === 2 ? 2048 : 1536,
-      height: 768,
-      modelId: DEFAULT_MODEL_ID,
-      characterId: character.id,
-      poseId: poseIds[Math.floor(random() * poseIds.length)] as string,
-      receipt: {
-        modelId: DEFAULT_MODEL_ID,
-        endpoint: `https://api.segmind.com/v1/${DEFAULT_MODEL_ID}`,
-        request: {
-          prompt: `${V1_PROMPT_PREFIX}, ${character.description}, ${character.styleWords}`,
-          negative_prompt: V1_DEFAULT_NEGATIVE_PROMPT,
-          image: '<pose sheet>',
-          num_inference_steps: 20,
-          guidance_scale: 7,
-          seed,
-          samples: 1,
-          strength: 0.8,
-          scheduler: 'karras',
-          sampler: 'dpmpp_2m',
-          upscale_by: 2,
-        },
-        sentImage: {
-          poseId: poseIds[0] as string,
-          sha256: 'a'.repeat(64),
-          width: 768,
-          height: 384,
-          bytes: 12345,
-          format: 'png',
-        },
-        response: {
-          status: 200,
-          contentType: 'image/jpeg',
-          bytes: 345678,
-          sha256: 'b'.repeat(64),
-          headers: {
-            remainingCredits: 1000 - i * 0.13,
-            cost: 0.13,
-            seed,
-            requestId: `req-${i}`,
-            generationTime: '38.2',
-          },
-        },
-        timings: { queuedAt: iso(i), submittedAt: iso(i), completedAt: iso(i), durationMs: 38_200 },
-        jobId: newId(base + i),
-        appVersion: 'bench',
-      },
-      review: {
-        rating: Math.floor(random() * 6),
-        flag: (['none', 'pick', 'reject'] as const)[Math.floor(random() * 3)] ?? 'none',
-        tags: random() < 0.3 ? ['keeper'] : [],
-      },
-    };
-    await writeFile(join(projectDir, 'results', `${id}.jpg`), pixel);
-    await writeFile(join(projectDir, 'results', `${id}.json`), JSON.stringify(result, null, 2));
-    await writeFile(join(thumbsDir, `${id}.webp`), thumbs[variant] as Buffer);
+  const characters = await writeCharacters(projectDir, {
+    count: CHARACTERS,
+    base,
+    describe: (i) => `character number ${i + 1}, yellow raincoat, short red hair, freckles`,
   });
-
-  // Build the index once, as the first open of a project does.
-  const opened = await openProject(projectDir);
-  const report = await workspaceFor(opened).results.load();
-  const count = workspaceFor(opened).results.count();
-  await opened.close();
-  if (count !== RESULTS) throw new Error(`fixture index build went wrong: ${JSON.stringify(report)}`);
-  await writeFile(doneMarker, JSON.stringify({ RESULTS, CHARACTERS, LIBRARIES, POSES_PER_LIBRARY }));
+  const poseIds = await writePoseLibraries(projectDir, {
+    libraries: LIBRARIES,
+    perLibrary: POSES_PER_LIBRARY,
+    base,
+    png: posePng,
+    shape: () => ({
+      kind: 'sheet',
+      image: { width: 768, height: 384, sha256: 'c'.repeat(64) },
+      figures: [
+        { x: 40, y: 40, width: 160, height: 300 },
+        { x: 300, y: 40, width: 160, height: 300 },
+        { x: 560, y: 40, width: 160, height: 300 },
+      ],
+      tags: [],
+    }),
+    onPose: (imageId, p) =>
+      writeFile(join(thumbsDir, `${imageId}.webp`), thumbs[p % THUMB_VARIANTS] as Buffer),
+  });
+  const variants: number[] = [];
+  await writeResults(projectDir, {
+    count: RESULTS,
+    base,
+    random,
+    characters,
+    poseIds,
+    jpeg: pixel,
+    shape: (i) => {
+      const variant = Math.floor(random() * THUMB_VARIANTS);
+      variants[i] = variant;
+      return {
+        width: variant % 3 === 2 ? 2048 : 1536,
+        height: 768,
+        receipt: {
+          image: '<pose sheet>',
+          sentImage: { width: 768, height: 384, bytes: 12345 },
+          response: { bytes: 345678 },
+          headers: { remainingCredits: 1000 - i * 0.13, cost: 0.13 },
+          appVersion: 'bench',
+        },
+      };
+    },
+    onResult: (id, i) => writeFile(join(thumbsDir, `${id}.webp`), thumbs[variants[i] as number] as Buffer),
+  });
 }
 
-async function ensureFixture(): Promise<number> {
-  if (await stat(doneMarker).catch(() => null)) return 0;
-  const started = performance.now();
-  await makeFixture();
-  return performance.now() - started;
-}
+const ensureFixture = () =>
+  ensureSyntheticProject(fixture, {
+    title: 'Bench: gallery of 10,000',
+    results: RESULTS,
+    summary: { RESULTS, CHARACTERS, LIBRARIES, POSES_PER_LIBRARY },
+    fill,
+  });
 
 /** The reading pass: a steady scroll at this speed (slower than a fling, so thumbnails load on the way). */
 const READ_VIEWPORTS_PER_SECOND = 3;
@@ -442,14 +343,4 @@ export async function benchGalleryScroll(): Promise<{ lines: string[]; ok: boole
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  benchGalleryScroll()
-    .then(({ lines, ok }) => {
-      for (const line of lines) console.log(line);
-      process.exitCode = ok ? 0 : 1;
-    })
-    .catch((error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    });
-}
+runWhenMain(import.meta.url, benchGalleryScroll);

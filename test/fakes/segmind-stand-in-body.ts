@@ -10,6 +10,8 @@
  * - enum values are checked only "during generation" (section 2): 500, worded like ComfyUI's validation.
  */
 
+// These enum lists restate src/models/enums.ts on purpose (the duplicate finder pairs them): they are
+// copied from the spec by hand, so a wrong app table is caught rather than shared. Do not import them.
 export const STAND_IN_SCHEDULERS = [
   'normal',
   'karras',

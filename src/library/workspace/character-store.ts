@@ -17,12 +17,13 @@ import type {
   ImportFailure,
   StoredImageView,
 } from '../../contract/calls/workspace';
-import { writeFileAtomic, writeJsonAtomic } from '../atomic-write';
+import { writeJsonAtomic } from '../atomic-write';
 import { readJsonFile } from '../json-file';
 import { exists, guardWrite, removeQuietly, toProjectPath } from './fs-utils';
 import { readIdFolders } from './read-id-folders';
-import { expandSources, makeThumbQuietly, runIntake, type DuplicateOf } from './image-intake';
-import { extensionFor, thumbFileFor, thumbPathFor } from './paths';
+import { expandSources, type DuplicateOf } from './image-intake';
+import { importImages, placeImage, writeImageThen } from './image-import';
+import { thumbFileFor, thumbPathFor } from './paths';
 import type { TaskControl } from './task-control';
 import type { Workspace } from './workspace';
 
@@ -184,66 +185,39 @@ export class CharacterStore {
     const known = new Map<string, DuplicateOf>(
       initial.referenceImages.map((i) => [i.sha256, { kind: 'reference', id: i.id, name: i.originalName }]),
     );
-    const total = expanded.items.length + expanded.failed.length;
-    control.onProgress?.(0, total, expanded.failed.length);
     const refsDir = join(this.layout.characterDir(id), 'refs');
 
-    const outcome = await runIntake<StoredImage>(
-      {
-        items: expanded.items,
-        signal: control.signal,
-        onProgress: (done, failed) =>
-          control.onProgress?.(done + expanded.failed.length, total, failed + expanded.failed.length),
-        what: 'the reference image',
-        claim: (sha, item) => {
-          const existing = known.get(sha);
-          if (existing) return existing;
-          known.set(sha, { kind: 'reference', id: newId(), name: item.baseName }); // its image id, chosen now
-          return undefined;
-        },
-        release: (sha) => known.delete(sha),
-        store: async (item, { bytes, facts }, inTurn) => {
-          const imageId = known.get(facts.sha256)?.id ?? newId();
-          const target = join(refsDir, `${imageId}.${extensionFor[facts.format]}`);
-          const image: StoredImage = {
-            id: imageId,
-            file: toProjectPath(this.ws.project.root, target),
-            originalName: item.baseName,
-            width: facts.width,
-            height: facts.height,
-            format: facts.format,
-            bytes: facts.bytes,
-            sha256: facts.sha256,
-          };
-          await writeFileAtomic(target, bytes);
-          try {
-            await makeThumbQuietly(this.layout, imageId, bytes);
-            await inTurn(() =>
-              this.ws.locks.run(`character:${id}`, async () => {
-                const current = await this.get(id);
-                await this.save({
-                  ...current,
-                  referenceImages: [...current.referenceImages, image],
-                  updatedAt: nowIso(),
-                });
-              }),
-            );
-          } catch (error) {
-            await removeQuietly(target);
-            await removeQuietly(thumbPathFor(this.layout, imageId));
-            throw error;
-          }
-          return image;
-        },
+    const outcome = await importImages<StoredImage>({
+      expanded,
+      control,
+      known,
+      what: 'the reference image',
+      claimAs: (item) => ({ kind: 'reference', id: newId(), name: item.baseName }), // its image id, chosen now
+      store: async (item, { bytes, facts }, inTurn) => {
+        const imageId = known.get(facts.sha256)?.id ?? newId();
+        const { target, image } = placeImage(this.ws.project.root, refsDir, imageId, item.baseName, facts);
+        await writeImageThen(this.layout, imageId, target, bytes, () =>
+          inTurn(() =>
+            this.ws.locks.run(`character:${id}`, async () => {
+              const current = await this.get(id);
+              await this.save({
+                ...current,
+                referenceImages: [...current.referenceImages, image],
+                updatedAt: nowIso(),
+              });
+            }),
+          ),
+        );
+        return image;
       },
-      (image) => image.originalName,
-    );
+      importedName: (image) => image.originalName,
+    });
     return {
       character: await this.get(id),
       added: outcome.stored,
       duplicates: outcome.duplicates,
-      failed: [...expanded.failed, ...outcome.failed],
-      skipped: expanded.skipped,
+      failed: outcome.failed,
+      skipped: outcome.skipped,
       cancelled: outcome.cancelled,
     };
   }

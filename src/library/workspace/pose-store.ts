@@ -1,5 +1,4 @@
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { z } from 'zod';
 import {
   AppError,
@@ -21,13 +20,13 @@ import type {
   PoseView,
 } from '../../contract/calls/workspace';
 import { findFigures } from '../../images';
-import { writeFileAtomic, writeJsonAtomic } from '../atomic-write';
+import { writeJsonAtomic } from '../atomic-write';
 import { readJsonFile } from '../json-file';
-import { guardWrite, removeQuietly, toProjectPath } from './fs-utils';
+import { guardWrite, toProjectPath } from './fs-utils';
 import { readIdFolders } from './read-id-folders';
-import { expandSources, makeThumbQuietly, runIntake, type DuplicateOf } from './image-intake';
+import { expandSources, type DuplicateOf } from './image-intake';
+import { importImages, placeImage, writeImageThen } from './image-import';
 import { viewImage } from './character-store';
-import { extensionFor, thumbPathFor } from './paths';
 import type { TaskControl } from './task-control';
 import type { Workspace } from './workspace';
 
@@ -216,70 +215,43 @@ export class PoseLibraryStore {
           known.set(pose.image.sha256, { kind: 'pose', id: pose.id, name: pose.name, libraryId: library.id });
         }
       }
-      const total = expanded.items.length + expanded.failed.length;
-      control.onProgress?.(0, total, expanded.failed.length);
       const dir = this.layout.poseLibraryDir(libraryId);
 
-      const outcome = await runIntake<PoseView>(
-        {
-          items: expanded.items,
-          signal: control.signal,
-          onProgress: (done, failed) =>
-            control.onProgress?.(done + expanded.failed.length, total, failed + expanded.failed.length),
-          what: 'the pose library',
-          claim: (sha, item) => {
-            const existing = known.get(sha);
-            if (existing) return existing;
-            // The pose's id is chosen now, so a later copy in this batch can name it.
-            known.set(sha, { kind: 'pose', id: newId(), name: poseNameFrom(item.baseName), libraryId });
-            return undefined;
-          },
-          release: (sha) => known.delete(sha),
-          store: async (item, { bytes, facts }, inTurn) => {
-            const figures = await figuresOf(bytes);
-            const imageId = newId();
-            const target = join(dir, `${imageId}.${extensionFor[facts.format]}`);
-            const pose: Pose = PoseSchema.parse({
-              id: known.get(facts.sha256)?.id ?? newId(),
-              name: poseNameFrom(item.baseName),
-              kind: figures.length >= 2 ? 'sheet' : 'single',
-              image: {
-                id: imageId,
-                file: toProjectPath(this.ws.project.root, target),
-                originalName: item.baseName,
-                width: facts.width,
-                height: facts.height,
-                format: facts.format,
-                bytes: facts.bytes,
-                sha256: facts.sha256,
-              },
-              figures,
-              tags: [],
-              createdAt: nowIso(),
-            });
-            await writeFileAtomic(target, bytes);
-            try {
-              await makeThumbQuietly(this.layout, imageId, bytes);
-              await inTurn(() =>
-                this.modify(libraryId, (library) => ({ ...library, poses: [...library.poses, pose] })),
-              );
-            } catch (error) {
-              await removeQuietly(target);
-              await removeQuietly(thumbPathFor(this.layout, imageId));
-              throw error;
-            }
-            return viewPose(pose, libraryId);
-          },
+      const outcome = await importImages<PoseView>({
+        expanded,
+        control,
+        known,
+        what: 'the pose library',
+        claimAs: (item) => ({ kind: 'pose', id: newId(), name: poseNameFrom(item.baseName), libraryId }),
+        store: async (item, { bytes, facts }, inTurn) => {
+          const figures = await figuresOf(bytes);
+          const imageId = newId();
+          const { target, image } = placeImage(this.ws.project.root, dir, imageId, item.baseName, facts);
+          const pose: Pose = PoseSchema.parse({
+            id: known.get(facts.sha256)?.id ?? newId(),
+            name: poseNameFrom(item.baseName),
+            kind: figures.length >= 2 ? 'sheet' : 'single',
+            image,
+            figures,
+            tags: [],
+            createdAt: nowIso(),
+          });
+          await writeImageThen(this.layout, imageId, target, bytes, () =>
+            inTurn(() =>
+              this.modify(libraryId, (library) => ({ ...library, poses: [...library.poses, pose] })),
+            ),
+          );
+          return viewPose(pose, libraryId);
         },
-        (pose) => pose.image.originalName,
-      );
+        importedName: (pose) => pose.image.originalName,
+      });
       return {
         libraryId,
-        total,
+        total: outcome.total,
         imported: outcome.stored,
         duplicates: outcome.duplicates,
-        failed: [...expanded.failed, ...outcome.failed],
-        skipped: expanded.skipped,
+        failed: outcome.failed,
+        skipped: outcome.skipped,
         cancelled: outcome.cancelled,
       };
     });

@@ -13,28 +13,11 @@ import { normaliseForUpload } from '../../../src/images';
 import { V1_DEFAULT_NEGATIVE_PROMPT, V1_EXAMPLE_PROMPT, V1_EXAMPLE_SEED } from '../../../src/models';
 import { makePoseSheet, SMALL_SHEET } from '../../fakes/pose-sheet';
 import { STAND_IN_COST } from '../../fakes/segmind-stand-in';
+import { SPEC_EXAMPLE_SETTINGS } from '../../unit/models/spec-table';
 import { enqueue, isDelivered, seedExample, standIn, startApp } from './support';
 
 /** Every parameter of the spec's example but the prompts and the image (SEGMIND_API.md section 1). */
-const EXAMPLE_PARAMS = {
-  num_inference_steps: 20,
-  guidance_scale: 7,
-  seed: V1_EXAMPLE_SEED,
-  samples: 1,
-  strength: 0.8,
-  scheduler: 'karras',
-  sampler: 'dpmpp_2m',
-  upscale_by: 2,
-  upscale_steps: 20,
-  upscale_guidance_scale: 7,
-  upscale_scheduler: 'karras',
-  upscale_sampler: 'dpmpp_2m',
-  upscale_mode_type: 'Linear',
-  fd_steps: 20,
-  fd_guidance_scale: 7,
-  fd_scheduler: 'karras',
-  fd_sampler: 'dpmpp_2m',
-};
+const EXAMPLE_PARAMS = SPEC_EXAMPLE_SETTINGS;
 
 /** The spec's field order: the body is rebuilt in it. */
 const SPEC_ORDER = ['prompt', 'negative_prompt', 'image', ...Object.keys(EXAMPLE_PARAMS)];

@@ -11,32 +11,12 @@ import {
   defaultParams,
 } from '../../../src/models';
 import { SMALL_SHEET } from '../../fakes/pose-sheet';
-import { SPEC_NEGATIVE_PROMPT, SPEC_PROMPT, SPEC_ROWS } from '../../unit/models/spec-table';
+import { SPEC_EXAMPLE_PARAMS, SPEC_ROWS } from '../../unit/models/spec-table';
 import type { Harness } from './support';
 import { startHarness } from './support';
 
-/** The spec's example, every value written out here rather than taken from the code under test. */
-const SPEC_EXAMPLE = {
-  prompt: SPEC_PROMPT,
-  negative_prompt: SPEC_NEGATIVE_PROMPT,
-  num_inference_steps: 20,
-  guidance_scale: 7,
-  seed: 4898558797,
-  samples: 1,
-  strength: 0.8,
-  scheduler: 'karras',
-  sampler: 'dpmpp_2m',
-  upscale_by: 2,
-  upscale_steps: 20,
-  upscale_guidance_scale: 7,
-  upscale_scheduler: 'karras',
-  upscale_sampler: 'dpmpp_2m',
-  upscale_mode_type: 'Linear',
-  fd_steps: 20,
-  fd_guidance_scale: 7,
-  fd_scheduler: 'karras',
-  fd_sampler: 'dpmpp_2m',
-};
+/** The spec's example, every value written out in the spec table rather than taken from the code under test. */
+const SPEC_EXAMPLE = SPEC_EXAMPLE_PARAMS;
 
 let h: Harness;
 beforeAll(async () => {

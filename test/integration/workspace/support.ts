@@ -11,49 +11,22 @@ import sharp from 'sharp';
 import { newId, type Receipt } from '../../../src/domain';
 import { createProject, type ProjectHandle } from '../../../src/library/project-store';
 import { workspaceFor, type ResultDraft, type Workspace } from '../../../src/library/workspace';
-import { V1_DEFAULT_NEGATIVE_PROMPT } from '../../../src/models';
+import { v1Receipt } from '../../fixtures-gen/receipts';
 
-export async function newProject(tempDir: () => Promise<string>, name = 'Test project'): Promise<{ project: ProjectHandle; ws: Workspace; dir: string }> {
+export async function newProject(
+  tempDir: () => Promise<string>,
+  name = 'Test project',
+): Promise<{ project: ProjectHandle; ws: Workspace; dir: string }> {
   const dir = join(await tempDir(), 'project');
   const project = await createProject(dir, name);
   return { project, ws: workspaceFor(project), dir };
 }
 
-export function receiptFor(options: { seed?: number; cost?: number; prompt?: string; poseId?: string } = {}): Receipt {
-  const seed = options.seed ?? 4898558797;
-  return {
-    modelId: 'consistent-character-ai-neolemon',
-    endpoint: 'https://api.segmind.com/v1/consistent-character-ai-neolemon',
-    request: {
-      prompt: options.prompt ?? 'character sheet, young pilot, red scarf, 2D illustration style',
-      negative_prompt: V1_DEFAULT_NEGATIVE_PROMPT,
-      image: '<pose>',
-      num_inference_steps: 20,
-      guidance_scale: 7,
-      seed,
-      samples: 1,
-      strength: 0.8,
-      scheduler: 'karras',
-      sampler: 'dpmpp_2m',
-      upscale_by: 2,
-    },
-    sentImage: { poseId: options.poseId ?? 'pose00000001', sha256: 'a'.repeat(64), width: 96, height: 64, bytes: 1000, format: 'png' },
-    response: {
-      status: 200,
-      contentType: 'image/jpeg',
-      bytes: 1000,
-      sha256: 'b'.repeat(64),
-      headers: { remainingCredits: 10, cost: options.cost ?? 0.13, seed, requestId: 'req-123' },
-    },
-    timings: {
-      queuedAt: '2025-01-31T10:00:00.000Z',
-      submittedAt: '2025-01-31T10:00:01.000Z',
-      completedAt: '2025-01-31T10:00:40.000Z',
-      durationMs: 39_000,
-    },
-    jobId: newId(),
-    appVersion: '0.1.0',
-  };
+export function receiptFor(
+  options: { seed?: number; cost?: number; prompt?: string; poseId?: string } = {},
+): Receipt {
+  const { cost, ...rest } = options;
+  return v1Receipt({ ...rest, ...(cost === undefined ? {} : { headers: { cost } }) });
 }
 
 export function draftFor(options: {
@@ -104,7 +77,9 @@ export const canMount: boolean = (() => {
   if (process.platform !== 'linux') return false;
   let probe: string | undefined;
   try {
-    probe = execFileSync('mktemp', ['-d', join(tmpdir(), 'ccstudio-mount-probe-XXXXXX')]).toString().trim();
+    probe = execFileSync('mktemp', ['-d', join(tmpdir(), 'ccstudio-mount-probe-XXXXXX')])
+      .toString()
+      .trim();
     run('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe]);
     run('umount', [probe]);
     return true;

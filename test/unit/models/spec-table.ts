@@ -46,6 +46,13 @@ export const SPEC_EXAMPLE_PARAMS: Record<string, string | number> = Object.fromE
   SPEC_ROWS.filter((r) => r.example !== undefined).map((r) => [r.name, r.example as string | number]),
 );
 
+/** The spec's example settings: every parameter but the prompts and the image, in the spec's order. */
+export const SPEC_EXAMPLE_SETTINGS: Record<string, string | number> = Object.fromEntries(
+  Object.entries(SPEC_EXAMPLE_PARAMS).filter(([name]) => name !== 'prompt' && name !== 'negative_prompt'),
+);
+
+// These enum lists restate src/models/enums.ts (and the stand-in's lists) on purpose: copied from the
+// spec by hand, so a wrong app table fails the tests instead of agreeing with itself. Do not import them.
 export const SPEC_SCHEDULERS = [
   'normal',
   'karras',

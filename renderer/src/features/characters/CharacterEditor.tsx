@@ -8,10 +8,11 @@ import { asAppError, getBridge } from '../../bridge/bridge';
 import { useBridgeQuery } from '../../bridge/queries';
 import { useNavigation } from '../../app/navigation';
 import { ErrorNotice } from '../../ui/ErrorNotice';
-import { ImportReport, ImportSources, TaskProgressRow, type ImportOutcome } from '../../ui/ImportSources';
+import { ImportReport, ImportSources, TaskProgressRow } from '../../ui/ImportSources';
 import { MediaThumb } from '../../ui/MediaThumb';
 import { TagInput } from '../../ui/TagInput';
 import { useFileDrop } from '../../ui/image-sources';
+import { useImageImport } from '../../ui/use-image-import';
 import { useTask } from '../../ui/use-task';
 import { useToasts } from '../../ui/Toasts';
 import { plural } from '../../ui/format';
@@ -19,6 +20,7 @@ import { openGallery } from '../results/gallery-store';
 import { wsKeys } from '../results/workspace-data';
 import { useMoveToTrash } from '../trash/trash-actions';
 import { COLOR_LABELS, COLOR_LABEL_ORDER } from './color-labels';
+import '../../ui/workspace-primitives.css';
 
 type SaveState =
   { state: 'idle' } | { state: 'saving' } | { state: 'saved' } | { state: 'error'; error: AppError };
@@ -265,14 +267,14 @@ export function CharacterEditor(props: {
             <header className="card-header">
               <h2>Prompt that will be sent</h2>
             </header>
-            <output className="prompt-box" aria-label="Prompt that will be sent" data-testid="prompt-preview">
+            <output className="text-box prompt-box" aria-label="Prompt that will be sent" data-testid="prompt-preview">
               {preview.data?.prompt ?? '…'}
             </output>
             <div className="secondary">
               Negative prompt
               {preview.data?.usesDefaultNegative ? ' (the model’s default)' : ` (${character.name}’s own)`}
             </div>
-            <output className="prompt-box muted-box" aria-label="Negative prompt that will be sent">
+            <output className="text-box prompt-box muted-box" aria-label="Negative prompt that will be sent">
               {preview.data?.negativePrompt ?? '…'}
             </output>
             {preview.data && <div className="secondary">Exactly as sent to {preview.data.modelId}.</div>}
@@ -309,54 +311,23 @@ function References(props: { character: CharacterView; project: string; readOnly
   const toasts = useToasts();
   const moveToTrash = useMoveToTrash();
   const task = useTask();
-  const [outcome, setOutcome] = useState<ImportOutcome | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
+  const imports = useImageImport('reference', task);
+  const { outcome, setOutcome, error } = imports;
 
-  const add = async (sources: ImageSource[], refused: { file: string; reason: string }[] = []) => {
-    if (sources.length === 0) {
-      if (refused.length)
-        setOutcome({
-          what: 'reference',
-          added: 0,
-          failed: [],
-          duplicates: [],
-          skipped: [],
-          cancelled: false,
-          refused,
-        });
-      return;
-    }
-    setError(null);
-    setOutcome(null);
-    const taskId = task.start();
-    try {
-      const report = await getBridge().characters.addReferences({ id: character.id, sources, taskId });
-      const problems = report.failed.length + report.duplicates.length + refused.length;
-      // A clean import needs no report: a toast says it; problems stay on screen, each file named.
-      if (problems > 0 || report.cancelled) {
-        setOutcome({
-          what: 'reference',
-          added: report.added.length,
-          failed: report.failed,
-          duplicates: report.duplicates,
-          skipped: report.skipped,
-          cancelled: report.cancelled,
-          refused,
-        });
-      } else {
-        toasts.show({
-          message: `Added ${plural(report.added.length, 'reference')} to ${character.name}`,
-          tone: 'success',
-          durationMs: 3000,
-        });
-      }
-      await client.invalidateQueries({ queryKey: wsKeys.characters(project) });
-    } catch (e) {
-      setError(asAppError(e));
-    } finally {
-      task.end();
-    }
-  };
+  const add = (sources: ImageSource[], refused: { file: string; reason: string }[] = []) =>
+    imports.run(sources, refused, {
+      call: (taskId) => getBridge().characters.addReferences({ id: character.id, sources, taskId }),
+      added: (report) => report.added.length,
+      done: async (report, clean) => {
+        if (clean)
+          toasts.show({
+            message: `Added ${plural(report.added.length, 'reference')} to ${character.name}`,
+            tone: 'success',
+            durationMs: 3000,
+          });
+        await client.invalidateQueries({ queryKey: wsKeys.characters(project) });
+      },
+    });
   const drop = useFileDrop(
     (dropped) => void add(dropped.sources, dropped.refused),
     !props.readOnly && !task.running,

@@ -2,21 +2,15 @@ import { useEffect, useRef, useState, type MouseEvent } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { PersonStanding, Trash2 } from 'lucide-react';
 import type { ImageSource, PoseLibraryView, PoseView } from '../../../../src/contract/calls/workspace';
-import type { AppError } from '../../../../src/domain/errors';
 import { asAppError, getBridge } from '../../bridge/bridge';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorNotice } from '../../ui/ErrorNotice';
-import {
-  ImportReport,
-  ImportSources,
-  TaskProgressRow,
-  useNativeDialogs,
-  type ImportOutcome,
-} from '../../ui/ImportSources';
+import { ImportReport, ImportSources, TaskProgressRow, useNativeDialogs } from '../../ui/ImportSources';
 import { MediaThumb } from '../../ui/MediaThumb';
 import { useFileDrop } from '../../ui/image-sources';
 import { isMac } from '../../ui/keyboard';
 import { useKeyMap } from '../../ui/key-map';
+import { useImageImport } from '../../ui/use-image-import';
 import { useTask } from '../../ui/use-task';
 import { useToasts } from '../../ui/Toasts';
 import { plural } from '../../ui/format';
@@ -47,61 +41,31 @@ export function LibraryPane(props: {
   const task = useTask();
   const pathRef = useRef<HTMLInputElement>(null);
   const [name, setName] = useState(library.name);
-  const [outcome, setOutcome] = useState<ImportOutcome | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
+  const imports = useImageImport('pose', task);
+  const { outcome, setOutcome, error } = imports;
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [anchor, setAnchor] = useState(-1);
   const poses = library.poses;
   const selectedPoses = poses.filter((p) => selected.has(p.id));
 
-  const runImport = async (sources: ImageSource[], refused: { file: string; reason: string }[] = []) => {
-    if (sources.length === 0) {
-      if (refused.length)
-        setOutcome({
-          what: 'pose',
-          added: 0,
-          failed: [],
-          duplicates: [],
-          skipped: [],
-          cancelled: false,
-          refused,
-        });
-      return;
-    }
-    setError(null);
-    setOutcome(null);
-    const taskId = task.start();
-    try {
-      const report = await getBridge().poses.import({ libraryId: library.id, sources, taskId });
-      // A clean import needs no report (the toast says it); problems stay on screen, each file named.
-      if (report.failed.length + report.duplicates.length + refused.length > 0 || report.cancelled) {
-        setOutcome({
-          what: 'pose',
-          added: report.imported.length,
-          failed: report.failed,
-          duplicates: report.duplicates,
-          skipped: report.skipped,
-          cancelled: report.cancelled,
-          refused,
-        });
-      }
-      await client.invalidateQueries({ queryKey: wsKeys.poses(project) });
-      if (report.imported.length > 0 && !report.cancelled) {
-        const sheets = report.imported.filter((p) => p.kind === 'sheet').length;
-        toasts.show({
-          message: `Imported ${plural(report.imported.length, 'pose')} into ${library.name}`,
-          detail: sheets > 0 ? `${plural(sheets, 'sheet')} with several figures` : undefined,
-          tone: report.failed.length > 0 ? 'warn' : 'success',
-          durationMs: 4000,
-        });
-      }
-    } catch (e) {
-      setError(asAppError(e));
-      await client.invalidateQueries({ queryKey: wsKeys.poses(project) });
-    } finally {
-      task.end();
-    }
-  };
+  const runImport = (sources: ImageSource[], refused: { file: string; reason: string }[] = []) =>
+    imports.run(sources, refused, {
+      call: (taskId) => getBridge().poses.import({ libraryId: library.id, sources, taskId }),
+      added: (report) => report.imported.length,
+      done: async (report) => {
+        await client.invalidateQueries({ queryKey: wsKeys.poses(project) });
+        if (report.imported.length > 0 && !report.cancelled) {
+          const sheets = report.imported.filter((p) => p.kind === 'sheet').length;
+          toasts.show({
+            message: `Imported ${plural(report.imported.length, 'pose')} into ${library.name}`,
+            detail: sheets > 0 ? `${plural(sheets, 'sheet')} with several figures` : undefined,
+            tone: report.failed.length > 0 ? 'warn' : 'success',
+            durationMs: 4000,
+          });
+        }
+      },
+      failed: () => client.invalidateQueries({ queryKey: wsKeys.poses(project) }),
+    });
 
   const openImport = async () => {
     if (native) {

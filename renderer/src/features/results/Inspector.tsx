@@ -29,6 +29,7 @@ import { useRestore } from '../trash/trash-actions';
 import { openGallery } from './gallery-store';
 import { useResultDetail, type ReviewChange } from './results-data';
 import { parametersFromRequest, requestParameters } from './use-parameters';
+import '../../ui/workspace-primitives.css';
 
 /** Five stars; clicking the current rating clears it. Keys 0-5 do the same in the gallery. */
 export function StarRating(props: {
@@ -150,13 +151,13 @@ function Receipt(props: { result: Result; summary: ResultSummary; parameters: st
     >
       <div className="receipt-block">
         <div className="receipt-label">Prompt</div>
-        <output className="receipt-text" aria-label="Prompt sent">
+        <output className="text-box" aria-label="Prompt sent">
           {prompt || '—'}
         </output>
       </div>
       <div className="receipt-block">
         <div className="receipt-label">Negative prompt</div>
-        <output className="receipt-text" aria-label="Negative prompt sent">
+        <output className="text-box" aria-label="Negative prompt sent">
           {negative || '—'}
         </output>
       </div>
