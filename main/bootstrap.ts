@@ -1,4 +1,4 @@
-import { app, BrowserWindow, ipcMain, safeStorage, session } from 'electron';
+import { app, BrowserWindow, ipcMain, net, safeStorage, session } from 'electron';
 import { join, resolve } from 'node:path';
 import { createAppRuntime } from '../src/services/runtime';
 import type { AppRuntime } from '../src/services/runtime-types';
@@ -10,6 +10,7 @@ import { registerAppProtocol, registerPrivilegedSchemes } from './app-protocol';
 import { forwardEvents, registerIpc } from './ipc';
 import { registerMediaProtocol } from './media-protocol';
 import { createElectronPlatform } from './platform-adapter';
+import { electronSegmindTransport } from './segmind-transport';
 import { APP_ENTRY_URL } from './schemes';
 import { hardenSession, installAppGuards } from './security';
 import { createMainWindow, flushWindowState } from './window';
@@ -92,6 +93,8 @@ export function bootstrap(options: BootstrapOptions = {}): void {
       platform: createElectronPlatform(() => window),
       secrets,
       appVersion: app.getVersion(),
+      // Chromium's network stack, so Segmind requests use the OS proxy (net is usable only after ready).
+      segmindTransport: electronSegmindTransport(net),
       ...(env.CCSTUDIO_SEGMIND_URL ? { segmindBaseUrl: env.CCSTUDIO_SEGMIND_URL } : {}),
     });
     runtime = created;

@@ -15,9 +15,16 @@
  *   - `pathFor(file: File): string`: the absolute path of a dropped file (webUtils.getPathForFile),
  *     or '' for a File not backed by a file on disk.
  * Never ipcRenderer, never `send`, never the event object.
+ *
+ * It forwards named calls and nothing more: main parses every input against the contract. So it takes
+ * only the names (preload-surface.ts) and types from src/contract, never its zod schemas, which keeps the
+ * bundle at a few KB instead of ~800. ESLint's preload layer holds it to imports that load in Electron's
+ * sandbox, and test/unit/main/preload-bundle.test.ts runs the built bundle in a sandbox-like context.
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
-import { callNames, isEventName, splitCallName, type AppBridge, type CallName, type EventName, type EventPayload, type Unsubscribe } from '../src/contract';
+// Types only: a value import from src/contract would bundle zod and every schema (see preload-surface.ts).
+import type { AppBridge, CallName, EventName, EventPayload, Unsubscribe } from '../src/contract';
+import { isPreloadEventName, preloadCallNames, splitName } from './preload-surface';
 import { callChannel, eventChannel, MEDIA_URL_PREFIX } from './schemes';
 
 /** What a rejected call carries across contextBridge. */
@@ -70,18 +77,18 @@ type CallGroups = Omit<AppBridge, 'subscribe' | 'mediaUrl'>;
 /** `{ projects: { open, create, ... }, characters: { ... }, ... }` from the contract's call names. */
 function buildCallGroups(ipc: IpcRendererLike): CallGroups {
   const groups: Record<string, Record<string, (input?: unknown) => Promise<unknown>>> = {};
-  for (const name of callNames) {
-    const [namespace, method] = splitCallName(name);
+  for (const name of preloadCallNames) {
+    const [namespace, method] = splitName(name);
     const group = (groups[namespace] ??= {});
     group[method] = (input?: unknown) => invokeCall(ipc, name, input);
   }
-  // The groups are built from the same callNames the AppBridge type is derived from.
+  // preload-surface.ts is held to the contract's CallName by the compiler, which AppBridge is derived from.
   return groups as unknown as CallGroups;
 }
 
 export function createBridge(ipc: IpcRendererLike) {
   const subscribe = <E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): Unsubscribe => {
-    if (!isEventName(name)) throw new Error(`There is no event named ${JSON.stringify(String(name)).slice(0, 80)}.`);
+    if (!isPreloadEventName(name)) throw new Error(`There is no event named ${JSON.stringify(String(name)).slice(0, 80)}.`);
     if (typeof listener !== 'function') throw new Error('subscribe needs a listener function.');
     const channel = eventChannel(name);
     const forward = (_event: unknown, payload: unknown): void => {

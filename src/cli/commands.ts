@@ -1,9 +1,10 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
-import { AppError, type Job } from '../domain';
+import { AppError, type ProjectProblem } from '../domain';
 import { DEFAULT_MODEL_ID } from '../models';
 import type { AppRuntime } from '../services/runtime-types';
+import { waitForOutcome } from './wait-for-outcome';
 
 export interface CliIo {
   stdin: NodeJS.ReadableStream;
@@ -34,7 +35,8 @@ export function parseCommandArgs<T extends OptionsConfig>(args: string[], option
 }
 
 export function requireValue(value: unknown, flag: string): string {
-  if (typeof value !== 'string' || value.length === 0) throw new AppError('INVALID_INPUT', `${flag} is required.`);
+  if (typeof value !== 'string' || value.length === 0)
+    throw new AppError('INVALID_INPUT', `${flag} is required.`);
   return value;
 }
 
@@ -48,23 +50,45 @@ async function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').trim();
 }
 
-const describeKeyStore = (status: { hasKey: boolean; backend: string; persistent: boolean; note?: string }): string =>
+const describeKeyStore = (status: {
+  hasKey: boolean;
+  backend: string;
+  persistent: boolean;
+  note?: string;
+}): string =>
   `${status.hasKey ? 'a key is set' : 'no key is set'} (kept in: ${status.backend}${status.persistent ? '' : ', for this session only'})${status.note ? `: ${status.note}` : ''}`;
+
+/**
+ * One line per problem of the project on stderr (a damaged file in quarantine, a crash leftover moved
+ * aside), so a script's output stays clean and the person still hears of every file that needs them.
+ */
+function printProblems(ctx: CliContext, problems: readonly ProjectProblem[]): void {
+  for (const p of problems) {
+    const kept = p.quarantinedAs === undefined ? '' : ` (kept as ${p.quarantinedAs})`;
+    ctx.io.stderr.write(`problem ${p.file}: ${p.reason.replace(/\s+/g, ' ')}${kept}\n`);
+  }
+}
 
 /** Opens the project in DIR for a command; the lock is released when the runtime is disposed. */
 async function openProjectArg(ctx: CliContext, dir: string | undefined): Promise<void> {
-  const project = await ctx.runtime.handlers['projects.open']({ dir: ctx.resolvePath(requireValue(dir, 'DIR')) });
-  if (project.readOnly) throw new AppError('PROJECT_READ_ONLY', project.readOnlyReason ?? 'The project is read-only.');
+  const project = await ctx.runtime.handlers['projects.open']({
+    dir: ctx.resolvePath(requireValue(dir, 'DIR')),
+  });
+  printProblems(ctx, project.problems);
+  if (project.readOnly)
+    throw new AppError('PROJECT_READ_ONLY', project.readOnlyReason ?? 'The project is read-only.');
 }
 
 /** Finds one item by its name (case-insensitive) or id, with a clear error listing what exists. */
 function findByName<T extends { id: string; name: string }>(items: T[], wanted: string, what: string): T {
   const lower = wanted.toLowerCase();
-  const found = items.find((item) => item.id === wanted) ?? items.filter((item) => item.name.toLowerCase() === lower);
+  const found =
+    items.find((item) => item.id === wanted) ?? items.filter((item) => item.name.toLowerCase() === lower);
   if (!Array.isArray(found)) return found;
   if (found.length === 1) return found[0]!;
   const names = items.map((item) => item.name).join(', ') || 'none yet';
-  if (found.length > 1) throw new AppError('INVALID_INPUT', `More than one ${what} is named "${wanted}"; use its id.`);
+  if (found.length > 1)
+    throw new AppError('INVALID_INPUT', `More than one ${what} is named "${wanted}"; use its id.`);
   throw new AppError('NOT_FOUND', `There is no ${what} named "${wanted}" (there are: ${names}).`);
 }
 
@@ -80,38 +104,16 @@ function parseSets(sets: string[]): Record<string, string | number> {
   return params;
 }
 
-/**
- * Waits until the job has a result, or something needs the person: a failure, an unknown outcome, a paused
- * queue (no key, no credits) or no network. A job left queued stays in the outbox and goes out the next
- * time the app (or another `generate`) runs online.
- */
-function waitForOutcome(runtime: CliContext['runtime'], jobId: string): Promise<Job & { resultId: string }> {
-  return new Promise((resolve, reject) => {
-    const check = async () => {
-      const { jobs, state } = await runtime.handlers['jobs.list']({});
-      const job = jobs.find((j) => j.id === jobId);
-      if (!job) return finish(new AppError('NOT_FOUND', 'The job disappeared from the queue.'));
-      if (job.state === 'completed' && job.resultId) return finish(null, job as Job & { resultId: string });
-      if (job.error && job.state !== 'queued') return finish(AppError.fromData(job.error));
-      if (['failed', 'unknown', 'cancelled'].includes(job.state)) {
-        return finish(new AppError('INTERNAL', `The job ended ${job.state}.`));
-      }
-      if (state.paused) return finish(new AppError(state.paused.code, `${state.paused.message} The job stays queued.`));
-      if (job.state === 'queued' && !state.online) {
-        return finish(new AppError('OFFLINE', 'Segmind cannot be reached. The job stays queued and goes out the next time the app runs online.'));
-      }
-    };
-    let off = (): void => undefined;
-    const finish = (error: AppError | null, job?: Job & { resultId: string }) => {
-      off();
-      if (error) reject(error);
-      else resolve(job!);
-    };
-    off = runtime.events.on((name) => {
-      if (name === 'jobs.updated' || name === 'queue.changed' || name === 'network.changed') void check();
-    });
-    void check();
-  });
+/** How long `generate` waits, in total, for automatic retries unless --max-wait says otherwise. */
+const DEFAULT_MAX_RETRY_WAIT_S = 120;
+
+function parseSeconds(text: string | undefined, flag: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const seconds = Number(text);
+  if (text.trim() === '' || !Number.isFinite(seconds) || seconds < 0) {
+    throw new AppError('INVALID_INPUT', `${flag} takes a number of seconds, not "${text}".`);
+  }
+  return seconds;
 }
 
 export const cliCommands: Record<string, CliCommand> = {
@@ -119,7 +121,11 @@ export const cliCommands: Record<string, CliCommand> = {
     summary: '                  read the Segmind API key from standard input and keep it in the keychain',
     async run(_args, ctx) {
       const key = await readStdin(ctx.io.stdin);
-      if (!key) throw new AppError('INVALID_INPUT', 'Pipe the key on standard input, e.g. `ccstudio key set < key.txt`.');
+      if (!key)
+        throw new AppError(
+          'INVALID_INPUT',
+          'Pipe the key on standard input, e.g. `ccstudio key set < key.txt`.',
+        );
       print(ctx, describeKeyStore(await ctx.runtime.handlers['key.set']({ key })));
     },
   },
@@ -147,7 +153,10 @@ export const cliCommands: Record<string, CliCommand> = {
     async run(args, ctx) {
       const { values, positionals } = parseCommandArgs(args, { name: { type: 'string' } });
       const dir = ctx.resolvePath(requireValue(positionals[0], 'DIR'));
-      const project = await ctx.runtime.handlers['projects.create']({ dir, name: requireValue(values.name, '--name') });
+      const project = await ctx.runtime.handlers['projects.create']({
+        dir,
+        name: requireValue(values.name, '--name'),
+      });
       print(ctx, `created project "${project.name}" in ${project.path}`);
     },
   },
@@ -173,27 +182,32 @@ export const cliCommands: Record<string, CliCommand> = {
     async run(args, ctx) {
       const { values, positionals } = parseCommandArgs(args, { library: { type: 'string' } });
       const [dir, ...files] = positionals;
-      if (files.length === 0) throw new AppError('INVALID_INPUT', 'Name at least one image file or folder to import.');
+      if (files.length === 0)
+        throw new AppError('INVALID_INPUT', 'Name at least one image file or folder to import.');
       await openProjectArg(ctx, dir);
       const libraryName = values.library ?? 'Poses';
       const { libraries } = await ctx.runtime.handlers['poses.list']({});
-      const library =
-        libraries.find((l) => l.name.toLowerCase() === libraryName.toLowerCase()) ??
-        (await ctx.runtime.handlers['poses.createLibrary']({ name: libraryName }));
+      const library = libraries.find((l) => l.name.toLowerCase() === libraryName.toLowerCase());
+      // A library that does not exist yet is made with the first pose accepted, never empty.
       const report = await ctx.runtime.handlers['poses.import']({
-        libraryId: library.id,
+        ...(library ? { libraryId: library.id } : { newLibraryName: libraryName }),
         sources: files.map((file) => ({ path: ctx.resolvePath(file) })),
       });
-      for (const pose of report.imported) print(ctx, `imported "${pose.name}" (${pose.kind}, ${pose.figures.length} figures)`);
+      for (const pose of report.imported)
+        print(ctx, `imported "${pose.name}" (${pose.kind}, ${pose.figures.length} figures)`);
       for (const dup of report.duplicates) print(ctx, `skipped ${JSON.stringify(dup)}`);
       for (const failure of report.failed) ctx.io.stderr.write(`rejected ${JSON.stringify(failure)}\n`);
       if (report.failed.length > 0 && report.imported.length === 0) {
-        throw new AppError('IMAGE_REJECTED', `None of the ${report.failed.length} file(s) could be imported.`);
+        throw new AppError(
+          'IMAGE_REJECTED',
+          `None of the ${report.failed.length} file(s) could be imported.`,
+        );
       }
     },
   },
   generate: {
-    summary: 'DIR --character NAME --pose NAME [--set field=value]... [--json]   generate and wait for the result',
+    summary:
+      'DIR --character NAME --pose NAME [--set field=value]... [--max-wait SECONDS] [--json]   generate and wait for the result (and up to 120 s for Segmind to take it again after a 429 or 500)',
     runsQueue: true,
     async run(args, ctx) {
       const { values, positionals } = parseCommandArgs(args, {
@@ -201,11 +215,17 @@ export const cliCommands: Record<string, CliCommand> = {
         pose: { type: 'string' },
         set: { type: 'string', multiple: true },
         model: { type: 'string' },
+        'max-wait': { type: 'string' },
         json: { type: 'boolean' },
       });
+      const maxWaitS = parseSeconds(values['max-wait'], '--max-wait', DEFAULT_MAX_RETRY_WAIT_S);
       await openProjectArg(ctx, positionals[0]);
       const { handlers } = ctx.runtime;
-      const character = findByName((await handlers['characters.list']({})).characters, requireValue(values.character, '--character'), 'character');
+      const character = findByName(
+        (await handlers['characters.list']({})).characters,
+        requireValue(values.character, '--character'),
+        'character',
+      );
       const poses = (await handlers['poses.list']({})).libraries.flatMap((l) => l.poses);
       const pose = findByName(poses, requireValue(values.pose, '--pose'), 'pose');
       const job = await handlers['generation.enqueue']({
@@ -214,13 +234,28 @@ export const cliCommands: Record<string, CliCommand> = {
         poseId: pose.id,
         params: parseSets(values.set ?? []),
       });
-      const done = await waitForOutcome(ctx.runtime, job.id);
+      // Progress goes to stderr: stdout carries only the result (JSON with --json).
+      const done = await waitForOutcome(ctx.runtime, job.id, {
+        maxRetryWaitMs: maxWaitS * 1000,
+        notify: (line) => ctx.io.stderr.write(`${line}\n`),
+      });
       const result = await handlers['results.get']({ id: done.resultId });
       if (values.json) {
-        print(ctx, JSON.stringify({ jobId: done.id, resultId: done.resultId, file: result.result.file, receipt: result.result.receipt }));
+        print(
+          ctx,
+          JSON.stringify({
+            jobId: done.id,
+            resultId: done.resultId,
+            file: result.result.file,
+            receipt: result.result.receipt,
+          }),
+        );
       } else {
         const h = result.result.receipt.response.headers;
-        print(ctx, `result ${done.resultId}: ${result.result.file} (seed ${h.seed ?? 'unknown'}, cost ${h.cost ?? '?'}, credits left ${h.remainingCredits ?? '?'})`);
+        print(
+          ctx,
+          `result ${done.resultId}: ${result.result.file} (seed ${h.seed ?? 'unknown'}, cost ${h.cost ?? '?'}, credits left ${h.remainingCredits ?? '?'})`,
+        );
       }
     },
   },
@@ -230,15 +265,23 @@ export const cliCommands: Record<string, CliCommand> = {
       const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } });
       await openProjectArg(ctx, positionals[0]);
       const items = [];
-      for (let offset = 0; ; ) {
-        const page = await ctx.runtime.handlers['results.query']({ filter: {}, sort: 'newest', offset, limit: 1000 });
+      for (let offset = 0; ;) {
+        const page = await ctx.runtime.handlers['results.query']({
+          filter: {},
+          sort: 'newest',
+          offset,
+          limit: 1000,
+        });
         items.push(...page.items);
         offset += page.items.length;
         if (offset >= page.total || page.items.length === 0) break;
       }
       if (values.json) return print(ctx, JSON.stringify(items));
       for (const r of items) {
-        print(ctx, `${r.id}  ${r.file}  ${r.characterName ?? '?'} × ${r.poseName ?? '?'}  ${'★'.repeat(r.rating)}${r.flag === 'none' ? '' : ` ${r.flag}`}  seed ${r.seed ?? '-'}`);
+        print(
+          ctx,
+          `${r.id}  ${r.file}  ${r.characterName ?? '?'} × ${r.poseName ?? '?'}  ${'★'.repeat(r.rating)}${r.flag === 'none' ? '' : ` ${r.flag}`}  seed ${r.seed ?? '-'}`,
+        );
       }
     },
   },

@@ -13,10 +13,16 @@ export const ProjectFileSchema = z.object({
 });
 export type ProjectFile = z.infer<typeof ProjectFileSchema>;
 
-/** A file that could not be read and was moved aside so the rest of the project could open. */
+/**
+ * A file that needs the person: one that could not be read and was moved into .studio/quarantine/ so the
+ * rest of the project could open (reported on every open while it is there), or one a crash left behind
+ * that opening moved into .studio/leftovers/ (reported on that open).
+ */
 export const ProjectProblemSchema = z.object({
+  /** Where the file was in the project, relative to its root. */
   file: z.string(),
   reason: z.string(),
+  /** Where it is kept now, relative to the project root (in quarantine or among the leftovers). */
   quarantinedAs: z.string().optional(),
 });
 export type ProjectProblem = z.infer<typeof ProjectProblemSchema>;

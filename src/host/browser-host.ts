@@ -9,6 +9,7 @@ import { dispatchCall } from '../services/dispatch';
 import type { AppRuntime } from '../services/runtime-types';
 import { resolveContainedFile } from '../library/contained-path';
 import { contentTypeFor } from '../library/media-types';
+import { readRequestTarget } from './request-target';
 
 export interface BrowserHostOptions {
   runtime: AppRuntime;
@@ -53,31 +54,37 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!allowedHosts.has(req.headers.host ?? '')) return send(res, 421, 'text/plain; charset=utf-8', 'Wrong host');
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const path = url.pathname;
+    if (!allowedHosts.has(req.headers.host ?? ''))
+      return send(res, 421, 'text/plain; charset=utf-8', 'Wrong host');
+    const target = readRequestTarget(req.url);
+    if (!target) return send(res, 400, 'text/plain; charset=utf-8', 'Bad request: the path cannot be read');
+    const { rawPath, path, query } = target;
 
-    if (path.startsWith('/api/call/') && req.method === 'POST') {
+    if (rawPath.startsWith('/api/call/') && req.method === 'POST') {
       if (!tokenOk(req.headers['x-ccstudio-token'] as string | undefined)) return deny(res);
-      const name = decodeURIComponent(path.slice('/api/call/'.length));
+      const name = path.slice('/api/call/'.length);
       let input: unknown;
       try {
         input = JSON.parse((await readBody(req)).toString('utf8') || '{}');
       } catch {
-        return sendJson(res, 200, { ok: false, error: new AppError('INVALID_INPUT', 'The request body is not JSON.').toData() });
+        return sendJson(res, 200, {
+          ok: false,
+          error: new AppError('INVALID_INPUT', 'The request body is not JSON.').toData(),
+        });
       }
       return sendJson(res, 200, await dispatchCall(options.runtime.handlers, name, input));
     }
-    if (path === '/api/events' && req.method === 'GET') {
-      if (!tokenOk(url.searchParams.get('t'))) return deny(res);
+    if (rawPath === '/api/events' && req.method === 'GET') {
+      if (!tokenOk(query.get('t'))) return deny(res);
       return streamEvents(req, res);
     }
-    if (path.startsWith('/media/') && req.method === 'GET') {
-      if (!tokenOk(url.searchParams.get('t'))) return deny(res);
+    if (rawPath.startsWith('/media/') && req.method === 'GET') {
+      if (!tokenOk(query.get('t'))) return deny(res);
       const root = options.runtime.projectRoot();
       if (!root) return send(res, 404, 'text/plain; charset=utf-8', 'No project is open');
       try {
-        const file = await resolveContainedFile(root, path.slice('/media/'.length));
+        // Still encoded: resolveContainedFile decodes it once itself and refuses double encoding.
+        const file = await resolveContainedFile(root, rawPath.slice('/media/'.length));
         return sendFile(res, file, 'private, max-age=3600');
       } catch {
         return send(res, 404, 'text/plain; charset=utf-8', 'Not found');
@@ -104,12 +111,18 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     });
   }
 
+  /** `path` is already decoded (readRequestTarget). */
   async function serveRenderer(res: ServerResponse, path: string): Promise<void> {
-    const relative = normalize(decodeURIComponent(path)).replace(/^([/\\])+/, '');
+    const relative = normalize(path).replace(/^([/\\])+/, '');
     const candidate = join(options.rendererDir, relative);
     const inside = candidate.startsWith(options.rendererDir + sep) || candidate === options.rendererDir;
     const info = inside ? await stat(candidate).catch(() => null) : null;
-    if (info?.isFile()) return sendFile(res, candidate, relative.startsWith('assets') ? 'public, max-age=31536000, immutable' : 'no-cache');
+    if (info?.isFile())
+      return sendFile(
+        res,
+        candidate,
+        relative.startsWith('assets') ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
     // Single-page app: unknown paths get index.html.
     return sendFile(res, join(options.rendererDir, 'index.html'), 'no-cache');
   }
@@ -163,7 +176,10 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
 const sendJson = (res: ServerResponse, status: number, body: unknown): void =>
   send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
 const deny = (res: ServerResponse): void =>
-  sendJson(res, 403, { ok: false, error: new AppError('FORBIDDEN_SENDER', 'Missing or wrong session token.').toData() });
+  sendJson(res, 403, {
+    ok: false,
+    error: new AppError('FORBIDDEN_SENDER', 'Missing or wrong session token.').toData(),
+  });
 
 async function sendFile(res: ServerResponse, file: string, cacheControl: string): Promise<void> {
   const info = await stat(file);

@@ -41,10 +41,18 @@ async function main(): Promise<void> {
     ...(values.port ? { port: Number(values.port) } : {}),
   });
   console.log(`Consistent Character Studio is running. Open:\n  ${host.openUrl}`);
-  const stop = async () => {
-    await host.close();
-    await runtime.dispose();
-    process.exit(0);
+  // A signal handler cannot wait for a promise: the chain ends the process on success and on failure.
+  const stop = (): void => {
+    host
+      .close()
+      .then(() => runtime.dispose())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(`error: shutting down: ${(error as Error).message}`);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -5,8 +5,11 @@ import { decodeOptions } from './decode-policy';
 import { escapeXml, fitText } from './svg-text';
 
 export interface ContactSheetItem {
-  /** A path or the image bytes. */
-  file: string | Uint8Array;
+  /**
+   * A path, the image bytes, or a function that reads them when the image's turn comes (so a sheet of
+   * 500 results holds only a few in memory at once, and the caller chooses how files are read).
+   */
+  file: string | Uint8Array | (() => Promise<Uint8Array>);
   caption: string;
 }
 
@@ -57,8 +60,8 @@ export function contactSheetLayout(count: number, options: ContactSheetOptions =
 
 /**
  * One PNG grid of images with a caption under each: for sharing a set of results or printing a pose
- * library. An image that cannot be read leaves a grey placeholder with its caption, so one bad file
- * does not cost the whole sheet.
+ * library. An image that cannot be read (or whose reader refuses it) leaves a grey placeholder with its
+ * caption, so one bad file does not cost the whole sheet.
  */
 export async function makeContactSheet(
   items: readonly ContactSheetItem[],
@@ -71,7 +74,8 @@ export async function makeContactSheet(
 
   const tiles = await mapWithConcurrency(items, defaultImageConcurrency(), async (item) => {
     try {
-      const { data, info } = await sharp(item.file, { ...decodeOptions(), pages: 1, autoOrient: true })
+      const input = typeof item.file === 'function' ? await item.file() : item.file;
+      const { data, info } = await sharp(input, { ...decodeOptions(), pages: 1, autoOrient: true })
         .resize({ width: layout.cellSize, height: layout.cellSize, fit: 'inside', fastShrinkOnLoad: true })
         .ensureAlpha()
         .toColourspace('srgb')

@@ -10,6 +10,9 @@ import type { SharpOptions } from 'sharp';
  *   Never 'none': a half-decoded image must not enter a project looking valid.
  * - `limitInputPixels` is checked by libvips from the header before any pixel memory is allocated, so
  *   a decompression bomb fails fast even where the caller skipped `inspectImage`.
+ *
+ * The options alone are not enough: the import check's full decode is `decodeForUpload` itself, the
+ * upload's own pipeline, so "imported" always means "can be generated from".
  */
 export const DEFAULT_MAX_PIXELS = 100_000_000; // 10,000 x 10,000: far above any pose sheet or result
 export const DEFAULT_MAX_BYTES = 200 * 1024 * 1024;

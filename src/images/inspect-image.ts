@@ -4,6 +4,7 @@ import sharp, { type Metadata } from 'sharp';
 import { isAppError } from '../domain/errors';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, decodeOptions } from './decode-policy';
 import { formatBytes, formatMegapixels, rejectImage } from './image-rejection';
+import { decodeForUpload } from './normalise-for-upload';
 import { sha256 } from './sha256';
 import { formatLabel, sniffFormat, type ImageFormat } from './sniff-format';
 
@@ -36,8 +37,9 @@ const ACCEPTED = 'PNG, JPEG, WebP, AVIF, TIFF or GIF';
 
 /**
  * The gate every imported image passes before it enters a project. In order, each step cheaper than
- * the next: size on disk, magic numbers, header dimensions, then one full decode of the first frame
- * under the strict decoding policy. Throws AppError('IMAGE_REJECTED') with a message that names the file.
+ * the next: size on disk, magic numbers, header dimensions, then one full decode of the first frame by
+ * the upload's own decode (decodeForUpload) under the strict decoding policy. Throws
+ * AppError('IMAGE_REJECTED') with a message that names the file.
  */
 export async function inspectImage(
   input: Uint8Array | string,
@@ -95,10 +97,10 @@ export async function inspectImage(
     throw rejectImage(file, 'heic', `${name}: HEIC photos are not supported yet: export as PNG or JPEG.`);
   }
 
-  // A full decode of the first frame: the only way to know a file is not truncated or corrupt. stats()
-  // streams through every pixel without holding the whole image in memory.
+  // A full decode of the first frame, the very one the upload does: the only way to know a file is not
+  // truncated or corrupt, and the promise that whatever is imported can be generated from.
   try {
-    await sharp(bytes, { ...decodeOptions(maxPixels), pages: 1 }).stats();
+    await decodeForUpload(bytes, { maxPixels });
   } catch {
     throw damaged(file, format);
   }

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type OutputInfo } from 'sharp';
 import { decodeOptions } from './decode-policy';
 import { contrastingBackground } from './flatten-background';
 import { rejectingUnreadable } from './image-rejection';
@@ -39,19 +39,10 @@ export async function normaliseForUpload(
 }
 
 async function normalise(bytes: Uint8Array, options: NormaliseOptions): Promise<NormalisedImage> {
-  const maxSide = options.maxSide ?? DEFAULT_UPLOAD_MAX_SIDE;
   const maxPngBytes = options.maxPngBytes ?? DEFAULT_MAX_PNG_BYTES;
-
-  const meta = await sharp(bytes, decodeOptions(0)).metadata();
-  let pipeline = sharp(bytes, { ...decodeOptions(), pages: 1, autoOrient: true }).resize({
-    width: maxSide,
-    height: maxSide,
-    fit: 'inside',
-    withoutEnlargement: true,
+  const { data, info } = await decodeForUpload(bytes, {
+    maxSide: options.maxSide ?? DEFAULT_UPLOAD_MAX_SIDE,
   });
-  if (meta.hasAlpha) pipeline = pipeline.flatten({ background: await contrastingBackground(bytes) });
-  // Decode and resize once; both encoders below start from the same pixels.
-  const { data, info } = await pipeline.toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
   const raw = { raw: { width: info.width, height: info.height, channels: info.channels } } as const;
 
   let out = await sharp(data, raw).png({ compressionLevel: 6, adaptiveFiltering: true }).toBuffer();
@@ -61,4 +52,28 @@ async function normalise(bytes: Uint8Array, options: NormaliseOptions): Promise<
     format = 'jpeg';
   }
   return { bytes: out, width: info.width, height: info.height, format, sha256: sha256(out) };
+}
+
+/**
+ * The upload's decode: first frame, oriented, scaled to fit `maxSide`, flattened, sRGB, as raw pixels,
+ * under the one decoding policy. inspectImage runs this very function as its full decode, so an image
+ * the import accepted is one the upload can read: the two cannot drift apart. (sharp's stats(), used
+ * before, reports some failed decodes as empty statistics instead of an error.) Memory stays bounded by
+ * `maxSide`, whatever the file's size. Throws sharp's error for an image that cannot be decoded.
+ */
+export async function decodeForUpload(
+  bytes: Uint8Array,
+  options: { maxSide?: number; maxPixels?: number } = {},
+): Promise<{ data: Buffer; info: OutputInfo }> {
+  const maxSide = options.maxSide ?? DEFAULT_UPLOAD_MAX_SIDE;
+  const meta = await sharp(bytes, decodeOptions(0)).metadata();
+  let pipeline = sharp(bytes, { ...decodeOptions(options.maxPixels), pages: 1, autoOrient: true }).resize({
+    width: maxSide,
+    height: maxSide,
+    fit: 'inside',
+    withoutEnlargement: true,
+  });
+  if (meta.hasAlpha) pipeline = pipeline.flatten({ background: await contrastingBackground(bytes) });
+  // Decode and resize once; the encoders start from these pixels.
+  return pipeline.toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
 }

@@ -2,8 +2,10 @@ import { connect } from 'node:net';
 
 /**
  * Whether Segmind can be reached. The app learns it is offline when a request provably never left
- * (no connection could be made); it then probes with a plain TCP connection, which costs nothing and
- * sends nothing, and reports when the network is back so queued jobs go out.
+ * (no connection could be made); it then probes, by default with a plain TCP connection, which costs
+ * nothing and sends nothing, and reports when the network is back so queued jobs go out. A process whose
+ * requests go through a proxy passes `canReach` to probe along that route instead (a direct connection
+ * may never succeed behind a company firewall).
  */
 export class NetworkMonitor {
   private online = true;
@@ -13,6 +15,7 @@ export class NetworkMonitor {
   constructor(
     private readonly baseUrl: () => string,
     private readonly probeEveryMs = 5_000,
+    private readonly canReach: (baseUrl: string) => Promise<boolean> = canConnect,
   ) {}
 
   isOnline(): boolean {
@@ -37,7 +40,7 @@ export class NetworkMonitor {
 
   /** Probes now (used at start-up and by tests). */
   async probe(): Promise<boolean> {
-    const reachable = await canConnect(this.baseUrl());
+    const reachable = await this.canReach(this.baseUrl());
     this.set(reachable);
     if (!reachable) this.schedule();
     return reachable;

@@ -7,6 +7,11 @@ import type { GenerateSuccess, RequestFailure, SegmindClient } from '../segmind'
 import type { JobOutbox } from './outbox';
 import type { NetworkMonitor } from './network-monitor';
 import { RateLimiter } from './rate-limiter';
+import {
+  automaticRetryNotice,
+  RATE_LIMIT_FALLBACK_WAIT_MS,
+  SERVER_ERROR_RETRY_DELAY_MS,
+} from './automatic-retry';
 import { typicalDurationMs } from './typical-duration';
 
 export interface QueueState {
@@ -32,10 +37,6 @@ export interface JobQueueDeps {
   onState(state: QueueState): void;
   now?: () => number;
 }
-
-/** Only these may be retried automatically, and only because they were provably never billed. */
-const SERVER_ERROR_RETRY_DELAY_MS = 3_000;
-const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
 
 /**
  * The generation queue: queued -> submitting -> completed | failed | unknown, and cancelled.
@@ -106,7 +107,8 @@ export class JobQueue {
       await inFlight.done;
       return this.require(id);
     }
-    if (job.state !== 'queued') throw new AppError('INVALID_INPUT', 'Only a waiting or running job can be cancelled.');
+    if (job.state !== 'queued')
+      throw new AppError('INVALID_INPUT', 'Only a waiting or running job can be cancelled.');
     return this.update(job, { state: 'cancelled', finishedAt: nowIso(), waitingFor: undefined });
   }
 
@@ -119,7 +121,13 @@ export class JobQueue {
     if (!['unknown', 'failed', 'cancelled'].includes(job.state)) {
       throw new AppError('INVALID_INPUT', 'Only a failed, cancelled or unknown job can be sent again.');
     }
-    const next = await this.update(job, { state: 'queued', error: undefined, finishedAt: undefined, notBefore: undefined, autoRetries: 0 });
+    const next = await this.update(job, {
+      state: 'queued',
+      error: undefined,
+      finishedAt: undefined,
+      notBefore: undefined,
+      autoRetries: 0,
+    });
     this.pump();
     return next;
   }
@@ -127,9 +135,13 @@ export class JobQueue {
   /** Removes a finished job from the list (and its outbox folder). A job still owed to a project stays. */
   async dismiss(id: string): Promise<void> {
     const job = this.require(id);
-    if (job.state === 'queued' || job.state === 'submitting') throw new AppError('INVALID_INPUT', 'Cancel the job first.');
+    if (job.state === 'queued' || job.state === 'submitting')
+      throw new AppError('INVALID_INPUT', 'Cancel the job first.');
     if (job.output && !job.resultId) {
-      throw new AppError('INVALID_INPUT', 'This job’s image has not been saved into its project yet. Open the project first.');
+      throw new AppError(
+        'INVALID_INPUT',
+        'This job’s image has not been saved into its project yet. Open the project first.',
+      );
     }
     await this.deps.outbox.remove(id);
   }
@@ -199,19 +211,26 @@ export class JobQueue {
         break;
       }
       const rateSlot = this.limiter.record();
-      const flight = { controller: new AbortController(), cancelRequested: false, done: Promise.resolve(), rateSlot };
+      const flight = {
+        controller: new AbortController(),
+        cancelRequested: false,
+        done: Promise.resolve(),
+        rateSlot,
+      };
       this.running.set(job.id, flight);
       flight.done = this.run(job)
         .catch((error: unknown) => {
           // Only the outbox itself can fail here (a full disk, a folder made read-only): stop sending rather
           // than loop, and say why. Nothing about the job's billing state was lost: it was written first.
-          this.pause(errorData(error, 'The generation queue stopped because the app could not write its outbox.'));
+          this.pause(
+            errorData(error, 'The generation queue stopped because the app could not write its outbox.'),
+          );
         })
         .finally(() => {
-        this.running.delete(job.id);
-        this.emitState();
-        this.pump();
-      });
+          this.running.delete(job.id);
+          this.emitState();
+          this.pump();
+        });
     }
     if (nextWake !== Infinity) {
       this.timer = setTimeout(() => this.pump(), Math.max(50, nextWake));
@@ -226,15 +245,26 @@ export class JobQueue {
       await this.update(queued, {
         state: 'failed',
         finishedAt: nowIso(),
-        error: { code: 'MODEL_RETIRED', message: `The model ${queued.modelId} is not known to this version of the app.` },
+        error: {
+          code: 'MODEL_RETIRED',
+          message: `The model ${queued.modelId} is not known to this version of the app.`,
+        },
       });
       return;
     }
     let body;
     try {
-      body = buildRequestBody(model, queued.params, (await this.deps.outbox.readInput(queued)).toString('base64'));
+      body = buildRequestBody(
+        model,
+        queued.params,
+        (await this.deps.outbox.readInput(queued)).toString('base64'),
+      );
     } catch (error) {
-      await this.update(queued, { state: 'failed', finishedAt: nowIso(), error: errorData(error, 'The job’s pose sheet could not be read from the outbox.') });
+      await this.update(queued, {
+        state: 'failed',
+        finishedAt: nowIso(),
+        error: errorData(error, 'The job’s pose sheet could not be read from the outbox.'),
+      });
       return;
     }
     let client: SegmindClient;
@@ -305,17 +335,30 @@ export class JobQueue {
     try {
       const resultId = await this.deps.deliver(job, outputFile);
       if (resultId === null) {
-        await this.update(job, { waitingFor: 'The image is safe in the outbox; it is saved into its project when that project is open.' });
+        await this.update(job, {
+          waitingFor:
+            'The image is safe in the outbox; it is saved into its project when that project is open.',
+        });
         return;
       }
       await this.update(job, { resultId, waitingFor: undefined, error: undefined });
       // The result is in the project now: the outbox copies are no longer needed.
       await rm(outputFile, { force: true });
-      await rm(join(this.deps.outbox.dir, job.id, `input.${job.sentImage.format === 'jpeg' ? 'jpg' : job.sentImage.format}`), { force: true });
+      await rm(
+        join(
+          this.deps.outbox.dir,
+          job.id,
+          `input.${job.sentImage.format === 'jpeg' ? 'jpg' : job.sentImage.format}`,
+        ),
+        { force: true },
+      );
     } catch (error) {
       await this.update(job, {
         waitingFor: undefined,
-        error: errorData(error, 'The image arrived and is safe in the outbox, but could not be saved into the project.'),
+        error: errorData(
+          error,
+          'The image arrived and is safe in the outbox, but could not be saved into the project.',
+        ),
       });
     }
   }
@@ -328,7 +371,11 @@ export class JobQueue {
         await this.update(job, { ...unsent, state: 'cancelled', finishedAt: nowIso() });
       } else if (error.code === 'OFFLINE') {
         // Provably never left: it waits for the network and goes out when it is back.
-        await this.update(job, { ...unsent, state: 'queued', waitingFor: 'Offline: this job goes out when the network is back.' });
+        await this.update(job, {
+          ...unsent,
+          state: 'queued',
+          waitingFor: 'Offline: this job goes out when the network is back.',
+        });
         this.deps.network.reportUnreachable();
       } else {
         // Stopped before sending for a reason every job shares (no key, a key that cannot be sent, a bad
@@ -349,29 +396,37 @@ export class JobQueue {
           ? 'Cancelled while the picture was arriving: Segmind has already charged for it, and no image will arrive for it.'
           : 'Cancelled after the request had reached Segmind, which may still charge for it. No image will arrive for it.'
         : `${error.message} The request may have reached Segmind and been charged. Send it again only if you accept paying twice.`;
-      await this.update(job, { state: 'unknown', finishedAt: nowIso(), error: { code: 'OUTCOME_UNKNOWN', message, detail: { cause: error.code } } });
+      await this.update(job, {
+        state: 'unknown',
+        finishedAt: nowIso(),
+        error: { code: 'OUTCOME_UNKNOWN', message, detail: { cause: error.code } },
+      });
       return;
     }
     this.deps.network.reportReachable();
     switch (error.code) {
       case 'RATE_LIMITED': {
         const resetAt = typeof error.detail?.resetAt === 'string' ? Date.parse(error.detail.resetAt) : NaN;
-        const at = Number.isFinite(resetAt) && resetAt > this.now() ? resetAt : this.now() + DEFAULT_RATE_LIMIT_WAIT_MS;
+        const at =
+          Number.isFinite(resetAt) && resetAt > this.now()
+            ? resetAt
+            : this.now() + RATE_LIMIT_FALLBACK_WAIT_MS;
         await this.update(job, {
           state: 'queued',
           autoRetries: job.autoRetries + 1,
           notBefore: new Date(at).toISOString(),
-          waitingFor: `Segmind’s rate limit: waiting until ${new Date(at).toLocaleTimeString()}.`,
+          waitingFor: automaticRetryNotice('RATE_LIMITED', at),
         });
         return;
       }
       case 'SERVER_ERROR':
         if (job.autoRetries === 0) {
+          const at = this.now() + SERVER_ERROR_RETRY_DELAY_MS;
           await this.update(job, {
             state: 'queued',
             autoRetries: 1,
-            notBefore: new Date(this.now() + SERVER_ERROR_RETRY_DELAY_MS).toISOString(),
-            waitingFor: 'Segmind had a server error; trying once more.',
+            notBefore: new Date(at).toISOString(),
+            waitingFor: automaticRetryNotice('SERVER_ERROR', at),
           });
           return;
         }
@@ -412,6 +467,7 @@ function errorData(error: unknown, fallback: string): AppErrorData {
   if (error instanceof AppError) return error.toData();
   const code = (error as NodeJS.ErrnoException)?.code;
   if (code === 'ENOSPC') return { code: 'DISK_FULL', message: `${fallback} The disk is full.` };
-  if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM') return { code: 'PERMISSION_DENIED', message: `${fallback} The folder is not writable.` };
+  if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM')
+    return { code: 'PERMISSION_DENIED', message: `${fallback} The folder is not writable.` };
   return { code: 'INTERNAL', message: fallback };
 }

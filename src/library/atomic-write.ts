@@ -1,6 +1,19 @@
-import { open, rename, rm, mkdir } from 'node:fs/promises';
+import { open, rm, mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { renameWithRetry } from './rename-retry';
+
+/** `.<name>.<12 hex>.tmp`: hidden, unique per write, and recognisable afterwards (targetOfTempName). */
+const tempNameFor = (name: string): string => `.${name}.${randomBytes(6).toString('hex')}.tmp`;
+const TEMP_NAME = /^\.(.+)\.[0-9a-f]{12}\.tmp$/;
+
+/**
+ * The file a temp file left by an interrupted writeFileAtomic was meant to become (its name in the same
+ * folder), or undefined for any other name. Only a crash leaves one: a failed write removes its own.
+ */
+export function targetOfTempName(name: string): string | undefined {
+  return TEMP_NAME.exec(name)?.[1];
+}
 
 /**
  * The one way the app writes a file it cares about: write a temp file beside the target, fsync it,
@@ -15,7 +28,7 @@ export async function writeFileAtomic(
 ): Promise<void> {
   const dir = dirname(file);
   await mkdir(dir, { recursive: true, ...(options.dirMode === undefined ? {} : { mode: options.dirMode }) });
-  const temp = join(dir, `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = join(dir, tempNameFor(basename(file)));
   try {
     const handle = await open(temp, 'wx', options.mode ?? 0o644);
     try {
@@ -24,7 +37,8 @@ export async function writeFileAtomic(
     } finally {
       await handle.close();
     }
-    await rename(temp, file);
+    // Retried briefly on Windows, where a sync tool or scanner holding the target open blocks it.
+    await renameWithRetry(temp, file);
   } catch (error) {
     await rm(temp, { force: true }).catch(() => undefined);
     throw error;

@@ -1,6 +1,8 @@
-import { realpath, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { AppError } from '../domain/errors';
+import { AppError, isAppError } from '../domain/errors';
+import { sha256 } from '../images/sha256';
 
 export interface ContainedFileOptions {
   /**
@@ -55,6 +57,73 @@ export async function resolveContainedFile(
   const info = await stat(real).catch(() => null);
   if (!info?.isFile()) throw notFound();
   return real;
+}
+
+/**
+ * The one way the core reads a file of the project (a pose or reference image for upload, a result for an
+ * export, a contact sheet or a cut): `projectPath` is a project-relative path as the JSON records it
+ * (`poses/<id>/<image>.png`), checked exactly as the media route checks a URL (resolveContainedFile), so
+ * a link leading out of the project is refused here as it is there. The file is then opened without
+ * following a link in its last step (a link swapped in after the check fails to open) and read from that
+ * one handle, which must still be a regular file.
+ */
+export async function readContainedFile(root: string, projectPath: string): Promise<Buffer> {
+  const real = await resolveContainedFile(root, projectPath, { encoded: false });
+  // O_NOFOLLOW does not exist on Windows; there the realpath check above is what holds.
+  const flags = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
+  const handle = await open(real, flags).catch((error: NodeJS.ErrnoException) => {
+    throw error.code === 'ELOOP' ? forbidden('symlink') : error.code === 'ENOENT' ? notFound() : error;
+  });
+  try {
+    if (!(await handle.stat()).isFile()) throw notFound();
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A file the project recorded with its hash: a pose's image, a character's reference image. */
+export interface RecordedFile {
+  /** Relative to the project root, with forward slashes. */
+  file: string;
+  sha256: string;
+}
+
+/**
+ * Reads a recorded file through readContainedFile and checks its bytes are the ones recorded when it was
+ * imported, so what leaves the machine (an upload to Segmind) is exactly what the person imported, never
+ * a file swapped in or pointed elsewhere behind the app's back. `what` names it for the person ("The
+ * pose “Arms up”"). Refusals are PROJECT_DAMAGED with detail.reason 'outside-project' (a link out of
+ * the folder) or 'changed-on-disk' (other bytes); a missing file is NOT_FOUND.
+ */
+export async function readRecordedFile(root: string, recorded: RecordedFile, what: string): Promise<Buffer> {
+  let bytes: Buffer;
+  try {
+    bytes = await readContainedFile(root, recorded.file);
+  } catch (error) {
+    if (isAppError(error) && error.code === 'FORBIDDEN_SENDER') {
+      throw new AppError(
+        'PROJECT_DAMAGED',
+        `${what}: its image file leads outside the project folder, so it was not read. Import the picture again.`,
+        { file: recorded.file, reason: 'outside-project' },
+      );
+    }
+    if (isAppError(error) && error.code === 'NOT_FOUND') {
+      throw new AppError('NOT_FOUND', `${what}: its image file is missing from the project folder.`, {
+        file: recorded.file,
+      });
+    }
+    throw error;
+  }
+  if (sha256(bytes) !== recorded.sha256) {
+    throw new AppError(
+      'PROJECT_DAMAGED',
+      `${what}: its image file has changed since it was imported, so it was not used. ` +
+        `Import the picture again if the change was meant.`,
+      { file: recorded.file, reason: 'changed-on-disk' },
+    );
+  }
+  return bytes;
 }
 
 /**

@@ -1,15 +1,19 @@
-import { readFile, mkdir, rename, copyFile } from 'node:fs/promises';
-import { basename, join, relative, sep } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
-import type { ProjectProblem } from '../domain';
+import { writeJsonAtomic } from './atomic-write';
+import { keepUnknownFields } from './unknown-fields';
+
+// Kept importable from here, where it always was (the outbox and user data quarantine their files too).
+export { quarantine } from './quarantine';
 
 export type JsonRead<T> =
-  | { ok: true; value: T }
-  | { ok: false; missing: true }
-  | { ok: false; missing: false; reason: string };
+  { ok: true; value: T } | { ok: false; missing: true } | { ok: false; missing: false; reason: string };
 
 /** Reads and validates one JSON file. Never throws for a missing, unparsable or invalid file: it says which. */
-export async function readJsonFile<S extends z.ZodType>(file: string, schema: S): Promise<JsonRead<z.output<S>>> {
+export async function readJsonFile<S extends z.ZodType>(
+  file: string,
+  schema: S,
+): Promise<JsonRead<z.output<S>>> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -27,28 +31,31 @@ export async function readJsonFile<S extends z.ZodType>(file: string, schema: S)
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue && issue.path.length ? ` at ${issue.path.join('.')}` : '';
-    return { ok: false, missing: false, reason: `it does not have the expected shape${where}: ${issue?.message ?? ''}` };
+    return {
+      ok: false,
+      missing: false,
+      reason: `it does not have the expected shape${where}: ${issue?.message ?? ''}`,
+    };
   }
   return { ok: true, value: parsed.data };
 }
 
 /**
- * Moves a damaged file out of the way into the quarantine folder, so the rest of the project opens and the
- * file is never overwritten with defaults. The person can inspect or repair it there.
- * With `keepOriginal`, the file is copied instead (used for project.json, which the project needs to exist).
+ * Saves a read-modify-write of a file that a newer version of the app may also write (character.json,
+ * library.json, a receipt, project.json): `value` is written atomically with the fields of the file on
+ * disk that `schema` does not know kept (see keepUnknownFields). Call it under the lock that guards the
+ * file, so the file read here is the one the change was made to.
  */
-export async function quarantine(
-  root: string,
-  quarantineDir: string,
+export async function writeJsonKeepingUnknown(
   file: string,
-  reason: string,
-  options: { keepOriginal?: boolean } = {},
-): Promise<ProjectProblem> {
-  await mkdir(quarantineDir, { recursive: true });
-  const rel = relative(root, file);
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const target = join(quarantineDir, `${stamp}__${rel.split(sep).join('__') || basename(file)}`);
-  if (options.keepOriginal) await copyFile(file, target);
-  else await rename(file, target);
-  return { file: rel.split(sep).join('/'), reason, quarantinedAs: relative(root, target).split(sep).join('/') };
+  schema: z.ZodType,
+  value: unknown,
+): Promise<void> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    raw = undefined; // a new file, or one not worth keeping anything from
+  }
+  await writeJsonAtomic(file, raw === undefined ? value : keepUnknownFields(schema, raw, value));
 }

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 
 /**
  * Where everything lives inside a project folder. File and folder names are ids; human names live in
- * the JSON. `.studio/` holds only what can be rebuilt (thumbnails, the index) plus the lock.
+ * the JSON. `.studio/` holds what can be rebuilt (thumbnails, the index) plus the lock, and what the app
+ * moved out of the person's way without deleting it: damaged files (quarantine) and crash leftovers.
  */
 export class ProjectLayout {
   constructor(readonly root: string) {}
@@ -44,6 +45,14 @@ export class ProjectLayout {
   }
   get quarantineDir(): string {
     return join(this.studioDir, 'quarantine');
+  }
+  /** What opening the project found left by an interrupted save, moved aside (see settle-leftovers.ts). */
+  get leftoversDir(): string {
+    return join(this.studioDir, 'leftovers');
+  }
+  /** When results/ was last checked for leftovers: an unchanged folder is not listed again. */
+  get leftoversCheckFile(): string {
+    return join(this.studioDir, 'leftovers-checked.json');
   }
   get thumbsDir(): string {
     return join(this.studioDir, 'thumbs');

@@ -13,9 +13,11 @@ import {
   type ProjectSummary,
 } from '../domain';
 import { writeJsonAtomic } from './atomic-write';
-import { quarantine, readJsonFile } from './json-file';
+import { readJsonFile, writeJsonKeepingUnknown } from './json-file';
 import { ProjectLayout } from './project-layout';
 import { ProjectLock } from './project-lock';
+import { quarantine, quarantinedProblems } from './quarantine';
+import { reconcileLeftovers } from './workspace/reconcile-leftovers';
 
 /**
  * An open project: its folder layout, its project.json, whether this instance may write to it, and the
@@ -82,7 +84,13 @@ export async function createProject(dir: string, name: string): Promise<ProjectH
     );
   }
   const now = nowIso();
-  const file: ProjectFile = { schemaVersion: PROJECT_SCHEMA_VERSION, id: newId(), name, createdAt: now, updatedAt: now };
+  const file: ProjectFile = {
+    schemaVersion: PROJECT_SCHEMA_VERSION,
+    id: newId(),
+    name,
+    createdAt: now,
+    updatedAt: now,
+  };
   await Promise.all(
     [layout.charactersDir, layout.posesDir, layout.resultsDir, layout.trashDir, layout.studioDir].map((d) =>
       mkdir(d, { recursive: true }),
@@ -93,21 +101,51 @@ export async function createProject(dir: string, name: string): Promise<ProjectH
 }
 
 /** Only the fields needed to recognise a project written by a newer version of the app. */
-const VersionProbeSchema = z.object({ schemaVersion: z.number().int(), id: z.string(), name: z.string() }).loose();
+const VersionProbeSchema = z
+  .object({ schemaVersion: z.number().int(), id: z.string(), name: z.string() })
+  .loose();
 
 /**
  * Opens a project folder. A project written by a newer app opens read-only; a project another instance
  * holds opens read-only; a folder the app may not write to opens read-only. A damaged project.json is
  * copied into quarantine and reported (the project cannot open without it).
+ *
+ * The open project's problems start with what it holds in quarantine (reported on every open until the
+ * person deals with it) and, when this instance is the one writer, what a crash left behind, settled now
+ * and reported this once (reconcileLeftovers).
  */
 export async function openProject(dir: string): Promise<ProjectHandle> {
+  const handle = await openHandle(dir);
+  const layout = handle.layout;
+  const inQuarantine = await quarantinedProblems(layout.root, layout.quarantineDir).catch(
+    (error: unknown) => {
+      console.warn('[ccstudio] the quarantine folder could not be read:', (error as Error).message);
+      return [];
+    },
+  );
+  handle.problems.push(...inQuarantine);
+  if (!handle.readOnly) {
+    const quarantined = new Set(handle.problems.map((p) => p.file));
+    const leftovers = await reconcileLeftovers(layout, quarantined).catch((error: unknown) => {
+      console.warn('[ccstudio] settling what a crash left behind failed:', (error as Error).message);
+      return [];
+    });
+    handle.problems.push(...leftovers);
+  }
+  return handle;
+}
+
+async function openHandle(dir: string): Promise<ProjectHandle> {
   const layout = new ProjectLayout(resolve(dir));
   const info = await stat(layout.root).catch(() => null);
   if (!info?.isDirectory()) throw new AppError('NOT_FOUND', `There is no folder at ${layout.root}.`);
 
   const probe = await readJsonFile(layout.projectFile, VersionProbeSchema);
   if (!probe.ok && probe.missing) {
-    throw new AppError('NOT_FOUND', `${layout.root} is not a Consistent Character Studio project (no project.json).`);
+    throw new AppError(
+      'NOT_FOUND',
+      `${layout.root} is not a Consistent Character Studio project (no project.json).`,
+    );
   }
   if (probe.ok && probe.value.schemaVersion > PROJECT_SCHEMA_VERSION) {
     const reason = `This project was saved by a newer version of Consistent Character Studio (format ${probe.value.schemaVersion}; this app reads format ${PROJECT_SCHEMA_VERSION}). It is open read-only so nothing is lost; update the app to edit it.`;
@@ -117,9 +155,9 @@ export async function openProject(dir: string): Promise<ProjectHandle> {
   const read = probe.ok ? await readJsonFile(layout.projectFile, ProjectFileSchema) : probe;
   if (!read.ok) {
     const reason = read.missing ? 'it is missing' : read.reason;
-    await quarantine(layout.root, layout.quarantineDir, layout.projectFile, reason, { keepOriginal: true }).catch(
-      () => undefined,
-    );
+    await quarantine(layout.root, layout.quarantineDir, layout.projectFile, reason, {
+      keepOriginal: true,
+    }).catch(() => undefined);
     throw new AppError(
       'PROJECT_DAMAGED',
       `The project file project.json in ${layout.root} is damaged: ${reason}. A copy was kept in .studio/quarantine; nothing was overwritten.`,
@@ -140,7 +178,12 @@ export async function openProject(dir: string): Promise<ProjectHandle> {
     throw error;
   });
   if (outcome === null) {
-    return new ProjectHandle(layout, read.value, 'The project folder is read-only, so the project is open read-only.', undefined);
+    return new ProjectHandle(
+      layout,
+      read.value,
+      'The project folder is read-only, so the project is open read-only.',
+      undefined,
+    );
   }
   if (!outcome.acquired) {
     return new ProjectHandle(
@@ -175,9 +218,12 @@ async function looseProjectFile(layout: ProjectLayout): Promise<ProjectFile> {
 }
 
 /** Renames a project (project.json only; the folder keeps its name). */
-export async function saveProjectFile(handle: ProjectHandle, changes: Partial<Pick<ProjectFile, 'name'>>): Promise<void> {
+export async function saveProjectFile(
+  handle: ProjectHandle,
+  changes: Partial<Pick<ProjectFile, 'name'>>,
+): Promise<void> {
   handle.assertWritable();
   const next = { ...handle.file, ...changes, updatedAt: nowIso() };
-  await writeJsonAtomic(handle.layout.projectFile, next);
+  await writeJsonKeepingUnknown(handle.layout.projectFile, ProjectFileSchema, next);
   handle.file = next;
 }

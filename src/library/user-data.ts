@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { RecentProjectSchema, SettingsSchema, defaultSettings, nowIso, type RecentProject, type Settings } from '../domain';
+import { segmindAddressProblem } from '../domain/segmind-address';
 import { writeJsonAtomic } from './atomic-write';
 import { quarantine, readJsonFile } from './json-file';
 
@@ -29,7 +30,29 @@ export class UserDataStore {
   }
 
   async readSettings(): Promise<Settings> {
-    return this.readOrQuarantine(this.settingsFile, SettingsSchema, defaultSettings());
+    return (await this.scrubKeyFromAddress()) ?? this.readOrQuarantine(this.settingsFile, SettingsSchema, defaultSettings());
+  }
+
+  /**
+   * A settings file saved before addresses carrying a key were refused may still hold one (`?key=SG_…`).
+   * Quarantining it would keep the key in plain text in another file; instead the address alone is reset
+   * to the default and the file rewritten without it. Null when there is nothing of the kind to scrub.
+   */
+  private async scrubKeyFromAddress(): Promise<Settings | null> {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(await readFile(this.settingsFile, 'utf8'));
+    } catch {
+      return null;
+    }
+    if (typeof raw !== 'object' || raw === null) return null;
+    const address = (raw as { segmindBaseUrl?: unknown }).segmindBaseUrl;
+    if (typeof address !== 'string' || address === '' || segmindAddressProblem(address) === null) return null;
+    const parsed = SettingsSchema.safeParse({ ...raw, segmindBaseUrl: '' });
+    if (!parsed.success) return null;
+    await writeJsonAtomic(this.settingsFile, parsed.data);
+    console.warn('[ccstudio] the Segmind address in settings.json could carry the API key; it was reset to the default');
+    return parsed.data;
   }
 
   async updateSettings(changes: Partial<Settings>): Promise<Settings> {

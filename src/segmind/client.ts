@@ -1,12 +1,15 @@
 /**
- * The Segmind HTTP client, over the global fetch (undici). It reports every expected outcome as data, not
- * as an exception, and for each failure says whether the request may have been billed (`sent`, `billed`),
- * because Segmind has no idempotency: a POST that may have arrived must never be re-sent automatically.
+ * The Segmind HTTP client, over the global fetch (undici) or an injected one (the desktop app passes
+ * Electron's net.fetch, which follows the OS proxy; classifyNetworkFailure reads both kinds of failure).
+ * It reports every expected outcome as data, not as an exception, and for each failure says whether the
+ * request may have been billed (`sent`, `billed`), because Segmind has no idempotency: a POST that may
+ * have arrived must never be re-sent automatically.
  *
  * The key is fetched per request from `getKey` and only ever placed in the `x-api-key` header. It is never
  * stored on the client, put into a message, or returned; what comes back from the server is scrubbed of it.
  */
 import { AppError } from '../domain/errors';
+import { segmindAddressProblem } from '../domain/segmind-address';
 import type { ResponseHeaders } from '../domain/result';
 import { classifyHttpFailure } from './classify-http-failure';
 import { classifyNetworkFailure } from './classify-network-failure';
@@ -441,24 +444,12 @@ function positiveOr(value: number | undefined, fallback: number): number {
 }
 
 export function normaliseBaseUrl(baseUrl: string): string {
-  let url: URL;
-  try {
-    url = new URL(baseUrl.trim());
-  } catch {
-    throw new AppError('INVALID_INPUT', 'The Segmind address is not a valid web address.');
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new AppError(
-      'INVALID_INPUT',
-      'The Segmind address must start with https:// (or http:// for a local stand-in).',
-    );
-  }
-  if (url.username !== '' || url.password !== '') {
-    throw new AppError('INVALID_INPUT', 'The Segmind address must not contain a user name or password.');
-  }
-  if (url.search !== '' || url.hash !== '') {
-    throw new AppError('INVALID_INPUT', 'The Segmind address must not contain a query or fragment.');
-  }
+  // The same rule as the setting (also for CCSTUDIO_SEGMIND_URL): http(s) only, and nothing that could
+  // carry the key (credentials, a query, a fragment, a key-like part), since the address is logged in
+  // every receipt.
+  const problem = segmindAddressProblem(baseUrl);
+  if (problem !== null) throw new AppError('INVALID_INPUT', problem);
+  const url = new URL(baseUrl.trim());
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 

@@ -5,4 +5,5 @@ export { parseResponseHeaders, parseSeed, parseResetAt } from './response-header
 export { classifyHttpFailure } from './classify-http-failure';
 export { classifyNetworkFailure } from './classify-network-failure';
 export { inspectImage } from './inspect-image';
+export { canReachOverFetch } from './reachable';
 export { redactText, redactBytes } from './redact';

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { AppError } from '../domain';
-import type { appCalls } from '../contract/calls/app';
+import type { appCalls, ConnectionRoute } from '../contract/calls/app';
 import { createProject, openProject, type ProjectHandle } from '../library/project-store';
 import { resolveContainedFile } from '../library/contained-path';
 import type { ServiceContext, HandlersFor } from './context';
@@ -10,7 +10,7 @@ import type { PlatformAdapter } from './platform';
 export function appHandlers(
   ctx: ServiceContext,
   platform: PlatformAdapter,
-  network: { online(): boolean },
+  network: { online(): boolean; connection(): ConnectionRoute },
 ): HandlersFor<typeof appCalls> {
   const opened = async (handle: ProjectHandle) => {
     await ctx.setProject(handle);
@@ -19,7 +19,12 @@ export function appHandlers(
   };
 
   return {
-    'app.info': async () => ({ version: ctx.options.appVersion, shell: platform.shell, online: network.online() }),
+    'app.info': async () => ({
+      version: ctx.options.appVersion,
+      shell: platform.shell,
+      online: network.online(),
+      connection: network.connection(),
+    }),
     'projects.create': async ({ dir, name }) => opened(await createProject(dir, name)),
     'projects.open': async ({ dir }) => {
       const current = ctx.currentProject();

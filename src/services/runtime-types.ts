@@ -2,6 +2,7 @@ import type { Handlers } from '../contract';
 import type { EventBus } from './event-bus';
 import type { PlatformAdapter } from './platform';
 import type { SecretStore } from '../secrets/secret-store';
+import type { SegmindTransport } from './runtime-network';
 
 export interface RuntimeOptions {
   /** The app's own data (settings, recent projects, the job outbox). Never the person's content. */
@@ -11,6 +12,11 @@ export interface RuntimeOptions {
   appVersion: string;
   /** Overrides the Segmind base URL from settings (CCSTUDIO_SEGMIND_URL). */
   segmindBaseUrl?: string;
+  /**
+   * How Segmind requests leave the process. Electron's main injects net.fetch (the OS proxy); without it,
+   * Node's fetch (runtime-network.ts). createAppRuntime fills it in, so services always find one here.
+   */
+  segmindTransport?: SegmindTransport;
   /**
    * Whether this process sends queued jobs (default true). The CLI runs the queue only for `generate`, so
    * `ccstudio key status` never sends anything. Only one process owns the outbox at a time.

@@ -7,6 +7,7 @@ import { workspaceHandlers } from './workspace-handlers';
 import { GenerationService } from './generation/generation-service';
 import { workspaceProjectSources } from './workspace/project-sources';
 import type { AppRuntime, RuntimeOptions } from './runtime-types';
+import { nodeSegmindTransport } from './runtime-network';
 
 export type { AppRuntime, RuntimeOptions } from './runtime-types';
 
@@ -14,7 +15,9 @@ export type { AppRuntime, RuntimeOptions } from './runtime-types';
  * Builds the app's services once. Electron's main process, the browser host and the CLI all call this,
  * so every shell runs exactly the same code behind the same contract.
  */
-export async function createAppRuntime(options: RuntimeOptions): Promise<AppRuntime> {
+export async function createAppRuntime(given: RuntimeOptions): Promise<AppRuntime> {
+  const transport = given.segmindTransport ?? nodeSegmindTransport();
+  const options: RuntimeOptions = { ...given, segmindTransport: transport };
   const events = new EventBus();
   const userData = new UserDataStore(options.userDataDir);
   const ctx = new ServiceContext(options, userData, events, await userData.readSettings());
@@ -22,7 +25,10 @@ export async function createAppRuntime(options: RuntimeOptions): Promise<AppRunt
   await generation.start({ runQueue: options.runQueue ?? true });
 
   const handlers: Handlers = {
-    ...appHandlers(ctx, options.platform, { online: () => generation.network.isOnline() }),
+    ...appHandlers(ctx, options.platform, {
+      online: () => generation.network.isOnline(),
+      connection: () => transport.route,
+    }),
     ...generation.handlers(),
     ...workspaceHandlers(ctx),
   };

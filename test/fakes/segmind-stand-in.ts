@@ -32,22 +32,36 @@ export const MESSAGE_401_MISSING = 'Unauthorized: API key is missing. Send it in
 export const MESSAGE_401_INVALID = 'Unauthorized: the API key is invalid or has expired.';
 export const MESSAGE_406_CONTENT_TYPE = 'Unsupported Content-Type: send the body as application/json.';
 
-export type StandInFailureKind =
-  | '401-missing'
-  | '401-invalid'
-  | '404'
-  | '405'
-  | '406-credits'
-  | '406-content-type'
-  | '410'
-  | '422'
-  | '429'
-  | '500'
-  | 'slow'
-  | 'slow-body'
-  | 'drop-after-body'
-  | 'truncated-body'
-  | 'not-an-image';
+/**
+ * Every way failNext() can make a request go wrong: the one list, which tests import (never copy) so a
+ * kind added here is exercised everywhere a test means "every kind".
+ */
+export const STAND_IN_FAILURE_KINDS = [
+  '401-missing',
+  '401-invalid',
+  '404',
+  '405',
+  '406-credits',
+  '406-content-type',
+  '410',
+  '422',
+  '429',
+  '500',
+  'slow',
+  'slow-body',
+  'drop-after-body',
+  'truncated-body',
+  'not-an-image',
+] as const;
+export type StandInFailureKind = (typeof STAND_IN_FAILURE_KINDS)[number];
+
+/** The kinds that only hold an answer back (`slow`, `slow-body`): they take their delay to play out. */
+export const STAND_IN_DELAY_KINDS: readonly StandInFailureKind[] = ['slow', 'slow-body'];
+
+/** The kinds that answer (or drop) at once: every kind but the delays. */
+export const STAND_IN_PROMPT_FAILURE_KINDS: readonly StandInFailureKind[] = STAND_IN_FAILURE_KINDS.filter(
+  (kind) => !STAND_IN_DELAY_KINDS.includes(kind),
+);
 
 export interface FailNextOptions {
   readonly kind: StandInFailureKind;
@@ -56,6 +70,8 @@ export interface FailNextOptions {
    * `slow-body`, how long the second half of the picture is held back (default 60 s).
    */
   readonly delayMs?: number;
+  /** For `429`: how far ahead the reset it announces is (default 60 s, like Segmind's per-minute limit). */
+  readonly resetInMs?: number;
   /** How many requests in a row fail this way (default 1). */
   readonly count?: number;
   /** Which requests it applies to (default: generation POSTs). */
@@ -107,6 +123,7 @@ type Route = 'generate' | 'credits' | 'unknown';
 interface QueuedFailure {
   kind: StandInFailureKind;
   delayMs: number | undefined;
+  resetInMs: number | undefined;
   remaining: number;
   target: 'generate' | 'credits' | 'any';
 }
@@ -187,6 +204,7 @@ class StandIn implements SegmindStandIn {
     this.failures.push({
       kind: o.kind,
       delayMs: o.delayMs,
+      resetInMs: o.resetInMs,
       remaining: Math.max(1, o.count ?? 1),
       target: o.target ?? 'generate',
     });
@@ -350,7 +368,7 @@ class StandIn implements SegmindStandIn {
           429,
           { error: 'Too many requests: rate limit exceeded.' },
           {
-            'x-rate-limit-reset-at-utc': new Date(Date.now() + 60_000).toISOString(),
+            'x-rate-limit-reset-at-utc': new Date(Date.now() + (failure.resetInMs ?? 60_000)).toISOString(),
           },
         );
       case '500':

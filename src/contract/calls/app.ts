@@ -4,6 +4,18 @@ import { ProjectSummarySchema, RecentProjectSchema, SettingsSchema } from '../..
 
 const Empty = z.object({}).strict();
 
+/**
+ * How this process reaches Segmind, for Settings to show: Electron's network stack with the proxy the OS
+ * configures (PAC included), Node's fetch through HTTPS_PROXY where that Node honours it, or a direct
+ * connection.
+ */
+export const ConnectionRouteSchema = z.object({
+  kind: z.enum(['system-proxy', 'env-proxy', 'direct']),
+  /** "System proxy (Electron)", "HTTPS_PROXY from the environment", "Direct" (with why, when it matters). */
+  label: z.string(),
+});
+export type ConnectionRoute = z.infer<typeof ConnectionRouteSchema>;
+
 export const appCalls = {
   'app.info': call(
     Empty,
@@ -12,6 +24,7 @@ export const appCalls = {
       /** 'electron' in the desktop app, 'browser' in the browser host (no native dialogs). */
       shell: z.enum(['electron', 'browser']),
       online: z.boolean(),
+      connection: ConnectionRouteSchema,
     }),
   ),
   'projects.create': call(

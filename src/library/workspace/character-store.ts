@@ -17,8 +17,7 @@ import type {
   ImportFailure,
   StoredImageView,
 } from '../../contract/calls/workspace';
-import { writeJsonAtomic } from '../atomic-write';
-import { readJsonFile } from '../json-file';
+import { readJsonFile, writeJsonKeepingUnknown } from '../json-file';
 import { exists, guardWrite, removeQuietly, toProjectPath } from './fs-utils';
 import { readIdFolders } from './read-id-folders';
 import { expandSources, type DuplicateOf } from './image-intake';
@@ -88,7 +87,8 @@ export class CharacterStore {
 
   private async save(character: Character): Promise<Character> {
     const valid = CharacterSchema.parse(character);
-    await guardWrite('the character', () => writeJsonAtomic(this.layout.characterFile(valid.id), valid));
+    const file = this.layout.characterFile(valid.id);
+    await guardWrite('the character', () => writeJsonKeepingUnknown(file, CharacterSchema, valid));
     this.ws.invalidateCatalog();
     return valid;
   }

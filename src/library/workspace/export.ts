@@ -1,5 +1,5 @@
-import { mkdir, readFile, readdir } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { lstat, mkdir, readdir, realpath } from 'node:fs/promises';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import sharp from 'sharp';
 import { AppError, isAppError, type Result } from '../../domain';
 import {
@@ -9,9 +9,17 @@ import {
   sniffFormat,
   type ContactSheetItem,
 } from '../../images';
-import { writeFileAtomic, writeJsonAtomic } from '../atomic-write';
-import { resolveContainedFile } from '../contained-path';
-import { isEnvironmentError, writeRefused } from './fs-utils';
+import { writeFileAtomic } from '../atomic-write';
+import { readContainedFile } from '../contained-path';
+import { ProjectLayout } from '../project-layout';
+import {
+  isEnvironmentError,
+  realLocation,
+  removeQuietly,
+  writeNewFileAtomic,
+  writeRefused,
+} from './fs-utils';
+import { projectContentPaths } from './paths';
 import { seedUsed } from './result-index-file';
 import type { TaskControl } from './task-control';
 import type { Workspace } from './workspace';
@@ -137,6 +145,77 @@ function checkedDir(dir: string): string {
 }
 
 /**
+ * Refuses an output path in or under the project's own files and folders (projectContentPaths), judged
+ * by where it really is (links resolved), so no export or contact sheet can replace a paid result or a
+ * pose image, or leave a stray file where the app reads receipts.
+ */
+async function refuseProjectContent(ws: Workspace, target: string, what: string): Promise<void> {
+  const realRoot = await realpath(ws.project.root).catch(() => resolve(ws.project.root));
+  const real = await realLocation(target);
+  const owned = projectContentPaths(new ProjectLayout(realRoot)).find((path) => {
+    const rel = relative(path, real);
+    return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+  });
+  if (owned === undefined) return;
+  throw new AppError(
+    'INVALID_INPUT',
+    `${what} cannot go into the project’s own “${relative(realRoot, owned)}”, where the app keeps its ` +
+      `files. Choose a folder outside it.`,
+    { reason: 'inside-project', path: target },
+  );
+}
+
+/** A result's image, read through the project's one contained read path. */
+async function readResultImage(ws: Workspace, result: Result): Promise<Uint8Array> {
+  try {
+    return await readContainedFile(ws.project.root, result.file);
+  } catch (error) {
+    if (isAppError(error) && error.code === 'FORBIDDEN_SENDER') {
+      throw new AppError(
+        'PROJECT_DAMAGED',
+        'Its image file leads outside the project folder, so it was not read.',
+      );
+    }
+    throw new AppError('NOT_FOUND', 'Its image is missing from the project folder.');
+  }
+}
+
+/**
+ * Writes the exported image (and its receipt) under the first free human name. Never replaces a file:
+ * a name taken since the folder was listed (another program writing there) moves on to the next one.
+ */
+async function writeUnderFreeName(
+  dir: string,
+  stemWanted: string,
+  ext: string,
+  image: Uint8Array,
+  receipt: Result | undefined,
+  taken: Set<string>,
+): Promise<{ stem: string; file: string; receiptFile?: string }> {
+  for (;;) {
+    const stem = uniqueStem(stemWanted, receipt ? [ext, 'json'] : [ext], taken);
+    const file = join(dir, `${stem}.${ext}`);
+    if (!(await writeUnlessTaken(file, image))) continue;
+    if (!receipt) return { stem, file };
+    const receiptFile = join(dir, `${stem}.json`);
+    if (await writeUnlessTaken(receiptFile, `${JSON.stringify(receipt, null, 2)}\n`))
+      return { stem, file, receiptFile };
+    await removeQuietly(file); // keep the pair under one name
+  }
+}
+
+/** False when the name was taken meanwhile; the file is then left alone. */
+async function writeUnlessTaken(file: string, data: string | Uint8Array): Promise<boolean> {
+  try {
+    await writeNewFileAtomic(file, data);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+/**
  * Writes each result into `dir` under a human name with its parameters embedded (PNG: a `parameters`
  * text chunk; JPEG: EXIF UserComment, as A1111 does; other formats are converted to PNG), and its
  * receipt beside it when asked. Files already in the folder are never overwritten: names get " (2)".
@@ -149,6 +228,7 @@ export async function exportResults(
   control: TaskControl = {},
 ): Promise<ExportResult> {
   const dir = checkedDir(options.dir);
+  await refuseProjectContent(ws, dir, 'An export');
   await mkdir(dir, { recursive: true }).catch((error: unknown) => {
     throw isEnvironmentError(error)
       ? writeRefused(error, 'the export folder', 'Nothing was exported')
@@ -170,12 +250,7 @@ export async function exportResults(
       const characterName =
         cat.characters.get(result.characterId)?.name ?? cat.trashed.get(result.characterId)?.name ?? null;
       const poseName = cat.poses.get(result.poseId)?.name ?? cat.trashed.get(result.poseId)?.name ?? null;
-      const source = await resolveContainedFile(ws.project.root, result.file, { encoded: false }).catch(
-        () => {
-          throw new AppError('NOT_FOUND', 'Its image is missing from the project folder.');
-        },
-      );
-      let bytes: Uint8Array = await readFile(source);
+      let bytes = await readResultImage(ws, result);
       const sniffed = sniffFormat(bytes);
       if (sniffed.kind !== 'image') throw unreadableImage();
       let format: 'png' | 'jpeg';
@@ -192,19 +267,20 @@ export async function exportResults(
       }
       const embedded = embedParameters(bytes, parametersText(result, characterName, poseName), { format });
       const ext = format === 'png' ? 'png' : 'jpg';
-      const stem = uniqueStem(
+      const written = await writeUnderFreeName(
+        dir,
         humanStem(result, characterName, poseName),
-        options.includeReceipt ? [ext, 'json'] : [ext],
+        ext,
+        embedded,
+        options.includeReceipt ? result : undefined,
         taken,
       );
-      const file = join(dir, `${stem}.${ext}`);
-      await writeFileAtomic(file, embedded);
-      const record: ExportResult['files'][number] = { id, file, name: `${stem}.${ext}` };
-      if (options.includeReceipt) {
-        record.receiptFile = join(dir, `${stem}.json`);
-        await writeJsonAtomic(record.receiptFile, result);
-      }
-      out.files.push(record);
+      out.files.push({
+        id,
+        file: written.file,
+        name: `${written.stem}.${ext}`,
+        ...(written.receiptFile ? { receiptFile: written.receiptFile } : {}),
+      });
     } catch (error) {
       if (isEnvironmentError(error)) {
         throw writeRefused(
@@ -239,23 +315,41 @@ function captionFor(characterName: string | null, poseName: string | null, ratin
   return parts.join(' · ');
 }
 
-/** One PNG grid of results with captions, written atomically to `file` (".png" added when missing). */
+export interface ContactSheetRequest {
+  file: string;
+  columns: number;
+  cellSize: number;
+  background?: string | undefined;
+  /** Replace a file already at `file`. Without it, an existing file is refused (ALREADY_EXISTS). */
+  overwrite?: boolean | undefined;
+}
+
+/**
+ * One PNG grid of results with captions, written atomically to `file` (".png" added when missing),
+ * never into the project's own folders, and never over an existing file unless `overwrite` says the
+ * person chose to replace it. Images are read through the project's contained read path: one that
+ * cannot be read leaves a placeholder.
+ */
 export async function writeContactSheet(
   ws: Workspace,
   ids: readonly string[],
-  options: { file: string; columns: number; cellSize: number; background?: string | undefined },
+  options: ContactSheetRequest,
 ): Promise<{ file: string; width: number; height: number; count: number }> {
   if (!isAbsolute(options.file))
     throw new AppError('INVALID_INPUT', 'Choose where to save the contact sheet (a full path).');
   const file = /\.png$/i.test(options.file) ? resolve(options.file) : `${resolve(options.file)}.png`;
+  await refuseProjectContent(ws, file, 'A contact sheet');
+  if (!options.overwrite) await refuseExisting(file);
   await ws.results.load();
   const cat = await ws.catalog();
   const items: ContactSheetItem[] = [];
   for (const id of new Set(ids)) {
     const summary = ws.results.summary(id, cat);
     if (!summary) continue;
-    const path = join(ws.project.root, ...summary.file.split('/'));
-    items.push({ file: path, caption: captionFor(summary.characterName, summary.poseName, summary.rating) });
+    items.push({
+      file: () => readContainedFile(ws.project.root, summary.file),
+      caption: captionFor(summary.characterName, summary.poseName, summary.rating),
+    });
   }
   if (items.length === 0)
     throw new AppError('NOT_FOUND', 'None of those results is in the project any more.');
@@ -265,12 +359,29 @@ export async function writeContactSheet(
     ...(options.background ? { background: options.background } : {}),
   });
   try {
-    await mkdir(resolve(file, '..'), { recursive: true });
-    await writeFileAtomic(file, sheet.png);
+    if (options.overwrite) await writeFileAtomic(file, sheet.png);
+    else await writeNewFileAtomic(file, sheet.png);
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw alreadyExists(file); // appeared meanwhile
     throw isEnvironmentError(error)
       ? writeRefused(error, 'the contact sheet', 'The project is unchanged')
       : error;
   }
   return { file, width: sheet.width, height: sheet.height, count: items.length };
 }
+
+/** Before any work: a name already taken (a file, a folder, a link) is the person's to give up, not ours. */
+async function refuseExisting(file: string): Promise<void> {
+  const taken = await lstat(file).then(
+    () => true,
+    () => false,
+  );
+  if (taken) throw alreadyExists(file);
+}
+
+const alreadyExists = (file: string): AppError =>
+  new AppError(
+    'ALREADY_EXISTS',
+    `“${basename(file)}” already exists there. Choose another name, or choose to replace it.`,
+    { file },
+  );

@@ -1,6 +1,9 @@
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
-import { dirname, relative, sep } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { copyFile, link, mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { AppError, isAppError } from '../../domain';
+import { fsyncFolder } from '../atomic-write';
 
 /** `a/b/c` relative to the project root, always with forward slashes (what the JSON and the UI use). */
 export const toProjectPath = (root: string, absolute: string): string =>
@@ -69,5 +72,55 @@ export async function guardWrite<T>(what: string, work: () => Promise<T>, kept?:
   } catch (error) {
     if (isEnvironmentError(error)) throw writeRefused(error, what, kept);
     throw error;
+  }
+}
+
+/**
+ * Writes a file that must not replace anything: whole (temp file beside it, fsynced), then given its name
+ * with link(), which fails with EEXIST when the name is taken, even by a file that appeared a moment ago,
+ * where a rename would silently replace it. The temp name is then removed and the folder fsynced. On a
+ * file system without hard links (FAT, exFAT, some network shares) a copy with COPYFILE_EXCL still never
+ * replaces, though a reader could glimpse it half copied. On any failure the temp file is removed.
+ */
+export async function writeNewFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  const dir = dirname(file);
+  await mkdir(dir, { recursive: true });
+  const temp = join(dir, `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const handle = await open(temp, 'wx', 0o644);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await link(temp, file).catch(async (error: NodeJS.ErrnoException) => {
+      if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes(error.code ?? '')) throw error;
+      await copyFile(temp, file, constants.COPYFILE_EXCL);
+    });
+  } finally {
+    await rm(temp, { force: true }).catch(() => undefined);
+  }
+  await fsyncFolder(dir);
+}
+
+/**
+ * Where `path` really is, though it (or its folders) may not exist yet: the real path of its nearest
+ * existing ancestor, links resolved, with the rest appended. What an output path must be judged by, so a
+ * link to a folder cannot smuggle a write somewhere else.
+ */
+export async function realLocation(path: string): Promise<string> {
+  const absolute = resolve(path);
+  const rest: string[] = [];
+  let current = absolute;
+  for (;;) {
+    try {
+      return join(await realpath(current), ...rest);
+    } catch (error) {
+      const parent = dirname(current);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || parent === current) return absolute;
+      rest.unshift(basename(current));
+      current = parent;
+    }
   }
 }

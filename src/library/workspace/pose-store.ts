@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rmdir } from 'node:fs/promises';
 import { z } from 'zod';
 import {
   AppError,
@@ -20,8 +20,7 @@ import type {
   PoseView,
 } from '../../contract/calls/workspace';
 import { findFigures } from '../../images';
-import { writeJsonAtomic } from '../atomic-write';
-import { readJsonFile } from '../json-file';
+import { readJsonFile, writeJsonKeepingUnknown } from '../json-file';
 import { guardWrite, toProjectPath } from './fs-utils';
 import { readIdFolders } from './read-id-folders';
 import { expandSources, type DuplicateOf } from './image-intake';
@@ -39,6 +38,12 @@ export const viewLibrary = (library: PoseLibrary): PoseLibraryView => ({
   ...library,
   poses: library.poses.map((p) => viewPose(p, library.id)),
 });
+
+/**
+ * Where an import puts its poses: the id of a library that exists, or a new library that is made only
+ * together with its first accepted pose, so an import that accepts nothing leaves the project unchanged.
+ */
+export type PoseImportTarget = string | { newLibrary: { name: string; tags?: string[] | undefined } };
 
 export interface PoseImportResult {
   libraryId: string;
@@ -108,7 +113,8 @@ export class PoseLibraryStore {
 
   private async save(library: PoseLibrary): Promise<PoseLibrary> {
     const valid = PoseLibrarySchema.parse(library);
-    await guardWrite('the pose library', () => writeJsonAtomic(this.layout.poseLibraryFile(valid.id), valid));
+    const file = this.layout.poseLibraryFile(valid.id);
+    await guardWrite('the pose library', () => writeJsonKeepingUnknown(file, PoseLibrarySchema, valid));
     this.ws.invalidateCatalog();
     return valid;
   }
@@ -126,12 +132,21 @@ export class PoseLibraryStore {
 
   async create(name: string, tags: string[] = []): Promise<PoseLibrary> {
     this.ws.project.assertWritable();
+    return this.createWith(newId(), { name, tags }, []);
+  }
+
+  /** Writes a new library.json (its folder first), with the poses it starts with. */
+  private async createWith(
+    id: string,
+    fields: { name: string; tags?: string[] | undefined },
+    poses: Pose[],
+  ): Promise<PoseLibrary> {
     const now = nowIso();
     const library = PoseLibrarySchema.parse({
-      id: newId(),
-      name,
-      tags,
-      poses: [],
+      id,
+      name: fields.name,
+      tags: fields.tags ?? [],
+      poses,
       createdAt: now,
       updatedAt: now,
     });
@@ -197,16 +212,29 @@ export class PoseLibraryStore {
    * temp name in the library folder and rename it into place (writeFileAtomic), make its thumbnail,
    * then add the pose to library.json atomically. If that last step fails the image and thumbnail are
    * removed again: a pose is in the library whole, or not at all. Imports run one at a time per project
-   * so the duplicate check covers a concurrent import too.
+   * so the duplicate check covers a concurrent import too. Into a new library (PoseImportTarget), the
+   * library is written together with its first accepted pose; with none accepted it never exists.
    */
   async import(
-    libraryId: string,
+    into: PoseImportTarget,
     sources: readonly ImageSource[],
     control: TaskControl = {},
   ): Promise<PoseImportResult> {
     this.ws.project.assertWritable();
     return this.ws.locks.run('pose-import', async () => {
-      await this.get(libraryId); // NOT_FOUND before any work
+      // A new library waits for its first accepted pose: until then it exists nowhere, not even as a
+      // folder, so refused files leave no trace.
+      let pendingLibrary = typeof into === 'string' ? undefined : into.newLibrary;
+      const libraryId = typeof into === 'string' ? into : newId();
+      if (!pendingLibrary) await this.get(libraryId); // NOT_FOUND before any work
+      const addPose = async (pose: Pose): Promise<void> => {
+        if (!pendingLibrary) {
+          await this.modify(libraryId, (library) => ({ ...library, poses: [...library.poses, pose] }));
+          return;
+        }
+        await this.createWith(libraryId, pendingLibrary, [pose]);
+        pendingLibrary = undefined;
+      };
       const expanded = await expandSources(sources);
       const { libraries } = await this.readAll();
       const known = new Map<string, DuplicateOf>();
@@ -236,14 +264,14 @@ export class PoseLibraryStore {
             tags: [],
             createdAt: nowIso(),
           });
-          await writeImageThen(this.layout, imageId, target, bytes, () =>
-            inTurn(() =>
-              this.modify(libraryId, (library) => ({ ...library, poses: [...library.poses, pose] })),
-            ),
-          );
+          await writeImageThen(this.layout, imageId, target, bytes, () => inTurn(() => addPose(pose)));
           return viewPose(pose, libraryId);
         },
         importedName: (pose) => pose.image.originalName,
+      }).finally(async () => {
+        // An accepted image whose pose then failed to commit was removed again; so is the folder its
+        // write made, when the new library never came to be (rmdir removes only an empty folder).
+        if (pendingLibrary) await rmdir(dir).catch(() => undefined);
       });
       return {
         libraryId,

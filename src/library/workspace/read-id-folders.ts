@@ -7,8 +7,9 @@ import { listDir, toProjectPath } from './fs-utils';
 /**
  * Reads the one JSON file of every id-named folder under `dir` (characters/<id>/character.json,
  * poses/<id>/library.json). A damaged file is moved to quarantine and reported while the others load; the
- * folder name is the id, so a folder copied by hand keeps working. Problems met earlier this session under
- * the same folder are reported again, so the UI keeps showing them.
+ * folder name is the id, so a folder copied by hand keeps working. The project's other problems under the
+ * same folder are reported again (met earlier this session, or still in quarantine from an earlier one:
+ * see quarantinedProblems), so the UI keeps showing them until the person deals with them.
  */
 export async function readIdFolders<S extends z.ZodType<{ id: string }>>(
   project: ProjectHandle,

@@ -3,9 +3,13 @@ import { AppError, newId, nowIso, type Job, type Result } from '../../domain';
 import type { generationCalls, KeyStatus, Preset } from '../../contract/calls/generation';
 import { PresetSchema } from '../../contract/calls/generation';
 import { composePrompt, defaultParams, getModel, validateParams, type ModelSpec } from '../../models';
-import { createSegmindClient, DEFAULT_SEGMIND_BASE_URL, type SegmindClient } from '../../segmind';
+import {
+  canReachOverFetch,
+  createSegmindClient,
+  DEFAULT_SEGMIND_BASE_URL,
+  type SegmindClient,
+} from '../../segmind';
 import { normaliseForUpload } from '../../images';
-import { readFile } from 'node:fs/promises';
 import { writeJsonAtomic } from '../../library/atomic-write';
 import { readJsonFile } from '../../library/json-file';
 import type { ProjectHandle } from '../../library/project-store';
@@ -40,7 +44,15 @@ export class GenerationService {
     private readonly sources: ProjectSources,
   ) {
     this.outbox = new JobOutbox(ctx.userData.outboxDir);
-    this.network = new NetworkMonitor(() => this.baseUrl());
+    // Probe along the route requests take: through a proxy, a bare TCP connection may never succeed.
+    const transport = ctx.options.segmindTransport;
+    this.network = new NetworkMonitor(
+      () => this.baseUrl(),
+      undefined,
+      transport && transport.route.kind !== 'direct'
+        ? (url) => canReachOverFetch(transport.fetch, url)
+        : undefined,
+    );
     this.queue = new JobQueue({
       outbox: this.outbox,
       client: () => this.client(),
@@ -93,7 +105,14 @@ export class GenerationService {
   private client(): SegmindClient {
     const url = this.baseUrl();
     if (this.clientCache?.url !== url) {
-      this.clientCache = { url, client: createSegmindClient({ baseUrl: url, getKey: () => this.secrets.get() }) };
+      this.clientCache = {
+        url,
+        client: createSegmindClient({
+          baseUrl: url,
+          getKey: () => this.secrets.get(),
+          fetch: this.ctx.options.segmindTransport?.fetch,
+        }),
+      };
     }
     return this.clientCache.client;
   }
@@ -115,12 +134,17 @@ export class GenerationService {
   }
 
   /** Composes, validates and queues one job. The pose sheet is normalised and copied into the outbox now. */
-  async enqueue(input: { modelId: string; characterId: string; poseId: string; params: Record<string, string | number> }): Promise<Job> {
+  async enqueue(input: {
+    modelId: string;
+    characterId: string;
+    poseId: string;
+    params: Record<string, string | number>;
+  }): Promise<Job> {
     this.assertOwner();
     const project = this.ctx.project();
     const model = this.supportedModel(input.modelId);
     const character = await this.sources.character(project, input.characterId);
-    const { pose, file } = await this.sources.pose(project, input.poseId);
+    const { pose, bytes } = await this.sources.pose(project, input.poseId);
     const composed = composePrompt(character, model);
     const values = {
       ...defaultParams(model),
@@ -134,7 +158,7 @@ export class GenerationService {
         issues: checked.issues,
       });
     }
-    const sheet = await normaliseForUpload(await readFile(file));
+    const sheet = await normaliseForUpload(bytes);
     const job: Job = {
       id: newId(),
       state: 'queued',
@@ -157,7 +181,9 @@ export class GenerationService {
       updatedAt: nowIso(),
       attempts: 0,
       autoRetries: 0,
-      ...(this.network.isOnline() ? {} : { waitingFor: 'Offline: this job goes out when the network is back.' }),
+      ...(this.network.isOnline()
+        ? {}
+        : { waitingFor: 'Offline: this job goes out when the network is back.' }),
     };
     // The input first, then the job that names it: a crash in between leaves no job without its sheet.
     await this.outbox.saveInput(job.id, sheet.bytes, sheet.format);
@@ -178,7 +204,10 @@ export class GenerationService {
     });
   }
 
-  /** Commits a paid image into its project, if that project is the one open here. */
+  /**
+   * Commits a paid image into its project, if that project is the one open here. Safe to repeat: the
+   * result's id follows from the job's (resultIdForJob) and the commit adopts a result already there.
+   */
   private async deliver(job: Job, outputFile: string): Promise<string | null> {
     const project = this.ctx.currentProject();
     if (!project || project.root !== job.projectPath || project.readOnly) return null;
@@ -191,7 +220,8 @@ export class GenerationService {
   private supportedModel(id: string): ModelSpec {
     const model = getModel(id);
     if (!model) throw new AppError('INVALID_INPUT', `There is no model named ${id}.`);
-    if (model.status !== 'supported') throw new AppError('UNSUPPORTED', `${model.name} cannot be generated with yet.`);
+    if (model.status !== 'supported')
+      throw new AppError('UNSUPPORTED', `${model.name} cannot be generated with yet.`);
     return model;
   }
 
@@ -217,12 +247,19 @@ export class GenerationService {
         const key = input.key.trim();
         if (this.network.isOnline()) {
           // Check the key with the free balance call before keeping it; offline, keep it and check later.
-          const probe = await createSegmindClient({ baseUrl: this.baseUrl(), getKey: async () => key }).getCredits();
+          const probe = await createSegmindClient({
+            baseUrl: this.baseUrl(),
+            getKey: async () => key,
+            fetch: this.ctx.options.segmindTransport?.fetch,
+          }).getCredits();
           if (!probe.ok && probe.error.code === 'KEY_REJECTED') throw probe.error;
           if (probe.ok) this.ctx.events.emit('credits.changed', { credits: probe.credits });
         }
         await this.secrets.set(key);
-        if (this.queue.state().paused && ['KEY_MISSING', 'KEY_REJECTED'].includes(this.queue.state().paused!.code)) {
+        if (
+          this.queue.state().paused &&
+          ['KEY_MISSING', 'KEY_REJECTED'].includes(this.queue.state().paused!.code)
+        ) {
           this.queue.resume();
         }
         return this.keyStatus();
@@ -266,7 +303,10 @@ export class GenerationService {
       },
       'presets.delete': async ({ name }) => {
         const project = this.ctx.writableProject();
-        return this.writePresets(project, (await this.readPresets(project)).filter((p) => p.name !== name));
+        return this.writePresets(
+          project,
+          (await this.readPresets(project)).filter((p) => p.name !== name),
+        );
       },
     };
   }

@@ -1,5 +1,13 @@
-import { newId, nowIso, type Job, type Result } from '../../domain';
+import { nowIso, type Job, type Result } from '../../domain';
 import { getModel } from '../../models';
+
+/**
+ * The id of the result a job yields: the job's own id. A job yields at most one result, and its id is in
+ * the outbox (durably) before its POST leaves, so every delivery of the same paid image names the same
+ * result. A delivery repeated after a crash (the commit done, the job not yet told) therefore finds its
+ * result already in the project and adopts it, instead of committing the image a second time.
+ */
+export const resultIdForJob = (job: Pick<Job, 'id'>): string => job.id;
 
 /**
  * The result and its receipt for a completed job: the request exactly as sent except the image (described
@@ -9,7 +17,7 @@ import { getModel } from '../../models';
 export function resultFromJob(job: Job, endpoint: string, appVersion: string): Result {
   const output = job.output;
   if (!output) throw new Error('resultFromJob needs a job with an output');
-  const id = newId();
+  const id = resultIdForJob(job);
   const extension = output.contentType.includes('png') ? 'png' : 'jpg';
   const model = getModel(job.modelId);
   return {

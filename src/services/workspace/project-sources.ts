@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { AppError } from '../../domain';
+import { readRecordedFile } from '../../library/contained-path';
 import { workspaceFor } from '../../library/workspace';
 import type { ProjectSources } from '../generation/project-sources';
 
 /**
  * The generation pipeline's ProjectSources over the workspace stores: characters and poses as the UI
- * sees them (trashed ones are NOT_FOUND), and commits that write the image first, then the receipt,
+ * sees them (trashed ones are NOT_FOUND), images read through the project's one contained read path and
+ * checked against their recorded hashes, and commits that write the image first, then the receipt,
  * then the index and thumbnail, so the gallery shows the result at once. Committing the same result
  * twice (a retry after a crash) is harmless: the second call finds it in and does nothing.
  */
@@ -15,7 +16,14 @@ export const workspaceProjectSources: ProjectSources = {
   async pose(project, id) {
     const found = await workspaceFor(project).poses.findPose(id);
     if (!found) throw new AppError('NOT_FOUND', 'That pose is not in the project (it may be in the trash).');
-    return { pose: found.pose, file: join(project.root, ...found.pose.image.file.split('/')) };
+    const { pose } = found;
+    return { pose, bytes: await readRecordedFile(project.root, pose.image, `The pose “${pose.name}”`) };
+  },
+  async referenceImage(project, characterId, imageId) {
+    const character = await workspaceFor(project).characters.get(characterId);
+    const image = character.referenceImages.find((i) => i.id === imageId);
+    if (!image) throw new AppError('NOT_FOUND', `That reference image is not one of ${character.name}’s.`);
+    return readRecordedFile(project.root, image, `${character.name}’s reference “${image.originalName}”`);
   },
   result: (project, id) => workspaceFor(project).results.get(id),
   async commitResult(project, result, imageFile) {

@@ -4,7 +4,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../../../src/domain';
-import { enqueue, isDelivered, seedExample, sleep, standIn, startApp, until } from './support';
+import {
+  enqueue,
+  isDelivered,
+  seedExample,
+  sleep,
+  standIn,
+  startApp,
+  until,
+  waitPastAutomaticRetry,
+} from './support';
 
 describe('jobs.cancel', () => {
   it('cancels a queued job at once; it is never sent', async () => {
@@ -24,7 +33,7 @@ describe('jobs.cancel', () => {
     expect(cancelled.finishedAt).toBeDefined();
 
     await app.waitForJob(first.id, isDelivered, 5000, 'completed');
-    await sleep(200);
+    await waitPastAutomaticRetry();
     expect(server.postCount).toBe(1);
     expect((await app.job(second.id)).state).toBe('cancelled');
     const told = app.events.filter((e) => e.name === 'jobs.updated').map((e) => e.payload as Job);
@@ -52,11 +61,11 @@ describe('jobs.cancel', () => {
     expect((await app.job(queued.id)).state).toBe('unknown');
     expect((await app.call('jobs.list', {})).state.running).toBe(0);
 
-    await sleep(300);
+    await waitPastAutomaticRetry();
     expect(server.postCount).toBe(1);
     // Not after a restart either.
     await app.restart();
-    await sleep(300);
+    await waitPastAutomaticRetry();
     expect(server.postCount).toBe(1);
     expect((await app.job(queued.id)).state).toBe('unknown');
   });
@@ -75,7 +84,7 @@ describe('jobs.cancel', () => {
     expect(answer.state).toBe('unknown');
     expect(answer.error?.code).toBe('OUTCOME_UNKNOWN');
     expect(answer.error?.message).toMatch(/charged/);
-    await sleep(300);
+    await waitPastAutomaticRetry();
     expect(server.postCount).toBe(1);
   });
 

@@ -8,7 +8,16 @@ import { describe, expect, it } from 'vitest';
 import type { Job } from '../../../src/domain';
 import type { SegmindStandIn } from '../../fakes/segmind-stand-in';
 import type { TestApp } from './support';
-import { closedPort, enqueue, isDelivered, seedExample, sleep, standIn, startApp } from './support';
+import {
+  closedPort,
+  enqueue,
+  isDelivered,
+  seedExample,
+  sleep,
+  standIn,
+  startApp,
+  waitPastAutomaticRetry,
+} from './support';
 
 const waitingOffline = (job: Job): boolean => job.state === 'queued' && /offline/i.test(job.waitingFor ?? '');
 
@@ -63,7 +72,7 @@ describe.concurrent('offline', () => {
       expect(job.attempts).toBe(1);
       expect(job.waitingFor).toBeUndefined();
     }
-    await sleep(200);
+    await waitPastAutomaticRetry();
     expect(server.postCount).toBe(3);
   });
 

@@ -9,9 +9,9 @@ import {
   isSettled,
   rateLimitFront,
   seedExample,
-  sleep,
   standIn,
   startApp,
+  waitPastAutomaticRetry,
 } from './support';
 
 /** Resolves with the job the first time it is back in `queued` after having been sent. */
@@ -53,13 +53,14 @@ describe('429: rate limited', () => {
     const wait = Date.parse(waiting.notBefore ?? '') - Date.now();
     expect(wait).toBeGreaterThan(55_000);
     expect(wait).toBeLessThanOrEqual(60_000);
-    await sleep(300);
+    // Not sent again once a 500's retry would have gone: it waits for the reset, not the short delay.
+    await waitPastAutomaticRetry();
     expect(server.postCount).toBe(1);
     expect((await app.job(queued.id)).state).toBe('queued');
   });
 });
 
-// Each waits out the queue's fixed 3 s retry delay: side by side, not one after the other.
+// Each waits out the queue's fixed retry delay (SERVER_ERROR_RETRY_DELAY_MS): side by side, not one after the other.
 describe.concurrent('500: a server error', () => {
   it('is retried once by itself and completes when the retry succeeds', async () => {
     const server = await standIn({ credits: 10 });
@@ -69,7 +70,7 @@ describe.concurrent('500: a server error', () => {
 
     const queued = await enqueue(app, seeded);
     const waiting = await app.waitForJob(queued.id, requeuedAfterSend, 5000, 'queued after a 500');
-    expect(waiting.waitingFor).toMatch(/server error; trying once more/);
+    expect(waiting.waitingFor).toMatch(/server error \(500\): trying once more at /);
     const retryAt = Date.parse(waiting.notBefore ?? '');
     expect(retryAt).toBeGreaterThan(Date.now());
 
@@ -92,7 +93,7 @@ describe.concurrent('500: a server error', () => {
     expect(failed.error?.message).toMatch(/server error.*Nothing was charged/);
     expect(server.postCount).toBe(2);
     expect(failed.attempts).toBe(2);
-    await sleep(300);
+    await waitPastAutomaticRetry();
     expect(server.postCount).toBe(2);
     expect(server.credits).toBe(10);
   });

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import type { CallName, CallOutput, CallParsedInput, EventName } from '../../../src/contract';
 import { ResultSchema, type Job, type Result } from '../../../src/domain';
+import { SERVER_ERROR_RETRY_DELAY_MS } from '../../../src/jobs/automatic-retry';
 import { consistentCharacterV1 as v1, V1_EXAMPLE_DESCRIPTION, V1_EXAMPLE_STYLE } from '../../../src/models';
 import { MemoryStore } from '../../../src/secrets/memory-store';
 import { createAppRuntime } from '../../../src/services/runtime';
@@ -195,6 +196,14 @@ export function enqueue(
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits until any automatic retry the queue could have scheduled by itself has had time to go out: past
+ * the 500's retry delay, the shortest it schedules (a 429's wait is Segmind's own reset, checked through
+ * the job's notBefore). A test that proves a job is never sent again must wait this long; a shorter wait
+ * would pass just as well with a wrong retry still pending.
+ */
+export const waitPastAutomaticRetry = (): Promise<void> => sleep(SERVER_ERROR_RETRY_DELAY_MS + 500);
 
 /** Resolves once `condition` holds, polling. */
 export async function until(condition: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {

@@ -9,7 +9,17 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JobSchema, type Job } from '../../../src/domain';
-import { enqueue, isDelivered, isSettled, seedExample, sleep, standIn, startApp, until } from './support';
+import {
+  enqueue,
+  isDelivered,
+  isSettled,
+  seedExample,
+  sleep,
+  standIn,
+  startApp,
+  until,
+  waitPastAutomaticRetry,
+} from './support';
 
 describe('the connection drops after the body was sent', () => {
   it('leaves one POST and an unknown job; a restart does not re-send it; jobs.resend sends it once more', async () => {
@@ -27,7 +37,7 @@ describe('the connection drops after the body was sent', () => {
     expect(server.postCount).toBe(1);
 
     await app.restart();
-    await sleep(400);
+    await waitPastAutomaticRetry();
     expect(server.postCount).toBe(1);
     const after = await app.job(queued.id);
     expect(after.state).toBe('unknown');
@@ -39,7 +49,7 @@ describe('the connection drops after the body was sent', () => {
     expect(server.postCount).toBe(2);
     expect(done.attempts).toBe(2);
     expect((await app.result(done)).receipt.jobId).toBe(queued.id);
-    await sleep(200);
+    await waitPastAutomaticRetry();
     expect(server.postCount).toBe(2);
   });
 });
@@ -66,7 +76,7 @@ describe('the app stops while a job is submitting', () => {
     expect(job.error?.code).toBe('OUTCOME_UNKNOWN');
     expect(job.error?.message).toMatch(/stopped while this request was on its way.*may have been charged/);
     expect(JobSchema.parse(JSON.parse(await readFile(jobFile, 'utf8'))).state).toBe('unknown');
-    await sleep(400);
+    await waitPastAutomaticRetry();
     expect(server.postCount).toBe(1);
     expect((await app.job(queued.id)).state).toBe('unknown');
   });
@@ -85,7 +95,7 @@ describe('the app stops while a job is submitting', () => {
     expect(job.state).toBe('unknown');
     expect(job.error?.code).toBe('OUTCOME_UNKNOWN');
     expect(job.error?.message).toMatch(/may have (been charged|reached Segmind and been charged)/);
-    await sleep(400);
+    await waitPastAutomaticRetry();
     expect(server.postCount).toBe(1);
     expect((await app.job(queued.id)).state).toBe('unknown');
   });

@@ -30,7 +30,7 @@ describe('projects on disk', () => {
 
   it('reports a damaged project.json by name, keeps it, and copies it to quarantine', async () => {
     const dir = await tempDir();
-    (await createProject(dir, 'Damaged')).close();
+    await (await createProject(dir, 'Damaged')).close();
     await writeFile(join(dir, 'project.json'), '{"schemaVersion": 1, "name": ');
     await expect(openProject(dir)).rejects.toMatchObject({ code: 'PROJECT_DAMAGED', detail: { file: 'project.json' } });
     expect(await readFile(join(dir, 'project.json'), 'utf8')).toBe('{"schemaVersion": 1, "name": ');

@@ -58,6 +58,13 @@ describe('bootstrap', () => {
     const options = vi.mocked(createAppRuntime).mock.calls[0]![0] as RuntimeOptions;
     expect(options).toMatchObject({ userDataDir: userData, appVersion: '0.1.0-test', segmindBaseUrl: 'http://127.0.0.1:4010' });
     expect(options.platform.shell).toBe('electron');
+    // Segmind requests go through Electron's net.fetch (the OS proxy), with redirects never followed.
+    expect(options.segmindTransport?.route).toEqual({ kind: 'system-proxy', label: 'System proxy (Electron)' });
+    await options.segmindTransport!.fetch(new URL('http://127.0.0.1:4010/v1/get-user-credits'), { method: 'GET' });
+    expect(e.net.fetch).toHaveBeenCalledWith(
+      'http://127.0.0.1:4010/v1/get-user-credits',
+      expect.objectContaining({ method: 'GET', redirect: 'manual', credentials: 'omit', cache: 'no-store' }),
+    );
     expect(options.secrets.status().backend).toBe('memory');
     expect(vi.mocked(chooseSecretStore).mock.calls[0]![0]).toMatchObject({ userDataDir: userData, safeStorage: e.safeStorage });
 

@@ -210,6 +210,10 @@ export function createElectronFake() {
     }),
     getSelectedStorageBackend: vi.fn(() => 'basic_text'),
   };
+  // Chromium's fetch (the OS proxy): answers 200 unless a test says otherwise.
+  const net = {
+    fetch: vi.fn(async (_input: string | Request, _init?: RequestInit): Promise<Response> => new Response('{}')),
+  };
   const webUtils = { getPathForFile: vi.fn((file: { name?: string }) => `/dropped/${file.name ?? ''}`) };
 
   const electron = {
@@ -225,6 +229,7 @@ export function createElectronFake() {
     screen,
     safeStorage,
     webUtils,
+    net,
     windows,
   };
   return { ...electron, default: electron };
