@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { cropRects, scaleBoxOutward } from '../domain/figure-crops';
 import type { Box } from '../domain/pose';
 import { decodeOptions } from './decode-policy';
 import { rejectingUnreadable } from './image-rejection';
@@ -6,13 +7,19 @@ import { rejectingUnreadable } from './image-rejection';
 export interface CutOptions {
   /**
    * Margin added around each figure, in the result's pixels. Default: 6% of the figure's longer side,
-   * because the model draws clothes, hair and shadows a little beyond the skeleton's joints.
+   * because the model draws clothes, hair and shadows a little beyond the skeleton's joints. Whatever the
+   * padding, a crop never reaches past the middle of the gap to another box (see cropRects).
    */
   padding?: number;
+  /**
+   * Indexes of the boxes to cut (default: all). The others are still the neighbours every crop keeps
+   * clear of: cutting figure 2 alone must take the same pixels as cutting all of them.
+   */
+  only?: readonly number[];
 }
 
 export interface CutFigure {
-  /** 0-based, in the order of the boxes given (reading order when they came from findFigures). */
+  /** 0-based index into the boxes given (reading order when they came from findFigures). */
   index: number;
   /** Where the cut was taken, in the result's pixels (scaled, padded and clamped). */
   box: Box;
@@ -23,6 +30,7 @@ export interface CutFigure {
  * How the sheet relates to the result: either the factor itself (`upscale_by`), or the size of the sheet
  * that was sent, from which the factor is measured per axis against the result's real size. The second
  * is safer: a server that rounds its output to a multiple of 8 or 64 still gets every box in place.
+ * Boxes already in the result's pixels (drawn in the cut editor) use a factor of 1.
  */
 export type SheetScale = number | { width: number; height: number };
 
@@ -47,11 +55,13 @@ export async function cutFigures(
   const raw = { raw: { width: info.width, height: info.height, channels: info.channels } } as const;
   const scaleX = typeof scale === 'number' ? scale : info.width / scale.width;
   const scaleY = typeof scale === 'number' ? scale : info.height / scale.height;
+  const scaled = boxes.map((b) => scaleBoxOutward(b, scaleX, scaleY));
+  const crops = cropRects(scaled, { width: info.width, height: info.height }, options.padding);
+  const wanted = new Set(options.only ?? boxes.map((_, i) => i));
 
   const cuts: CutFigure[] = [];
-  for (const [index, sheetBox] of boxes.entries()) {
-    const box = scaleBox(sheetBox, scaleX, scaleY, info.width, info.height, options.padding);
-    if (!box) continue;
+  for (const [index, box] of crops.entries()) {
+    if (!box || !wanted.has(index)) continue;
     const png = await sharp(data, raw)
       .extract({ left: box.x, top: box.y, width: box.width, height: box.height })
       .png()
@@ -61,7 +71,10 @@ export async function cutFigures(
   return cuts;
 }
 
-/** The sheet box in result pixels, padded and clamped; undefined when it lies wholly outside the result. */
+/**
+ * One sheet box in result pixels, padded and clamped to the result, on its own (no neighbours to keep
+ * clear of); undefined when it lies wholly outside the result.
+ */
 export function scaleBox(
   box: Box,
   scaleX: number,
@@ -70,11 +83,5 @@ export function scaleBox(
   height: number,
   padding?: number,
 ): Box | undefined {
-  const pad = padding ?? Math.round(0.06 * Math.max(box.width * scaleX, box.height * scaleY));
-  const left = Math.max(0, Math.floor(box.x * scaleX - pad));
-  const top = Math.max(0, Math.floor(box.y * scaleY - pad));
-  const right = Math.min(width, Math.ceil((box.x + box.width) * scaleX + pad));
-  const bottom = Math.min(height, Math.ceil((box.y + box.height) * scaleY + pad));
-  if (right <= left || bottom <= top) return undefined;
-  return { x: left, y: top, width: right - left, height: bottom - top };
+  return cropRects([scaleBoxOutward(box, scaleX, scaleY)], { width, height }, padding)[0];
 }

@@ -187,3 +187,84 @@ export function rowOfFigures(
     detachedHead: options.detachedHeads === true && i % 2 === 0,
   }));
 }
+
+// -- layouts for the detection and cutting accuracy tests ----------------------------------------------
+
+/** A rectangle of the sheet that one figure is fitted into. */
+export interface Cell {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** The pose's keypoint extent in its unit space (x centred on 0, the figure about 1 tall). */
+function extentOf(pose: keyof typeof POSES): { minX: number; maxX: number; minY: number; maxY: number } {
+  const points = POSES[pose] ?? [];
+  const xs = points.map((p) => p[0]);
+  const ys = points.map((p) => p[1]);
+  return { minX: Math.min(...xs), maxX: Math.max(...xs), minY: Math.min(...ys), maxY: Math.max(...ys) };
+}
+
+/**
+ * A figure as large as fits in `cell` (a `fill` fraction of it, so neighbours keep a gap), its keypoints'
+ * box centred in the cell. Centring the box, not the x = 0 line, matters for one-sided poses (a kick
+ * reaches 0.4 to the right and 0.17 to the left): centred on x = 0 it would cross into the next cell.
+ */
+export function figureInCell(pose: keyof typeof POSES, cell: Cell, fill = 0.8): FigureSpec {
+  const e = extentOf(pose);
+  const height = Math.min((cell.height * fill) / (e.maxY - e.minY), (cell.width * fill) / (e.maxX - e.minX));
+  return {
+    pose,
+    centreX: cell.x + cell.width / 2 - ((e.minX + e.maxX) / 2) * height,
+    top: cell.y + cell.height / 2 - ((e.minY + e.maxY) / 2) * height,
+    height,
+  };
+}
+
+/** One figure per cell, the poses taken in turn (so neighbours differ in width and shape). */
+export function figuresInCells(cells: readonly Cell[], options: { fill?: number; firstPose?: number } = {}) {
+  const poses = Object.keys(POSES);
+  return cells.map((cell, i) =>
+    figureInCell(poses[(i + (options.firstPose ?? 0)) % poses.length] ?? 'standing', cell, options.fill),
+  );
+}
+
+/** `cols` x `rows` equal cells over the sheet, filled row by row, `count` of them (default all). */
+export function gridCells(
+  cols: number,
+  rows: number,
+  width: number,
+  height: number,
+  count = cols * rows,
+): Cell[] {
+  const cw = width / cols;
+  const ch = height / rows;
+  return Array.from({ length: count }, (_, i) => ({
+    x: (i % cols) * cw,
+    y: Math.floor(i / cols) * ch,
+    width: cw,
+    height: ch,
+  }));
+}
+
+/**
+ * A row whose cells have the given relative widths and whose figures stand on one baseline but differ
+ * in height (`heights`, fractions of the sheet): uneven spacing, as when a person lays poses out by hand.
+ */
+export function unevenRowCells(
+  widths: readonly number[],
+  heights: readonly number[],
+  width: number,
+  height: number,
+): Cell[] {
+  const total = widths.reduce((a, b) => a + b, 0);
+  let x = 0;
+  return widths.map((w, i) => {
+    const cellWidth = (w / total) * width;
+    const cellHeight = (heights[i % heights.length] ?? 0.8) * height;
+    const cell = { x, y: height * 0.92 - cellHeight, width: cellWidth, height: cellHeight };
+    x += cellWidth;
+    return cell;
+  });
+}
