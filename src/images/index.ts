@@ -21,6 +21,7 @@ export {
   type NormalisedImage,
 } from './normalise-for-upload';
 export {
+  GRID_THUMB_SIZE,
   makeThumbnail,
   makeThumbnails,
   type Thumbnail,

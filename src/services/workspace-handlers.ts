@@ -16,6 +16,7 @@ import {
   type Workspace,
 } from '../library/workspace';
 import type { HandlersFor, ServiceContext } from './context';
+import { cutResult } from './workspace/cut-result';
 import { TaskRegistry } from './workspace/tasks';
 
 type ChangeKind = EventPayload<'project.changed'>['kind'];
@@ -175,12 +176,13 @@ export function workspaceHandlers(ctx: ServiceContext): HandlersFor<typeof works
       changed('poses', 'trash', 'results');
       return { trashId };
     },
-    'poses.import': async ({ libraryId, sources, taskId }) => {
+    'poses.import': async ({ libraryId, newLibraryName, sources, taskId }) => {
       const w = writable();
+      const into = libraryId ?? { newLibrary: { name: newLibraryName ?? '' } };
       try {
         return await tasks.run('import', taskId, async (control, id) => ({
           taskId: id,
-          ...(await w.poses.import(libraryId, sources, control)),
+          ...(await w.poses.import(into, sources, control)),
         }));
       } finally {
         changed('poses');
@@ -254,19 +256,18 @@ export function workspaceHandlers(ctx: ServiceContext): HandlersFor<typeof works
       changed('results', 'trash');
       return { trashId };
     },
-    'results.cut': async ({ id, figures, padding, again, taskId }) => {
+    'results.cut': async ({ taskId, ...request }) => {
       const w = writable();
-      const geometry = await w.poseGeometry((await w.results.get(id)).poseId);
-      if (!geometry) {
-        throw new AppError('NOT_FOUND', 'The pose sheet this result was made from is gone, so its figures are not known.');
-      }
+      let replaced = false;
       try {
         return await tasks.run('cut', taskId, async (control) => {
-          const { created, existing } = await w.results.cut(id, geometry, { figures, padding, again }, control);
-          return { created: await resultsPage(w, created.map((r) => r.id)), existing };
+          const outcome = await cutResult(w, request, control);
+          replaced = outcome.replacedTrashId !== undefined;
+          return { ...outcome, created: await resultsPage(w, outcome.created) };
         });
       } finally {
-        changed('results');
+        if (replaced) changed('results', 'trash');
+        else changed('results');
       }
     },
     'results.export': async ({ ids, dir, includeReceipt, format, taskId }) => {
@@ -276,8 +277,8 @@ export function workspaceHandlers(ctx: ServiceContext): HandlersFor<typeof works
         ...(await exportResults(w, ids, { dir, includeReceipt, format }, control)),
       }));
     },
-    'results.contactSheet': async ({ ids, file, columns, cellSize, background }) =>
-      writeContactSheet(ws(), ids, { file, columns, cellSize, background }),
+    'results.contactSheet': async ({ ids, file, columns, cellSize, background, overwrite }) =>
+      writeContactSheet(ws(), ids, { file, columns, cellSize, background, overwrite }),
     'results.refresh': async () => {
       const project = ctx.project();
       const w = workspaceFor(project);

@@ -2,9 +2,11 @@
  * Bench: scrolling the results gallery of a 10,000-result project in Chromium.
  *
  * A synthetic project (made once, cached in the OS temp folder): 10,000 results with receipts of
- * realistic size, each with a real 256 px WebP thumbnail (24 different character sheets drawn by the
- * Segmind stand-in's renderer, so the grid decodes and paints real images), 20 characters, 100 poses in
- * 5 libraries. The real services open it behind the browser host and the built renderer runs in
+ * realistic size, each with a real WebP thumbnail at the app's size (THUMB_SIZE, 640 px: 24 different
+ * character sheets drawn by the Segmind stand-in's renderer, so the grid decodes and paints real images),
+ * 20 characters, 100 poses in 5 libraries; and every 64th sheet cut into its 3 figures (tall cuts with
+ * their own thumbnails), which the grid stacks under their sheet, so it still shows 10,000 cells, some
+ * with a stack badge. The real services open it behind the browser host and the built renderer runs in
  * Chromium at 1440 x 900.
  *
  * The fling (the target): the gallery is scrolled from top to bottom by script, half a viewport per
@@ -24,14 +26,16 @@
  * Called by test/bench/run.ts; also runnable alone (after `npm run build`):
  *   node --import tsx test/bench/gallery-scroll.ts
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { chromium } from 'playwright-core';
+import { newId, type Result } from '../../src/domain';
 import type { ProjectHandle } from '../../src/library/project-store';
+import { THUMB_SIZE } from '../../src/library/workspace/paths';
 import { createAppRuntime } from '../../src/services/runtime';
 import { startBrowserHost } from '../../src/host/browser-host';
 import { MemoryStore } from '../../src/secrets/memory-store';
@@ -49,11 +53,14 @@ import {
 } from './synthetic-project';
 
 const RESULTS = 10_000;
+/** Every this many sheets, one is cut into its 3 figures: 157 sheets, 471 cuts, stacked. */
+const CUT_EVERY = 64;
+const CUTS = Math.ceil(RESULTS / CUT_EVERY) * 3;
 const CHARACTERS = 20;
 const LIBRARIES = 5;
 const POSES_PER_LIBRARY = 20;
 const THUMB_VARIANTS = 24;
-const FIXTURE_VERSION = 1;
+const FIXTURE_VERSION = 2;
 const VIEWPORT = { width: 1440, height: 900 };
 /** Each frame scrolls this share of the visible height. */
 const STEP_OF_VIEWPORT = Number(process.env.STEP ?? 0.5);
@@ -62,7 +69,9 @@ const TARGET_P95_MS = 16.7;
 const TARGET_MAX_NODES = 500;
 const TARGET_HEAP_MB = 200;
 
-const RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
+// CCSTUDIO_RENDERER_DIR measures another build (e.g. the one before a change) against the same fixture.
+const RENDERER_DIR =
+  process.env.CCSTUDIO_RENDERER_DIR ?? fileURLToPath(new URL('../../dist/renderer', import.meta.url));
 const CHROMIUM = process.env.CCSTUDIO_CHROMIUM ?? '/usr/bin/chromium';
 const fixture = syntheticProjectPaths(tmpdir(), 'gallery-scroll', FIXTURE_VERSION);
 const { fixtureDir, projectDir } = fixture;
@@ -78,14 +87,23 @@ async function fill(handle: ProjectHandle): Promise<void> {
   const sheet = await makeOpenPoseSheet(768, 384, rowOfFigures(3, 768, 384));
   const wide = await makeOpenPoseSheet(1024, 384, rowOfFigures(5, 1024, 384));
   const thumbs: Buffer[] = [];
+  const cutThumbs: Buffer[] = [];
   for (let v = 0; v < THUMB_VARIANTS; v++) {
     const drawn = await renderCharacterSheet({
       sheet: v % 3 === 2 ? wide.png : sheet.png,
-      upscaleBy: 1,
+      upscaleBy: 2,
       seed: 1000 + v,
       prompt: `variant ${v}`,
     });
-    thumbs.push(await sharp(drawn.jpeg).resize(256, 256, { fit: 'inside' }).webp({ quality: 80 }).toBuffer());
+    const thumb = sharp(drawn.jpeg).resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside' });
+    thumbs.push(await thumb.clone().webp({ quality: 75 }).toBuffer());
+    // A tall cut: the first figure, as results.cut frames it.
+    const cut = await sharp(drawn.jpeg)
+      .extract({ left: 56, top: 56, width: 368, height: 680 })
+      .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside' })
+      .webp({ quality: 75 })
+      .toBuffer();
+    cutThumbs.push(cut);
   }
   const pixel = await sharp({ create: { width: 2, height: 1, channels: 3, background: '#d8d8d0' } })
     .jpeg()
@@ -142,13 +160,53 @@ async function fill(handle: ProjectHandle): Promise<void> {
     },
     onResult: (id, i) => writeFile(join(thumbsDir, `${id}.webp`), thumbs[variants[i] as number] as Buffer),
   });
+  await writeCuts(projectDir, thumbsDir, cutThumbs, posePng);
+  // As the app leaves a project whose thumbnails are all current: no size check at open.
+  await writeFile(join(projectDir, '.studio', 'thumbs-size.json'), JSON.stringify({ size: THUMB_SIZE }));
+}
+
+/** Cuts of every CUT_EVERY-th sheet (by creation), made a minute after it, as results.cut writes them. */
+async function writeCuts(
+  projectDir: string,
+  thumbsDir: string,
+  cutThumbs: Buffer[],
+  png: Buffer,
+): Promise<void> {
+  const sheets = (await readdir(join(projectDir, 'results')))
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .filter((_, i) => i % CUT_EVERY === 0);
+  for (const [n, name] of sheets.entries()) {
+    const sheet = JSON.parse(await readFile(join(projectDir, 'results', name), 'utf8')) as Result;
+    for (let figure = 0; figure < 3; figure++) {
+      const at = Date.parse(sheet.createdAt) + 60_000 + figure;
+      const id = newId(at);
+      const cut: Result = {
+        ...sheet,
+        id,
+        createdAt: new Date(at).toISOString(),
+        file: `results/${id}.png`,
+        width: 184,
+        height: 340,
+        cutFrom: {
+          resultId: sheet.id,
+          figureIndex: figure,
+          box: { x: 28 + figure * 260, y: 28, width: 184, height: 340 },
+        },
+        review: { rating: 0, flag: 'none', tags: [] },
+      };
+      await writeFile(join(projectDir, 'results', `${id}.png`), png);
+      await writeFile(join(projectDir, 'results', `${id}.json`), JSON.stringify(cut, null, 2));
+      await writeFile(join(thumbsDir, `${id}.webp`), cutThumbs[n % cutThumbs.length] as Buffer);
+    }
+  }
 }
 
 const ensureFixture = () =>
   ensureSyntheticProject(fixture, {
     title: 'Bench: gallery of 10,000',
-    results: RESULTS,
-    summary: { RESULTS, CHARACTERS, LIBRARIES, POSES_PER_LIBRARY },
+    results: RESULTS + CUTS,
+    summary: { RESULTS, CUTS, CHARACTERS, LIBRARIES, POSES_PER_LIBRARY },
     fill,
   });
 
@@ -322,7 +380,7 @@ export async function benchGalleryScroll(): Promise<{ lines: string[]; ok: boole
       fling.filledAtEnd > 0 &&
       read.filledAtEnd > 0;
     lines.push(
-      `project: ${RESULTS.toLocaleString()} results; Chromium ${browser.version()} at ${VIEWPORT.width}x${VIEWPORT.height}, software raster, frame rate uncapped; first thumbnails in ${firstPaintMs.toFixed(0)} ms`,
+      `project: ${RESULTS.toLocaleString()} results (and ${CUTS} cuts stacked under their sheets); Chromium ${browser.version()} at ${VIEWPORT.width}x${VIEWPORT.height}, software raster, frame rate uncapped; first thumbnails in ${firstPaintMs.toFixed(0)} ms`,
       `fling, top to bottom (${(fling.distance / 1000).toFixed(0)}k px, ${STEP_OF_VIEWPORT} viewport per frame, ${fling.columns} columns, ${fling.steps} frames): ${f.text}`,
       `  main thread meanwhile: script ${spent('ScriptDuration')} ms, style ${spent('RecalcStyleDuration')} ms, layout ${spent('LayoutDuration')} ms, all tasks ${spent('TaskDuration')} ms; the last screen filled in with ${fling.filledAtEnd} thumbnails`,
       `p95 frame time of the fling: ${f.p95.toFixed(1)} ms (target ≤ ${TARGET_P95_MS} ms)`,

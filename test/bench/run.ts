@@ -7,6 +7,7 @@ import { benchThumbnails } from './thumbnails';
 import { benchOpenProject } from './open-project';
 import { benchGenerationOverhead } from './generation-overhead';
 import { benchGalleryScroll } from './gallery-scroll';
+import { benchCompareZoom } from './compare-zoom';
 
 interface Bench {
   name: string;
@@ -18,6 +19,7 @@ const benches: Bench[] = [
   { name: 'Open a 10,000-result project (issue: workspace)', run: benchOpenProject },
   { name: 'Gallery scroll in Chromium (issue: workspace)', run: benchGalleryScroll },
   { name: 'Thumbnails vs vipsthumbnail (issue: workspace)', run: benchThumbnails },
+  { name: 'Compare and survey: linked zoom and opening (issue: compare)', run: benchCompareZoom },
 ];
 
 const only = process.argv.slice(2);

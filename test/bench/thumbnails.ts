@@ -1,7 +1,7 @@
 /**
  * Bench: our thumbnail path against libvips' own command-line thumbnailer on the same files.
  *
- * 200 varied 2048 x 2048 JPEGs (made once, cached in the OS temp folder) are turned into 256 px WebP
+ * 200 varied 2048 x 2048 JPEGs (made once, cached in the OS temp folder) are turned into 640 px WebP
  * thumbnails twice over: by `vipsthumbnail` (Debian's libvips-tools; one process given all the files,
  * the way a person would run it) and by makeThumbnails at its default concurrency. For reference it
  * also times vipsthumbnail split over one process per core, the fairest like-for-like figure. Each side gets a
@@ -18,13 +18,15 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { defaultThumbnailConcurrency, makeThumbnails } from '../../src/images';
+import { THUMB_SIZE } from '../../src/library/workspace/paths';
 import { ensureBenchJpegs } from '../fixtures-gen/bench-images';
 
 const run = promisify(execFile);
 
 const COUNT = 200;
 const SIDE = 2048;
-const THUMB = 256;
+/** The app's thumbnail size (640 px since the grid's largest cells must stay sharp on a 2x display). */
+const THUMB = THUMB_SIZE;
 const TARGET_RATIO = 0.8;
 const ROUNDS = 2;
 const WARM_UP = 10;

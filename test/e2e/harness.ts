@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createAppRuntime } from '../../src/services/runtime';
@@ -8,8 +9,10 @@ import type { AppRuntime } from '../../src/services/runtime-types';
 import { startBrowserHost, type BrowserHost } from '../../src/host/browser-host';
 import { MemoryStore } from '../../src/secrets/memory-store';
 
-const RENDERER_DIR = resolve(__dirname, '../../dist/renderer');
-export const SCREENSHOT_DIR = resolve(__dirname, '../../test-results/screenshots');
+// import.meta.url, not __dirname: the benches load this module as ESM through tsx.
+const here = dirname(fileURLToPath(import.meta.url));
+const RENDERER_DIR = resolve(here, '../../dist/renderer');
+export const SCREENSHOT_DIR = resolve(here, '../../test-results/screenshots');
 
 /** Debian's Chromium; Playwright's own browser download cannot work here (ENVIRONMENT.md). */
 const CHROMIUM = process.env.CCSTUDIO_CHROMIUM ?? '/usr/bin/chromium';

@@ -8,6 +8,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { GRID_THUMB_SIZE } from '../../src/images/thumbnails';
 import { newId, type Result } from '../../src/domain';
 import { DEFAULT_MODEL_ID, V1_DEFAULT_NEGATIVE_PROMPT, V1_PROMPT_PREFIX } from '../../src/models';
 import { renderCharacterSheet } from '../fakes/segmind-stand-in-render';
@@ -110,7 +111,7 @@ export async function seedResults(app: RunningApp, projectDir: string, seed: Res
     await writeFile(join(projectDir, 'results', `${id}.jpg`), rendered.jpeg);
     await writeFile(join(projectDir, 'results', `${id}.json`), `${JSON.stringify(result, null, 2)}\n`);
     await sharp(rendered.jpeg)
-      .resize(256, 256, { fit: 'inside' })
+      .resize(GRID_THUMB_SIZE, GRID_THUMB_SIZE, { fit: 'inside' })
       .webp()
       .toFile(join(projectDir, '.studio', 'thumbs', `${id}.webp`));
     ids.push(id);

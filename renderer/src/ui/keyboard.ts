@@ -10,7 +10,7 @@ const KEY_SYMBOLS: Record<string, string> = isMac
 
 /** The keys of a combo as the person reads them: "Mod+Enter" is ["⌘", "↵"] on a Mac, ["Ctrl", "Enter"] elsewhere. */
 export function comboKeys(combo: string): string[] {
-  return combo.split('+').map((part) => KEY_SYMBOLS[part] ?? part.toUpperCase());
+  return comboParts(combo).map((part) => KEY_SYMBOLS[part] ?? part.toUpperCase());
 }
 
 /** "Mod+G" as text for a tooltip: "⌘G" on a Mac, "Ctrl+G" elsewhere. */
@@ -25,8 +25,15 @@ interface ParsedCombo {
   key: string;
 }
 
+/** "Mod+K" → ["Mod", "K"]; the plus key itself is "+" (or "Mod++"), not a separator. */
+function comboParts(combo: string): string[] {
+  if (combo === '+') return ['+'];
+  if (combo.endsWith('++')) return [...combo.slice(0, -2).split('+'), '+'];
+  return combo.split('+');
+}
+
 function parseCombo(combo: string): ParsedCombo {
-  const parts = combo.split('+');
+  const parts = comboParts(combo);
   const key = parts.at(-1) ?? '';
   return {
     mod: parts.includes('Mod'),

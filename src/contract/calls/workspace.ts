@@ -3,9 +3,10 @@
  *
  * Conventions every call here follows (so the UI can rely on them):
  * - Paths the UI shows as images (`file`, `thumbFile`) are relative to the project root, `/`-separated:
- *   pass them to `window.app.mediaUrl()`. A thumbnail is a 256 px WebP in the rebuildable `.studio/`
- *   cache; when it is missing (a synced project, a cleared cache) it is rebuilt in the background and a
- *   'project.changed' event follows, so the UI may fall back to `file` in an <img onError>.
+ *   pass them to `window.app.mediaUrl()`. A thumbnail is a WebP of at most 640 px (sharp in 320 px grid
+ *   cells on a 2x display) in the rebuildable `.studio/` cache; when it is missing (a synced project, a
+ *   cleared cache) it is rebuilt in the background and a 'project.changed' event follows, so the UI may
+ *   fall back to `file` in an <img onError>.
  * - Every change emits 'project.changed' with the kind of list to refetch ('characters', 'poses',
  *   'results', 'trash'; a trash operation emits 'trash' and the kind it touched).
  * - Every delete moves things into the project's trash and answers `{ trashId }`: an "Undo" toast calls
@@ -203,6 +204,13 @@ export const ResultSummarySchema = z.object({
   cutFrom: CutFromSchema.optional(),
   /** True when the image file is gone from results/ (deleted outside the app); the receipt remains. */
   imageMissing: z.boolean(),
+  /**
+   * With the filter's `stackCuts`, on a sheet whose cuts are stacked under it: how many of its cuts match
+   * the filter, and whether its stack is open (listed in `expandedStacks`, its cuts right after it).
+   */
+  stack: z.object({ cuts: z.number().int().positive(), expanded: z.boolean() }).optional(),
+  /** With `stackCuts`, on a cut shown inside its sheet's open stack: its place there (1-based) and how many. */
+  inStack: z.object({ position: z.number().int().positive(), of: z.number().int().positive() }).optional(),
 });
 export type ResultSummary = z.infer<typeof ResultSummarySchema>;
 
@@ -233,6 +241,14 @@ export const ResultFilterSchema = z
     cutFromIds: z.array(IdSchema).max(1000),
     /** Only these ids (a saved selection); still filtered by the rest. */
     ids: z.array(IdSchema).max(20000),
+    /**
+     * Not a narrowing but how the list is laid out (the gallery sets it): a cut whose sheet is also in
+     * the list is not listed on its own but stacked under the sheet, which says how many (`stack`), so
+     * cutting never floods the grid. Cuts whose sheet is filtered out (e.g. `source: 'cuts'`) stay flat.
+     */
+    stackCuts: z.boolean(),
+    /** With `stackCuts`: sheets whose stacks are open; their cuts follow each right after it, in figure order. */
+    expandedStacks: z.array(IdSchema).max(1000),
   })
   .partial()
   .strict();
@@ -426,15 +442,22 @@ export const workspaceCalls = {
    * figure boxes and a thumbnail. Each image is committed whole or not at all. Progress: 'task.progress'
    * kind 'import'; cancel with tasks.cancel. A read-only project, a folder the OS refuses or a full disk
    * stops the import with that error (detail.imported lists what was already safely in).
+   * `newLibraryName` instead of `libraryId` imports into a new library that is made only with its
+   * first accepted pose: an import that accepts nothing leaves the project unchanged (the report's
+   * `libraryId` is then the id the library would have had).
    */
   'poses.import': call(
     z
       .object({
-        libraryId: IdSchema,
+        libraryId: IdSchema.optional(),
+        newLibraryName: PoseLibrarySchema.shape.name.optional(),
         sources: z.array(ImageSourceSchema).min(1).max(10000),
         taskId: TaskIdSchema.optional(),
       })
-      .strict(),
+      .strict()
+      .refine((input) => (input.libraryId === undefined) !== (input.newLibraryName === undefined), {
+        message: 'Give either libraryId or newLibraryName.',
+      }),
     PoseImportReportSchema,
   ),
   /** Edit a pose's name, tags or kind (a sheet the detector read as one figure can be marked a sheet). */
@@ -499,28 +522,49 @@ export const workspaceCalls = {
   'results.trash': call(z.object({ ids: z.array(IdSchema).min(1).max(20000) }).strict(), TrashedSchema),
   /**
    * Cuts a result sheet into single poses, using its pose's figure boxes scaled from the pose sheet's
-   * size to the result's. Each cut is a new result (PNG) with `cutFrom` set, so it shows in the gallery
-   * (source: 'cuts'). Figures already cut from this result are not cut again unless `again`.
+   * size to the result's, or the `boxes` given (the cut editor's). Each cut is a new result (PNG) with
+   * `cutFrom` set, so it shows in the gallery (source: 'cuts'). Figures already cut from this result are
+   * not cut again unless `again` (or `boxes`, which always cut). Whatever the padding, a crop never
+   * reaches past the middle of the gap to another box.
    */
   'results.cut': call(
     z
       .object({
         id: IdSchema,
-        /** 0-based figure indexes; default all. */
+        /** 0-based figure indexes (into `boxes` when given); default all. */
         figures: z.array(z.number().int().nonnegative()).max(64).optional(),
         /** Margin around each figure in result pixels; default 6% of the figure's longer side. */
         padding: z.number().int().min(0).max(2000).optional(),
         again: z.boolean().optional(),
+        /**
+         * The figure boxes in the result image's own pixels, as drawn in the cut editor: they replace the
+         * pose's boxes for this cut (saving them with the pose is `poses.update`'s job), and every one is
+         * cut, as if `again`. Works while the pose is in the trash or gone.
+         */
+        boxes: z.array(BoxSchema).min(1).max(64).optional(),
+        /**
+         * The earlier cuts of this result go to the trash (one entry, undoable with `trash.restore`) once
+         * the new ones are made: a re-cut replaces, it does not pile up beside the old crops.
+         */
+        replace: z.boolean().optional(),
         taskId: TaskIdSchema.optional(),
       })
       .strict(),
-    z.object({ created: z.array(ResultSummarySchema), existing: z.array(IdSchema) }),
+    z.object({
+      created: z.array(ResultSummarySchema),
+      existing: z.array(IdSchema),
+      /** Set when `replace` moved earlier cuts to the trash: the entry that brings them back. */
+      replacedTrashId: z.string().optional(),
+      /** How many earlier cuts `replace` moved to the trash. */
+      replaced: z.number().int().nonnegative().optional(),
+    }),
   ),
   /**
    * Exports results into a folder under human names (character, pose, date, seed; safe on every OS and
    * unique), with A1111 "parameters" embedded (PNG text chunk or JPEG EXIF UserComment), and each
    * result's receipt JSON beside it when `includeReceipt`. `original` keeps the file's format (JPEG or
-   * PNG; anything else becomes PNG); `png` converts. Progress: 'task.progress' kind 'export'.
+   * PNG; anything else becomes PNG); `png` converts. Progress: 'task.progress' kind 'export'. Never
+   * replaces a file, and never writes into the project's own folders (INVALID_INPUT, 'inside-project').
    */
   'results.export': call(
     z
@@ -544,6 +588,12 @@ export const workspaceCalls = {
         columns: z.number().int().min(1).max(20).default(4),
         cellSize: z.number().int().min(64).max(1024).default(256),
         background: z.string().regex(/^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/).optional(),
+        /**
+         * Replace a file already at `file` (the person chose to). Without it an existing file is refused
+         * with ALREADY_EXISTS. Never allowed into the project's own folders (INVALID_INPUT, reason
+         * 'inside-project'), whatever this says.
+         */
+        overwrite: z.boolean().default(false),
       })
       .strict(),
     z.object({ file: z.string(), width: z.number().int(), height: z.number().int(), count: z.number().int() }),

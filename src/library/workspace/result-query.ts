@@ -24,7 +24,15 @@ export const emptyCatalog = (): Catalog => ({
   trashed: new Map(),
 });
 
-export function summarize(e: IndexEntry, cat: Catalog, imageMissing: boolean): ResultSummary {
+/** Where an entry sits in a stacked list: a sheet with its stack, or a cut inside an open stack. */
+export type StackPlace = Pick<ResultSummary, 'stack' | 'inStack'>;
+
+export function summarize(
+  e: IndexEntry,
+  cat: Catalog,
+  imageMissing: boolean,
+  place?: StackPlace,
+): ResultSummary {
   const character = cat.characters.get(e.characterId);
   const characterTrash = character ? undefined : cat.trashed.get(e.characterId);
   const pose = cat.poses.get(e.poseId);
@@ -55,6 +63,8 @@ export function summarize(e: IndexEntry, cat: Catalog, imageMissing: boolean): R
   if (characterTrash) summary.characterTrashId = characterTrash.trashId;
   if (poseTrash) summary.poseTrashId = poseTrash.trashId;
   if (e.cutFrom) summary.cutFrom = e.cutFrom;
+  if (place?.stack) summary.stack = place.stack;
+  if (place?.inStack) summary.inStack = place.inStack;
   return summary;
 }
 
@@ -165,4 +175,57 @@ export function facetsOf(list: readonly IndexEntry[], cat: Catalog): ResultFacet
     flags,
     ratings,
   };
+}
+
+// -- stacks ----------------------------------------------------------------------------------------
+
+/** The places of a stacked list, by entry id (kept beside the list, so paging it costs a lookup). */
+const placesOf = new WeakMap<readonly IndexEntry[], Map<string, StackPlace>>();
+
+/** Where `id` sits in a list made by `arrangeStacks` (undefined for a list that was not stacked). */
+export const stackPlace = (list: readonly IndexEntry[], id: string): StackPlace | undefined =>
+  placesOf.get(list)?.get(id);
+
+const byFigure = (a: IndexEntry, b: IndexEntry): number =>
+  (a.cutFrom?.figureIndex ?? 0) - (b.cutFrom?.figureIndex ?? 0) || a.t - b.t || (a.id < b.id ? -1 : 1);
+
+/**
+ * With `filter.stackCuts`, lays out a filtered, sorted list the way the gallery shows it: a cut whose
+ * sheet is also in the list leaves its own place and joins its sheet's stack; the sheet keeps its place
+ * and learns how many cuts it holds; an open stack (`expandedStacks`) lists its cuts right after the sheet,
+ * in figure order, whatever the sort (they belong together). Cuts whose sheet is not in the list (filtered
+ * out, trashed, or `source: 'cuts'`) stay where the sort put them. One pass over the list.
+ */
+export function arrangeStacks(list: IndexEntry[], filter: ResultFilter): IndexEntry[] {
+  if (!filter.stackCuts) return list;
+  const byId = new Map<string, IndexEntry>();
+  for (const e of list) byId.set(e.id, e);
+  const stacks = new Map<string, IndexEntry[]>();
+  for (const e of list) {
+    const sheet = e.cutFrom ? byId.get(e.cutFrom.resultId) : undefined;
+    // Only a sheet that is not itself a cut holds a stack: stacks never nest, so nothing gets lost.
+    if (!sheet || sheet.cutFrom) continue;
+    const cuts = stacks.get(sheet.id);
+    if (cuts) cuts.push(e);
+    else stacks.set(sheet.id, [e]);
+  }
+  if (stacks.size === 0) return list;
+  const open = new Set(filter.expandedStacks);
+  const places = new Map<string, StackPlace>();
+  const out: IndexEntry[] = [];
+  for (const e of list) {
+    if (e.cutFrom && stacks.has(e.cutFrom.resultId)) continue; // listed with its sheet
+    out.push(e);
+    const cuts = stacks.get(e.id);
+    if (!cuts) continue;
+    const expanded = open.has(e.id);
+    places.set(e.id, { stack: { cuts: cuts.length, expanded } });
+    if (!expanded) continue;
+    cuts.sort(byFigure).forEach((cut, i) => {
+      out.push(cut);
+      places.set(cut.id, { inStack: { position: i + 1, of: cuts.length } });
+    });
+  }
+  placesOf.set(out, places);
+  return out;
 }

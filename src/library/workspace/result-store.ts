@@ -23,7 +23,7 @@ import type {
 import { cutFigures, mapWithConcurrency, sniffFormat } from '../../images';
 import { writeFileAtomic, writeJsonAtomic } from '../atomic-write';
 import { resolveContainedFile } from '../contained-path';
-import { readJsonFile } from '../json-file';
+import { readJsonFile, writeJsonKeepingUnknown } from '../json-file';
 import { exists, guardWrite, isEnvironmentError, listDir, removeQuietly, writeRefused } from './fs-utils';
 import { makeThumbQuietly } from './image-intake';
 import { extensionFor, thumbPathFor } from './paths';
@@ -38,7 +38,15 @@ import {
   type IndexEntry,
   type IndexFile,
 } from './result-index-file';
-import { compileFilter, facetsOf, sortEntries, summarize, type Catalog } from './result-query';
+import {
+  arrangeStacks,
+  compileFilter,
+  facetsOf,
+  sortEntries,
+  stackPlace,
+  summarize,
+  type Catalog,
+} from './result-query';
 import type { ResultDraft } from './result-types';
 import type { TaskControl } from './task-control';
 import type { Workspace } from './workspace';
@@ -466,7 +474,7 @@ export class ResultStore {
       (v) => v !== undefined && (!Array.isArray(v) || v.length > 0),
     );
     const filtered = hasFilter ? all.filter(compileFilter(filter, cat)) : all;
-    const list = sortEntries(filtered, sort, true);
+    const list = arrangeStacks(sortEntries(filtered, sort, true), filter);
     this.queryCache = { key, list };
     return list;
   }
@@ -476,7 +484,7 @@ export class ResultStore {
     const list = this.list(q.filter, q.sort, cat);
     const items = list
       .slice(q.offset, q.offset + q.limit)
-      .map((e) => summarize(e, cat, this.missingImages.has(e.id)));
+      .map((e) => summarize(e, cat, this.missingImages.has(e.id), stackPlace(list, e.id)));
     return { total: list.length, offset: q.offset, items, revision: this.revision };
   }
 
@@ -561,7 +569,7 @@ export class ResultStore {
           const before = read.result.review;
           const result: Result = { ...read.result, review: next(before, id) };
           try {
-            await writeJsonAtomic(this.jsonPath(id), ResultSchema.parse(result));
+            await writeJsonKeepingUnknown(this.jsonPath(id), ResultSchema, ResultSchema.parse(result));
           } catch (error) {
             if (isEnvironmentError(error)) {
               stop ??= error;
@@ -629,8 +637,9 @@ export class ResultStore {
   /**
    * Cuts a result sheet into single poses. The boxes are the pose's figures in the pose sheet's pixels;
    * the result is the sheet redrawn larger with every figure in place, so each box scaled by
-   * result size / sheet size (per axis) frames that figure. Each cut is a new PNG result with
-   * `cutFrom`, the same character, pose and (copied) receipt; the index is written once at the end.
+   * result size / sheet size (per axis) frames that figure. (Boxes drawn in the cut editor come in the
+   * result's own pixels, with the result's size as `image`: a scale of 1.) Each cut is a new PNG result
+   * with `cutFrom`, the same character, pose and (copied) receipt; the index is written once at the end.
    */
   async cut(
     id: string,
@@ -672,12 +681,14 @@ export class ResultStore {
       },
     );
     const bytes = await readFile(imagePath);
-    const boxes = todo.map((i) => pose.figures[i] as (typeof pose.figures)[number]);
+    // Every figure goes in, only the wanted ones come out: each crop keeps clear of all its neighbours,
+    // including those cut earlier or not at all.
     const cuts = await cutFigures(
       bytes,
-      boxes,
+      pose.figures,
       { width: pose.image.width, height: pose.image.height },
       {
+        only: todo,
         ...(options.padding === undefined ? {} : { padding: options.padding }),
       },
     );
@@ -686,7 +697,6 @@ export class ResultStore {
     try {
       for (const [n, cut] of cuts.entries()) {
         if (control.signal?.aborted) break;
-        const figureIndex = todo[cut.index] ?? cut.index;
         created.push(
           await this.add(
             {
@@ -696,7 +706,7 @@ export class ResultStore {
               characterId: parent.characterId,
               poseId: parent.poseId,
               receipt: parent.receipt,
-              cutFrom: { resultId: parent.id, figureIndex, box: cut.box },
+              cutFrom: { resultId: parent.id, figureIndex: cut.index, box: cut.box },
               width: cut.box.width,
               height: cut.box.height,
             },

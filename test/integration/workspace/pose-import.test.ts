@@ -94,7 +94,7 @@ describe('importing poses from a folder', () => {
     for (const pose of onDisk.poses) {
       const thumb = await sharp(join(dir, '.studio', 'thumbs', `${pose.image.id}.webp`)).metadata();
       expect(thumb.format).toBe('webp');
-      expect(Math.max(thumb.width, thumb.height)).toBeLessThanOrEqual(256);
+      expect(Math.max(thumb.width, thumb.height)).toBeLessThanOrEqual(640);
       expect(byName[pose.name]?.image.thumbFile).toBe(`.studio/thumbs/${pose.image.id}.webp`);
     }
     expect(await tempLeftovers(dir)).toEqual([]);

@@ -186,8 +186,9 @@ describe('the results index stays true to the folder', () => {
     expect(page.items.find((i) => i.id === imageless)?.imageMissing).toBe(true);
     expect(page.items.find((i) => i.id === newcomer)?.imageMissing).toBe(false);
 
-    // While open: another deletion, caught by refresh.
+    // While open: another deletion (receipt and image), caught by refresh.
     await rm(join(dir, 'results', `${newcomer}.json`));
+    await rm(join(dir, 'results', `${newcomer}.jpg`));
     expect(await ws.results.refresh()).toMatchObject({ removed: 1 });
     expect((await ws.results.query(firstPage, await ws.catalog())).total).toBe(3);
     // The fast path next time: nothing changed since the index was written.

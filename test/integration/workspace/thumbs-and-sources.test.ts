@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readdir, rm, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { newId, type Result } from '../../../src/domain';
 import { addResult, repairThumbnails } from '../../../src/library/workspace';
@@ -45,7 +45,7 @@ describe('ProjectSources for the generation pipeline', () => {
 
     expect((await workspaceProjectSources.character(project, c.id)).name).toBe('C');
     const found = await workspaceProjectSources.pose(project, pose.id);
-    expect(found.file).toBe(join(dir, pose.image.file));
+    expect(Buffer.compare(Buffer.from(found.bytes), await readFile(join(dir, pose.image.file)))).toBe(0);
     expect(found.pose.id).toBe(pose.id);
 
     const id = newId();

@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { Trash2 } from 'lucide-react';
+import { Trash2, UsersRound } from 'lucide-react';
 import type { PoseView } from '../../../../src/contract/calls/workspace';
 import { asAppError, getBridge } from '../../bridge/bridge';
 import { MediaThumb } from '../../ui/MediaThumb';
@@ -8,6 +8,9 @@ import { TagInput } from '../../ui/TagInput';
 import { useToasts } from '../../ui/Toasts';
 import { formatDateTime, plural } from '../../ui/format';
 import { wsKeys } from '../results/workspace-data';
+import { useNavigation } from '../../app/navigation';
+import { openSamePose } from '../compare/review-store';
+import { openGallery } from '../results/gallery-store';
 import '../results/results.css';
 
 /** The selected pose's fields, edited in place: name, kind, tags; or, for several, one trash button. */
@@ -19,6 +22,7 @@ export function PoseDetails(props: {
 }) {
   const client = useQueryClient();
   const toasts = useToasts();
+  const { go } = useNavigation();
   const nameId = useId();
   const kindId = useId();
   const pose = props.poses.length === 1 ? props.poses[0] : undefined;
@@ -108,6 +112,18 @@ export function PoseDetails(props: {
         <dt>Imported</dt>
         <dd>{formatDateTime(pose.createdAt)}</dd>
       </dl>
+      {pose.kind === 'sheet' && pose.figures.length > 1 && (
+        <button
+          onClick={() => {
+            openGallery({});
+            openSamePose(pose.id);
+            go('results');
+          }}
+          title="One figure of this sheet from every result made with it, side by side"
+        >
+          <UsersRound size={14} aria-hidden /> Same pose across results
+        </button>
+      )}
       <button className="danger" onClick={props.onTrash} disabled={props.readOnly}>
         <Trash2 size={14} aria-hidden /> Move to trash
       </button>

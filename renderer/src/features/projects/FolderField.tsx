@@ -27,7 +27,13 @@ export function FolderField(props: { label: string; value: string; onChange: (pa
           spellCheck={false}
         />
         {canPick && (
-          <button type="button" onClick={choose}>
+          <button
+            type="button"
+            // A picker that fails leaves the field as it was: the path can still be typed.
+            onClick={() => {
+              choose().catch(() => undefined);
+            }}
+          >
             Choose…
           </button>
         )}

@@ -5,6 +5,7 @@ import {
   Ban,
   CheckCircle2,
   Clock,
+  Columns2,
   CreditCard,
   HelpCircle,
   ListTodo,
@@ -22,10 +23,13 @@ import { errorHelp } from '../../../../src/contract/error-messages';
 import { getBridge } from '../../bridge/bridge';
 import { useBridgeMutation } from '../../bridge/queries';
 import { useNavigation } from '../../app/navigation';
+import { openCompare } from '../compare/review-store';
+import { openGallery } from '../results/gallery-store';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { MediaThumb } from '../../ui/MediaThumb';
+import { useToasts } from '../../ui/Toasts';
 import { ProgressBar } from '../../ui/ProgressBar';
 import { lowerFirst } from '../../ui/text';
 import { useGeneratePanel } from '../generate/generate-context';
@@ -218,6 +222,20 @@ function JobRow(props: { job: Job; context: RowContext }) {
   const file = here ? resultFile(job) : null;
   const pose = here ? context.poseThumb(job.poseId) : undefined;
   const actionError = cancel.error ?? resend.error ?? dismiss.error;
+  const toasts = useToasts();
+  // "The run before": the newest earlier result of the same character and pose sheet.
+  const compareWithRunBefore = async (done: Job) => {
+    const filter = { characterIds: [done.characterId], poseIds: [done.poseId], source: 'generated' as const };
+    const { ids } = await bridge.results.queryIds({ filter, sort: 'newest' });
+    const before = ids[ids.indexOf(done.resultId ?? '') + 1];
+    if (!done.resultId || !before || ids.indexOf(done.resultId) < 0) {
+      toasts.show({ message: 'No earlier run of this character and pose sheet to compare with', tone: 'info' });
+      return;
+    }
+    openGallery(filter);
+    openCompare(before, done.resultId);
+    go('results');
+  };
 
   const doCancel = () => cancel.mutate({ id: job.id }, { onSuccess: context.replace });
   const doResend = () => resend.mutate({ id: job.id }, { onSuccess: context.replace });
@@ -338,6 +356,15 @@ function JobRow(props: { job: Job; context: RowContext }) {
               <X size={16} />
             </button>
           </>
+        )}
+        {job.state === 'completed' && job.resultId && here && (
+          <button
+            className="ghost small"
+            onClick={() => void compareWithRunBefore(job)}
+            title="Compare this result with the one made before it with the same character and pose sheet"
+          >
+            <Columns2 size={14} aria-hidden /> Compare with the run before
+          </button>
         )}
         {job.state === 'completed' && (job.resultId || !job.output) && (
           <button

@@ -1,13 +1,25 @@
-import { memo, useEffect, useLayoutEffect, useRef, useState, type MouseEvent } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type MouseEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ResultFilter, ResultSort, ResultSummary } from '../../../../src/contract/calls/workspace';
-import { getBridge } from '../../bridge/bridge';
+import { CAPTION_HEIGHT, Cell } from './GalleryCell';
 import { useResultWindow } from './results-data';
+
+// The Loupe, the review views and ResultsView name these from here.
+export { describeResult, STACK_KEY } from './GalleryCell';
 
 const GAP = 8;
 const PAD = 12;
-/** The grid never holds more cells than this (about three elements each): DOM stays under ~500 nodes. */
+/**
+ * The grid never holds more cells than this (about three elements each; five with captions): the DOM
+ * stays under ~500 nodes.
+ */
 const MAX_CELLS = 150;
+const MAX_CELLS_WITH_CAPTIONS = 90;
+/**
+ * The largest a cell's image gets, in CSS px: thumbnails are 640 px (GRID_THUMB_SIZE in
+ * src/images/thumbnails.ts), so up to this they stay sharp on a 2x display.
+ */
+const SHARP_CELL = 320;
 /**
  * Faster than this (viewports per second), the grid is being flung through, not looked at: cells that come
  * into view meanwhile wait to load their thumbnail until the scroll slows or stops (as Lightroom and Photos
@@ -26,82 +38,6 @@ export interface RevealRequest {
   token: number;
 }
 
-/** "Mira × Arms up, 3 stars, picked" for screen readers and the hover title. */
-export function describeResult(item: ResultSummary): string {
-  const parts = [`${item.characterName ?? 'Unknown character'} × ${item.poseName ?? 'unknown pose'}`];
-  if (item.cutFrom) parts.push(`figure ${item.cutFrom.figureIndex + 1}`);
-  parts.push(item.rating > 0 ? `${item.rating} star${item.rating === 1 ? '' : 's'}` : 'unrated');
-  if (item.flag === 'pick') parts.push('picked');
-  if (item.flag === 'reject') parts.push('rejected');
-  if (item.seed !== null) parts.push(`seed ${item.seed}`);
-  return parts.join(', ');
-}
-
-/**
- * One cell: the thumbnail (aspect kept, on a neutral square) and, when there is something to show, one
- * line with the stars and the flag. Two or three elements, fixed size, absolutely placed: scrolling never
- * re-lays out the page, and cells that did not change never re-render.
- */
-const Cell = memo(function Cell(props: {
-  item: ResultSummary | undefined;
-  index: number;
-  total: number;
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  selected: boolean;
-  active: boolean;
-  /** False while the grid is flung through: the thumbnail loads once the scroll slows. Once loaded, it stays. */
-  load: boolean;
-}) {
-  const { item, x, y } = props;
-  const [loaded, setLoaded] = useState(props.load);
-  if (props.load && !loaded) setLoaded(true);
-  const style = { transform: `translate(${x}px, ${y}px)`, width: props.width, height: props.height };
-  if (!item) return <div className="cell cell-loading" style={style} aria-hidden />;
-  const showMeta = item.rating > 0 || item.flag !== 'none';
-  const bridge = getBridge();
-  return (
-    <div
-      className={`cell${props.selected ? ' selected' : ''}${props.active ? ' active' : ''}${item.flag === 'reject' ? ' rejected' : ''}`}
-      style={style}
-      role="option"
-      id={`result-${item.id}`}
-      aria-selected={props.selected}
-      aria-posinset={props.index + 1}
-      aria-setsize={props.total}
-      aria-label={describeResult(item)}
-      title={describeResult(item)}
-      data-index={props.index}
-      draggable={false}
-    >
-      {item.imageMissing ? (
-        <span className="cell-missing">Image missing</span>
-      ) : !loaded ? null : (
-        <img
-          src={bridge.mediaUrl(item.thumbFile)}
-          alt=""
-          decoding="async"
-          draggable={false}
-          onError={(e) => {
-            // The thumbnail cache is rebuildable: fall back to the image itself once.
-            const img = e.currentTarget;
-            if (img.dataset.fallback) return;
-            img.dataset.fallback = '1';
-            img.src = bridge.mediaUrl(item.file);
-          }}
-        />
-      )}
-      {showMeta && (
-        <span className={`cell-meta flag-${item.flag}`} aria-hidden>
-          {item.rating > 0 ? '★'.repeat(item.rating) : ''}
-        </span>
-      )}
-    </div>
-  );
-});
-
 /**
  * The results grid, virtualised by rows (@tanstack/react-virtual): only the rows in view (and a few
  * beyond) exist in the DOM, pages of results are fetched as rows come into view, and each cell has a
@@ -115,6 +51,8 @@ export function GalleryGrid(props: {
   size: number;
   /** Cell width / height: 1 is square; wider for a gallery of wide sheets, taller for cut poses. */
   aspect: number;
+  /** A caption line (name, stars, flag) under each image. */
+  captions: boolean;
   total: number;
   selected: ReadonlySet<string>;
   cursor: number;
@@ -122,6 +60,8 @@ export function GalleryGrid(props: {
   onLayout(layout: GridLayout): void;
   onCellClick(index: number, item: ResultSummary | undefined, event: MouseEvent): void;
   onCellDoubleClick(index: number): void;
+  /** The stack badge of the sheet at `index` was clicked. */
+  onToggleStack(index: number, item: ResultSummary): void;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [box, setBox] = useState({ width: 0, height: 0 });
@@ -136,9 +76,11 @@ export function GalleryGrid(props: {
   }, []);
 
   const inner = Math.max(0, box.width - PAD * 2);
+  const caption = props.captions ? CAPTION_HEIGHT : 0;
+  const maxCells = props.captions ? MAX_CELLS_WITH_CAPTIONS : MAX_CELLS;
   const fit = (columns: number) => {
     const cell = Math.max(48, Math.floor((inner - GAP * (columns - 1)) / columns));
-    const cellHeight = Math.round(cell / props.aspect);
+    const cellHeight = Math.round(cell / props.aspect) + caption;
     return {
       cell,
       cellHeight,
@@ -146,12 +88,19 @@ export function GalleryGrid(props: {
       visibleRows: Math.ceil(box.height / (cellHeight + GAP)) + 1,
     };
   };
-  let columns = Math.max(1, Math.floor((inner + GAP) / (props.size + GAP)));
+  // Stretched columns never make a cell's image larger than SHARP_CELL on either side (one more column
+  // instead): past it, a thumbnail would be enlarged on a 2x display.
+  const widest = Math.floor(SHARP_CELL * Math.min(1, props.aspect));
+  let columns = Math.max(
+    1,
+    Math.floor((inner + GAP) / (props.size + GAP)),
+    Math.ceil((inner + GAP) / (widest + GAP)),
+  );
   // On a very large screen, small thumbnails would put too many cells on screen: fewer, larger ones instead.
-  while (columns > 1 && columns * fit(columns).visibleRows > MAX_CELLS) columns--;
+  while (columns > 1 && columns * fit(columns).visibleRows > maxCells) columns--;
   const { cell, cellHeight, rowHeight, visibleRows } = fit(columns);
   const rows = Math.ceil(props.total / columns);
-  const overscan = Math.max(0, Math.min(3, Math.floor((MAX_CELLS / columns - visibleRows) / 2)));
+  const overscan = Math.max(0, Math.min(3, Math.floor((maxCells / columns - visibleRows) / 2)));
 
   // Fling detection from the offsets the virtualizer reads anyway (reading the DOM here again would force
   // a layout in every scroll event); the state flips only when the speed crosses the line.
@@ -232,6 +181,7 @@ export function GalleryGrid(props: {
           selected={item ? props.selected.has(item.id) : false}
           active={index === props.cursor}
           load={!flung}
+          captions={props.captions}
         />,
       );
     }
@@ -241,6 +191,8 @@ export function GalleryGrid(props: {
     const el = (event.target as HTMLElement).closest<HTMLElement>('[data-index]');
     return el ? Number(el.dataset.index) : null;
   };
+  const onBadge = (event: MouseEvent): boolean =>
+    (event.target as HTMLElement).closest('[data-stack-toggle]') !== null;
 
   return (
     <div className="gallery-scroll" ref={scrollRef} data-testid="gallery-scroll">
@@ -259,11 +211,15 @@ export function GalleryGrid(props: {
         style={{ height: virtualizer.getTotalSize() }}
         onClick={(event) => {
           const index = target(event);
-          if (index !== null) props.onCellClick(index, data.itemAt(index), event);
+          if (index === null) return;
+          const item = data.itemAt(index);
+          if (item?.stack && onBadge(event)) props.onToggleStack(index, item);
+          else props.onCellClick(index, item, event);
         }}
         onDoubleClick={(event) => {
           const index = target(event);
-          if (index !== null) props.onCellDoubleClick(index);
+          // A quick second click on a badge opens or closes the stack again; it does not open the loupe.
+          if (index !== null && !onBadge(event)) props.onCellDoubleClick(index);
         }}
       >
         {cells}

@@ -1,6 +1,8 @@
 import { useState, type ReactNode } from 'react';
 import {
   AlertTriangle,
+  Columns2,
+  LayoutDashboard,
   Ban,
   ClipboardCopy,
   Dices,
@@ -12,6 +14,7 @@ import {
   SlidersHorizontal,
   Star,
   Trash2,
+  UsersRound,
 } from 'lucide-react';
 import type { ResultSummary } from '../../../../src/contract/calls/workspace';
 import type { Result } from '../../../../src/domain';
@@ -20,13 +23,13 @@ import { asAppError, getBridge } from '../../bridge/bridge';
 import { useNavigation } from '../../app/navigation';
 import { MediaThumb } from '../../ui/MediaThumb';
 import { TagInput } from '../../ui/TagInput';
-import { TaskProgressRow } from '../../ui/ImportSources';
 import { useToasts } from '../../ui/Toasts';
-import { useTask } from '../../ui/use-task';
 import { formatCredits, formatDateTime, formatDuration, plural, relativeTime } from '../../ui/format';
+import { CutEditor } from '../cut/CutEditor';
 import { useGeneratePanel } from '../generate/generate-context';
 import { useRestore } from '../trash/trash-actions';
 import { openGallery } from './gallery-store';
+import { chooseCompareFor, openSamePose, SURVEY_MAX } from '../compare/review-store';
 import { useResultDetail, type ReviewChange } from './results-data';
 import { parametersFromRequest, requestParameters } from './use-parameters';
 import '../../ui/workspace-primitives.css';
@@ -151,13 +154,13 @@ function Receipt(props: { result: Result; summary: ResultSummary; parameters: st
     >
       <div className="receipt-block">
         <div className="receipt-label">Prompt</div>
-        <output className="text-box" aria-label="Prompt sent">
+        <output className="text-box" aria-label="Prompt sent" tabIndex={0}>
           {prompt || '—'}
         </output>
       </div>
       <div className="receipt-block">
         <div className="receipt-label">Negative prompt</div>
-        <output className="text-box" aria-label="Negative prompt sent">
+        <output className="text-box" aria-label="Negative prompt sent" tabIndex={0}>
           {negative || '—'}
         </output>
       </div>
@@ -234,7 +237,7 @@ export function ResultInspector(props: {
   const { go } = useNavigation();
   const panel = useGeneratePanel();
   const restore = useRestore();
-  const cutTask = useTask();
+  const [cutOpen, setCutOpen] = useState(false);
   const [busy, setBusy] = useState<string | null>(null);
   const bridge = getBridge();
 
@@ -279,27 +282,6 @@ export function ResultInspector(props: {
     });
   };
 
-  const cut = async () => {
-    const taskId = cutTask.start();
-    try {
-      const outcome = await bridge.results.cut({ id: item.id, taskId });
-      const made = outcome.created.length;
-      toasts.show({
-        message: made > 0 ? `Cut into ${plural(made, 'pose')}` : 'Already cut',
-        detail:
-          made > 0
-            ? 'Each figure is a new result in the gallery.'
-            : `${plural(outcome.existing.length, 'figure')} were cut before.`,
-        tone: 'success',
-        action: { label: 'Show', run: () => openGallery({ cutFromIds: [item.id] }) },
-      });
-    } catch (error) {
-      fail(error);
-    } finally {
-      cutTask.end();
-    }
-  };
-
   const showInFolder = async () => {
     try {
       const answer = await bridge.shell.showInFolder({ file: item.file });
@@ -314,7 +296,8 @@ export function ResultInspector(props: {
     }
   };
 
-  const canCut = item.poseKind === 'sheet' && item.poseFigures > 1 && !item.cutFrom && !item.imageMissing;
+  // The cut editor can add boxes the detector missed, so any generated result with its image can be cut.
+  const canCut = !item.cutFrom && !item.imageMissing;
   const name = `${item.characterName ?? 'Unknown character'} × ${item.poseName ?? 'unknown pose'}`;
   return (
     <div className="insp" aria-label="Result details">
@@ -436,12 +419,29 @@ export function ResultInspector(props: {
           </button>
           <button
             type="button"
-            onClick={() => void cut()}
-            disabled={!canCut || cutTask.running || props.readOnly}
+            onClick={() => chooseCompareFor(item.id)}
+            title="Compare this result with another: click the other one in the grid (C compares with the next)"
+          >
+            <Columns2 size={14} aria-hidden /> Compare with…
+          </button>
+          <button
+            type="button"
+            onClick={() => openSamePose(item.poseId)}
+            disabled={item.poseKind !== 'sheet' || item.poseFigures < 2 || item.poseInTrash}
+            title="One figure of this pose sheet from every result made with it, side by side"
+          >
+            <UsersRound size={14} aria-hidden /> Same pose…
+          </button>
+          <button
+            type="button"
+            onClick={() => setCutOpen(true)}
+            disabled={!canCut || props.readOnly}
             title={
               canCut
-                ? `Cut the ${item.poseFigures} figures into single poses`
-                : 'Only a sheet with several figures can be cut'
+                ? 'Open the cut editor: adjust the figure boxes, then cut them into single poses'
+                : item.cutFrom
+                  ? 'This is already a cut'
+                  : 'The image file is missing'
             }
           >
             <Scissors size={14} aria-hidden /> Cut into poses
@@ -462,12 +462,12 @@ export function ResultInspector(props: {
             <Trash2 size={14} aria-hidden /> Move to trash
           </button>
         </div>
-        {cutTask.running && (
-          <TaskProgressRow
-            label="Cutting"
-            progress={cutTask.progress}
-            cancelling={cutTask.cancelling}
-            onCancel={cutTask.cancel}
+        {cutOpen && (
+          <CutEditor
+            project={project}
+            item={item}
+            readOnly={props.readOnly}
+            onClose={() => setCutOpen(false)}
           />
         )}
         {item.cutFrom && (
@@ -503,6 +503,8 @@ export function ResultInspector(props: {
 /** Several results selected: review, export or trash them all at once. */
 export function MultiInspector(props: {
   ids: string[];
+  onCompare(ids: string[]): void;
+  onSurvey(ids: string[]): void;
   review(ids: string[], change: ReviewChange): void;
   onExport(ids: string[]): void;
   onTrash(ids: string[]): void;
@@ -536,6 +538,25 @@ export function MultiInspector(props: {
           placeholder="Add a tag to all"
           onChange={(tags) => props.review(props.ids, { addTags: tags })}
         />
+      </Section>
+      <Section title="Compare">
+        <div className="insp-actions">
+          <button
+            type="button"
+            onClick={() => props.onCompare(props.ids)}
+            disabled={count !== 2}
+            title={count === 2 ? 'Compare the two side by side (C)' : 'Compare needs exactly two results'}
+          >
+            <Columns2 size={14} aria-hidden /> Compare
+          </button>
+          <button
+            type="button"
+            onClick={() => props.onSurvey(props.ids)}
+            title={`Survey ${count > SURVEY_MAX ? `the first ${SURVEY_MAX}` : 'them'} in a grid (N)`}
+          >
+            <LayoutDashboard size={14} aria-hidden /> Survey
+          </button>
+        </div>
       </Section>
       <Section title="Actions">
         <div className="insp-actions single">

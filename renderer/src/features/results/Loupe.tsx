@@ -1,12 +1,20 @@
-import { useState } from 'react';
-import { ChevronLeft, ChevronRight, ImageOff, Maximize, ZoomIn } from 'lucide-react';
+import { useEffect, useRef } from 'react';
+import { ChevronLeft, ChevronRight, ImageOff } from 'lucide-react';
 import type { ResultSummary } from '../../../../src/contract/calls/workspace';
 import { getBridge } from '../../bridge/bridge';
+import { useKeyMap } from '../../ui/key-map';
+import { ZoomControls } from '../../ui/zoom/ZoomControls';
+import { ZoomPane } from '../../ui/zoom/ZoomPane';
+import { useZoomGroup, zoomKeys } from '../../ui/zoom/use-zoom';
 import { describeResult } from './GalleryGrid';
+import { setGallery } from './gallery-store';
 
 /**
- * One image, as large as the stage allows, or at 100% (click the image or the button). The thumbnail
- * shows at once under the full image while it loads. Arrow keys (handled by the gallery) step through.
+ * One image, as large as the stage allows, zoomable as every review view is: the wheel zooms at the
+ * pointer, Z toggles fit and 100% at the pointer, + and -, Ctrl/Cmd+0 and Ctrl/Cmd+1; drag or Space+drag
+ * pans, and a Space tapped without a drag goes back to the grid. The label shows the true zoom (100% is
+ * one image pixel per screen pixel). The preview shows at once while the full image decodes; arrow keys
+ * (handled by the gallery) step through, keeping the zoom.
  */
 export function Loupe(props: {
   item: ResultSummary | undefined;
@@ -15,13 +23,14 @@ export function Loupe(props: {
   onStep(delta: number): void;
 }) {
   const { item } = props;
-  const [zoomFor, setZoomFor] = useState<string | null>(null);
-  const zoomed = item !== undefined && zoomFor === item.id;
-  const toggleZoom = () => item && setZoomFor(zoomed ? null : item.id);
+  const group = useZoomGroup();
   const bridge = getBridge();
+  useKeyMap(zoomKeys(group));
+  useSpaceTapToGrid();
+
   return (
     <div className="loupe" aria-label="Loupe" role="region">
-      <div className={`loupe-canvas${zoomed ? ' zoomed' : ''}`}>
+      <div className="loupe-canvas">
         {!item ? (
           <div className="loupe-empty secondary">Loading…</div>
         ) : item.imageMissing ? (
@@ -29,33 +38,22 @@ export function Loupe(props: {
             <ImageOff size={24} aria-hidden />
             <span>The image file is missing from the project’s results folder. Its receipt is kept.</span>
           </div>
-        ) : zoomed ? (
-          <img
-            className="loupe-actual"
-            src={bridge.mediaUrl(item.file)}
-            alt={describeResult(item)}
-            width={item.width}
-            height={item.height}
-            draggable={false}
-            onClick={toggleZoom}
-          />
         ) : (
-          <div className="loupe-fit" onClick={toggleZoom}>
-            <img
-              className="loupe-under"
-              src={bridge.mediaUrl(item.thumbFile)}
-              alt=""
-              aria-hidden
-              draggable={false}
-            />
-            <img
-              key={item.id}
-              className="loupe-full"
-              src={bridge.mediaUrl(item.file)}
-              alt={describeResult(item)}
-              draggable={false}
-            />
-          </div>
+          <ZoomPane
+            group={group}
+            id="loupe"
+            className="loupe-pane"
+            label={describeResult(item)}
+            layers={[
+              {
+                key: 'loupe',
+                src: bridge.mediaUrl(item.file),
+                placeholder: bridge.mediaUrl(item.thumbFile),
+                size: { width: item.width, height: item.height },
+                alt: describeResult(item),
+              },
+            ]}
+          />
         )}
       </div>
       <div className="loupe-bar">
@@ -91,18 +89,38 @@ export function Loupe(props: {
           </span>
         )}
         <span className="spacer" />
-        <button
-          type="button"
-          className="ghost small"
-          onClick={toggleZoom}
-          disabled={!item || item.imageMissing}
-          aria-pressed={zoomed}
-          title="Fit or actual size (click the image)"
-        >
-          {zoomed ? <Maximize size={14} aria-hidden /> : <ZoomIn size={14} aria-hidden />}{' '}
-          {zoomed ? 'Fit' : '100%'}
-        </button>
+        <ZoomControls group={group} />
       </div>
     </div>
   );
+}
+
+/**
+ * Space held and dragged pans (d3-zoom pans on any drag); Space tapped goes back to the grid, on release,
+ * so a Space+drag never leaves the loupe.
+ */
+function useSpaceTapToGrid(): void {
+  const held = useRef<{ dragged: boolean } | null>(null);
+  useKeyMap({
+    ' ': (event) => {
+      if (!event.repeat) held.current = { dragged: false };
+    },
+  });
+  useEffect(() => {
+    const down = () => {
+      if (held.current) held.current.dragged = true;
+    };
+    const up = (event: KeyboardEvent) => {
+      if (event.key !== ' ' || !held.current) return;
+      const tapped = !held.current.dragged;
+      held.current = null;
+      if (tapped) setGallery({ view: 'grid' });
+    };
+    window.addEventListener('pointerdown', down, true);
+    window.addEventListener('keyup', up);
+    return () => {
+      window.removeEventListener('pointerdown', down, true);
+      window.removeEventListener('keyup', up);
+    };
+  }, []);
 }

@@ -4,6 +4,7 @@ import type { ResultFilter } from '../../../../src/contract/calls/workspace';
 import { getBridge } from '../../bridge/bridge';
 import { useNavigation } from '../../app/navigation';
 import { resetUndoFor, useUndoShortcut } from '../../ui/undo';
+import { resetReviewViews } from '../compare/review-store';
 import { openGallery, resetGalleryFor, useGallery, type SavedFilterId } from './gallery-store';
 import { useFacets, useProjectPath, useTrash, useWorkspaceLive } from './workspace-data';
 import './results.css';
@@ -46,6 +47,7 @@ export function WorkspaceKeeper() {
   useUndoShortcut();
   useEffect(() => {
     resetGalleryFor(project);
+    resetReviewViews();
     resetUndoFor(project);
   }, [project]);
   // Back in the window: pick up results another program or a sync client added, moved or deleted

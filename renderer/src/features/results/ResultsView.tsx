@@ -1,10 +1,13 @@
-import { useCallback, useEffect, useState, type MouseEvent } from 'react';
+import { useCallback, useEffect, useMemo, useState, type MouseEvent } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import {
+  Captions,
+  Columns2,
   Download,
   Grid2x2,
   Grid3x3,
   Images,
+  LayoutDashboard,
   LayoutGrid,
   PanelRightClose,
   PanelRightOpen,
@@ -28,22 +31,40 @@ import { useKeyMap } from '../../ui/key-map';
 import { plural } from '../../ui/format';
 import { useGeneratePanel } from '../generate/generate-context';
 import { useMoveToTrash } from '../trash/trash-actions';
+import { CompareView } from '../compare/CompareView';
+import { DiffPanel } from '../compare/DiffPanel';
+import { SamePoseView } from '../compare/SamePoseView';
+import { SurveyView } from '../compare/SurveyView';
+import { FocusedInspector } from '../compare/FocusedInspector';
+import { reviewKeys } from '../compare/review-keys';
+import {
+  SURVEY_MAX,
+  chooseCompareFor,
+  openCompare,
+  openSurvey,
+  useReviewViews,
+} from '../compare/review-store';
 import { ExportDialog } from './ExportDialog';
 import { FilterBar } from './FilterBar';
 import { GalleryGrid, type GridLayout, type RevealRequest } from './GalleryGrid';
+import { useCursorPin } from './cursor-pin';
+import { useStackToggle } from './stack-toggle';
 import { MultiInspector, ResultInspector } from './Inspector';
 import { Loupe } from './Loupe';
 import {
   THUMB_MAX,
   THUMB_MIN,
   isFiltered,
+  listFilter,
   setGallery,
   useGallery,
   type SavedFilterId,
 } from './gallery-store';
+import { prefetchBitmap } from '../../ui/zoom/bitmap-cache';
 import {
   PAGE_SIZE,
   fetchIds,
+  summaryInCache,
   queryString,
   useResultAt,
   useResultWindow,
@@ -79,10 +100,18 @@ export function ResultsView(props: { project: ProjectSummary }) {
   const project = props.project.path;
   const readOnly = props.project.readOnly;
   const gallery = useGallery();
-  const { filter, sort, view, size } = gallery;
-  const q = queryString(filter, sort);
+  const { sort, view, size } = gallery;
+  // `filter` is the list the grid shows (the chosen filter, with cuts stacked under their sheets): every
+  // index below is a place in it. The selection belongs to the chosen filter, so opening a stack keeps it.
+  const filter = useMemo(
+    () => listFilter(gallery.filter, gallery.expanded),
+    [gallery.filter, gallery.expanded],
+  );
+  const q = queryString(gallery.filter, sort);
+  const listQ = queryString(filter, sort);
   const client = useQueryClient();
   const panel = useGeneratePanel();
+  const reviewViews = useReviewViews();
   const review = useReview(project);
   const moveToTrash = useMoveToTrash();
   const facets = useFacets(project);
@@ -102,9 +131,26 @@ export function ResultsView(props: { project: ProjectSummary }) {
     stored.query === q ? stored : { query: q, ids: new Set(), cursor: -1, anchor: -1 };
   if (stored.query !== q) setSelection(selection); // another filter or sort starts with nothing selected
   const cursor = Math.min(selection.cursor, total - 1);
-  const cursorItem = useResultAt(project, filter, sort, cursor);
+  const atCursor = useResultAt(project, filter, sort, cursor);
   const [layout, setLayout] = useState<GridLayout>({ columns: 1 });
   const [reveal, setReveal] = useState<RevealRequest | null>(null);
+  // What the inspector shows and the keys act on: the result the cursor was put on, even while the list
+  // shifts under it (a cut, a new result, a rating in "Highest rated").
+  const cursorItem = useCursorPin({
+    list: listQ,
+    cursor,
+    atCursor,
+    selected: selection.ids,
+    locate: async (id) => (await fetchIds(client, project, filter, sort)).indexOf(id),
+    relocate: (index) => {
+      setSelection((s) => ({
+        ...s,
+        cursor: index,
+        anchor: s.anchor < 0 ? s.anchor : s.anchor + index - s.cursor,
+      }));
+      setReveal({ index, token: Date.now() });
+    },
+  });
   const [exportIds, setExportIds] = useState<string[] | null>(null);
   const [inspectorOpen, setInspectorOpen] = useState(() => localStorage.getItem(INSPECTOR_KEY) !== 'closed');
   const [search, setSearch] = useState(filter.text ?? '');
@@ -150,6 +196,24 @@ export function ResultsView(props: { project: ProjectSummary }) {
     };
   }, [focusId, head.total, client, project, filter, sort, q]);
 
+  // Two to four chosen: C or N is likely next, so their full images start decoding now (Lightroom
+  // preloads the same way); opening compare then paints at once.
+  const selectionKey = [...selection.ids].join(',');
+  useEffect(() => {
+    const ids = selectionKey ? selectionKey.split(',') : [];
+    if (ids.length < 2 || ids.length > 4) return;
+    const timer = window.setTimeout(() => {
+      for (const id of ids) {
+        const item = summaryInCache(client, project, id);
+        if (!item || item.imageMissing) continue;
+        // The preview first: it is what the panes paint at fit.
+        prefetchBitmap(getBridge().mediaUrl(item.thumbFile));
+        prefetchBitmap(getBridge().mediaUrl(item.file));
+      }
+    }, 120);
+    return () => window.clearTimeout(timer);
+  }, [selectionKey, client, project]);
+
   const targets = (): string[] => {
     if (selection.ids.size > 0) return [...selection.ids];
     return cursorItem ? [cursorItem.id] : [];
@@ -157,7 +221,7 @@ export function ResultsView(props: { project: ProjectSummary }) {
 
   /** The result at `index` if its page is in the cache (it is, for anything on screen or near it). */
   const cachedAt = (index: number): ResultSummary | undefined =>
-    client.getQueryData<ResultPage>(wsKeys.resultPage(project, q, Math.floor(index / PAGE_SIZE)))?.items[
+    client.getQueryData<ResultPage>(wsKeys.resultPage(project, listQ, Math.floor(index / PAGE_SIZE)))?.items[
       index % PAGE_SIZE
     ];
 
@@ -178,8 +242,22 @@ export function ResultsView(props: { project: ProjectSummary }) {
   const step = (delta: number, extend = false) => void moveTo(cursor < 0 ? 0 : cursor + delta, extend);
   const vertical = view === 'grid' ? layout.columns : 1;
 
+  // Stacks: the badge's click and S open and close them; the cursor and the selection keep to their results.
+  const toggleStack = useStackToggle({
+    cachedAt,
+    cursor,
+    cursorItem,
+    update: (change) => setSelection((s) => ({ ...s, ...change(s) })),
+    keysEnabled: view === 'grid' && exportIds === null && total > 0,
+  });
+
   const onCellClick = (index: number, item: ResultSummary | undefined, event: MouseEvent) => {
     const toggle = isMac ? event.metaKey : event.ctrlKey;
+    // "Compare with…" waits for this click: the result clicked is the candidate.
+    if (reviewViews.choosingFor && item && item.id !== reviewViews.choosingFor) {
+      openCompare(reviewViews.choosingFor, item.id);
+      return;
+    }
     if (event.shiftKey && selection.anchor >= 0) {
       void fetchIds(client, project, filter, sort).then((ids) => {
         const [a, b] = selection.anchor < index ? [selection.anchor, index] : [index, selection.anchor];
@@ -208,8 +286,6 @@ export function ResultsView(props: { project: ProjectSummary }) {
     if (readOnly || ids.length === 0) return;
     void review(ids, change);
   };
-  const rate = (rating: number) => doReview(targets(), { rating });
-  const flag = (value: 'none' | 'pick' | 'reject') => doReview(targets(), { flag: value });
   const trash = (ids: string[]) => {
     if (readOnly || ids.length === 0) return;
     void moveToTrash(`Moved ${plural(ids.length, 'result')} to the trash`, () =>
@@ -227,6 +303,26 @@ export function ResultsView(props: { project: ProjectSummary }) {
     if (cursor < 0) void moveTo(0, false);
     setGallery({ view: 'loupe' });
   };
+  /** The selection in the order it was made (the first one chosen is the select), else the cursor's. */
+  const chosenIds = (): string[] => (selection.ids.size > 0 ? [...selection.ids] : cursorItem ? [cursorItem.id] : []);
+  // C: two chosen results, or the active one against the next in order.
+  const startCompare = async () => {
+    const chosen = chosenIds();
+    if (chosen.length >= 2 && chosen[0] && chosen[1]) return openCompare(chosen[0], chosen[1]);
+    const ids = await fetchIds(client, project, filter, sort);
+    const from = Math.max(0, cursor);
+    const [a, b] = [ids[from], ids[from + 1] ?? ids[from - 1]];
+    if (a && b) openCompare(a, b);
+  };
+  // N: the chosen results (up to 9), or the active one and the three after it.
+  const startSurvey = async () => {
+    const chosen = chosenIds();
+    if (chosen.length >= 2) return openSurvey(chosen.slice(0, SURVEY_MAX));
+    const ids = await fetchIds(client, project, filter, sort);
+    const from = Math.max(0, Math.min(cursor, ids.length - 4));
+    openSurvey(ids.slice(Math.max(0, from), Math.max(0, from) + 4));
+  };
+  const canCompare = total >= 2;
   useKeyMap(
     {
       ArrowRight: () => step(1),
@@ -239,30 +335,27 @@ export function ResultsView(props: { project: ProjectSummary }) {
       'Shift+ArrowUp': () => step(-vertical, true),
       Home: () => void moveTo(0, false),
       End: () => void moveTo(total - 1, false),
-      '0': () => rate(0),
-      '1': () => rate(1),
-      '2': () => rate(2),
-      '3': () => rate(3),
-      '4': () => rate(4),
-      '5': () => rate(5),
-      p: () => flag('pick'),
-      x: () => flag('reject'),
-      u: () => flag('none'),
+      ...reviewKeys((change) => doReview(targets(), change)),
+      c: () => void startCompare(),
+      n: () => void startSurvey(),
       Delete: () => trash(targets()),
       Backspace: () => trash(targets()),
       'Mod+A': selectAll,
       g: () => setGallery({ view: 'grid' }),
       e: openLoupe,
-      ' ': () => (view === 'grid' ? openLoupe() : setGallery({ view: 'grid' })),
+      // In the loupe, Space belongs to the loupe (tap: back to the grid; hold and drag: pan).
+      ...(view === 'grid' ? { ' ': openLoupe } : {}),
       Enter: () => {
         if (view === 'grid' && cursor >= 0) setGallery({ view: 'loupe' });
       },
       Escape: () => {
-        if (view === 'loupe') setGallery({ view: 'grid' });
+        if (reviewViews.choosingFor) chooseCompareFor(null);
+        else if (view === 'loupe') setGallery({ view: 'grid' });
         else setSelection((s) => ({ ...s, ids: new Set() }));
       },
     },
-    exportIds === null && total > 0,
+    // The review views (compare, survey, same pose) have keys of their own.
+    exportIds === null && total > 0 && (view === 'grid' || view === 'loupe'),
   );
 
   const toggleInspector = () =>
@@ -317,6 +410,12 @@ export function ResultsView(props: { project: ProjectSummary }) {
           : 'Loosen a filter, or clear them all to see every result.'}
       </EmptyState>
     );
+  } else if (view === 'compare' && reviewViews.compare) {
+    body = <CompareView project={project} filter={filter} sort={sort} readOnly={readOnly} review={doReview} />;
+  } else if (view === 'survey' && reviewViews.survey) {
+    body = <SurveyView project={project} readOnly={readOnly} review={doReview} />;
+  } else if (view === 'pose' && reviewViews.samePose) {
+    body = <SamePoseView project={project} filter={filter} sort={sort} readOnly={readOnly} review={doReview} />;
   } else if (view === 'loupe') {
     body = <Loupe item={cursorItem} index={cursor} total={total} onStep={(d) => step(d)} />;
   } else {
@@ -337,16 +436,33 @@ export function ResultsView(props: { project: ProjectSummary }) {
           setSelection((s) => ({ ...s, cursor: index, anchor: index }));
           setGallery({ view: 'loupe' });
         }}
+        captions={gallery.captions}
+        onToggleStack={toggleStack}
       />
     );
   }
 
   const selectedIds = [...selection.ids];
   let inspector;
-  if (selectedCount > 1) {
+  if (view === 'compare' && reviewViews.compare) {
+    inspector = <DiffPanel project={project} />;
+  } else if (view === 'survey' && reviewViews.survey?.focusId) {
+    inspector = (
+      <FocusedInspector
+        project={project}
+        id={reviewViews.survey.focusId}
+        review={doReview}
+        onExport={setExportIds}
+        onTrash={trash}
+        readOnly={readOnly}
+      />
+    );
+  } else if (selectedCount > 1) {
     inspector = (
       <MultiInspector
         ids={selectedIds}
+        onCompare={(ids) => ids[0] && ids[1] && openCompare(ids[0], ids[1])}
+        onSurvey={(ids) => openSurvey(ids)}
         review={doReview}
         onExport={setExportIds}
         onTrash={trash}
@@ -422,6 +538,26 @@ export function ResultsView(props: { project: ProjectSummary }) {
             >
               <Square size={16} />
             </button>
+            <button
+              className={`icon ${view === 'compare' ? 'on' : 'ghost'}`}
+              aria-pressed={view === 'compare'}
+              onClick={() => void startCompare()}
+              disabled={!canCompare}
+              title="Compare two (C)"
+              aria-label="Compare"
+            >
+              <Columns2 size={16} />
+            </button>
+            <button
+              className={`icon ${view === 'survey' ? 'on' : 'ghost'}`}
+              aria-pressed={view === 'survey'}
+              onClick={() => void startSurvey()}
+              disabled={!canCompare}
+              title="Survey 2 to 9 (N)"
+              aria-label="Survey"
+            >
+              <LayoutDashboard size={16} />
+            </button>
           </div>
           <div className="results-count tabular" aria-live="polite" data-testid="results-count">
             {gallery.saved && <span className="saved-name">{SAVED_LABEL[gallery.saved]} · </span>}
@@ -479,6 +615,16 @@ export function ResultsView(props: { project: ProjectSummary }) {
             <Grid2x2 size={14} aria-hidden />
           </label>
           <button
+            className={`icon ${gallery.captions ? 'on' : 'ghost'}`}
+            aria-pressed={gallery.captions}
+            onClick={() => setGallery({ captions: !gallery.captions })}
+            disabled={view !== 'grid'}
+            title="Captions under the thumbnails: name, stars, flag"
+            aria-label="Captions"
+          >
+            <Captions size={16} />
+          </button>
+          <button
             onClick={() => setExportIds(targets())}
             disabled={targets().length === 0}
             title="Export the selected results"
@@ -496,7 +642,7 @@ export function ResultsView(props: { project: ProjectSummary }) {
           </button>
         </div>
         <div className="filter-row">
-          <FilterBar facets={facets.data} filter={filter} onChange={setFilter} />
+          <FilterBar facets={facets.data} filter={gallery.filter} onChange={setFilter} />
           {filter.cutFromIds?.length || filter.ids?.length ? (
             <button
               className="chip chip-active"
@@ -510,6 +656,14 @@ export function ResultsView(props: { project: ProjectSummary }) {
             </button>
           ) : null}
         </div>
+        {reviewViews.choosingFor && view === 'grid' && (
+          <div className="choose-banner" role="status">
+            Click the result to compare with the one you chose.
+            <button type="button" className="ghost small" onClick={() => chooseCompareFor(null)}>
+              Cancel (Esc)
+            </button>
+          </div>
+        )}
         <div className="results-body">{body}</div>
       </section>
       {inspectorOpen && (

@@ -7,7 +7,8 @@ import { useSyncExternalStore } from 'react';
 import type { ResultFilter, ResultSort } from '../../../../src/contract/calls/workspace';
 
 export type SavedFilterId = 'picks' | 'rated4' | 'lastRun';
-export type GalleryView = 'grid' | 'loupe';
+/** The grid, the loupe, and the review views of features/compare (compare, survey, the same pose across results). */
+export type GalleryView = 'grid' | 'loupe' | 'compare' | 'survey' | 'pose';
 
 export interface GalleryState {
   project: string;
@@ -19,11 +20,16 @@ export interface GalleryState {
   saved: SavedFilterId | null;
   /** A result to bring into view and select when the gallery next renders (from "Show" links). */
   focusId: string | null;
+  /** Sheets whose stack of cuts is open in the grid (see `listFilter`). Per project, not persisted. */
+  expanded: readonly string[];
+  /** A caption line (name, stars, flag) under each grid cell. Persisted. */
+  captions: boolean;
 }
 
 export const THUMB_MIN = 112;
 export const THUMB_MAX = 320;
 const SIZE_KEY = 'ccstudio.gallery.thumbSize';
+const CAPTIONS_KEY = 'ccstudio.gallery.captions';
 
 function storedSize(): number {
   const n = Number(globalThis.localStorage?.getItem(SIZE_KEY));
@@ -38,6 +44,8 @@ let state: GalleryState = {
   size: storedSize(),
   saved: null,
   focusId: null,
+  expanded: [],
+  captions: globalThis.localStorage?.getItem(CAPTIONS_KEY) === 'on',
 };
 const listeners = new Set<() => void>();
 
@@ -46,9 +54,41 @@ function emit(): void {
 }
 
 export function setGallery(patch: Partial<GalleryState>): void {
-  state = { ...state, ...patch };
+  // The filter is what the person chose; how stacks are laid out is added by `listFilter`, never kept in it
+  // (it would count as a filter, and outlive the stacks it names).
+  const clean = patch.filter ? { ...patch, filter: withoutStacks(patch.filter) } : patch;
+  state = { ...state, ...clean };
   if (patch.size !== undefined) globalThis.localStorage?.setItem(SIZE_KEY, String(patch.size));
+  if (patch.captions !== undefined)
+    globalThis.localStorage?.setItem(CAPTIONS_KEY, patch.captions ? 'on' : 'off');
   emit();
+}
+
+function withoutStacks(filter: ResultFilter): ResultFilter {
+  if (filter.stackCuts === undefined && filter.expandedStacks === undefined) return filter;
+  const { stackCuts: _stack, expandedStacks: _open, ...rest } = filter;
+  return rest;
+}
+
+/**
+ * What the grid lists, and so what every index into it means (the cursor, Shift ranges, the loupe's
+ * steps): the chosen filter with cuts stacked under their sheets and the open stacks opened.
+ */
+export function listFilter(filter: ResultFilter, expanded: readonly string[]): ResultFilter {
+  return {
+    ...withoutStacks(filter),
+    stackCuts: true,
+    ...(expanded.length > 0 ? { expandedStacks: [...expanded].sort() } : {}),
+  };
+}
+
+/** Opens or closes a sheet's stack. */
+export function setStackOpen(sheetId: string, open: boolean): void {
+  const has = state.expanded.includes(sheetId);
+  if (has === open) return;
+  setGallery({
+    expanded: open ? [...state.expanded, sheetId] : state.expanded.filter((id) => id !== sheetId),
+  });
 }
 
 /** Shows the gallery with this filter (a saved filter's id when it is one). The caller navigates. */
@@ -68,7 +108,7 @@ const subscribe = (listener: () => void) => {
 /** Starts from an unfiltered grid when another project opens (called by the navigator). */
 export function resetGalleryFor(project: string): void {
   if (state.project === project) return;
-  state = { ...state, project, filter: {}, saved: null, view: 'grid', focusId: null };
+  state = { ...state, project, filter: {}, saved: null, view: 'grid', focusId: null, expanded: [] };
   emit();
 }
 
@@ -78,4 +118,6 @@ export function useGallery(): GalleryState {
 
 /** True when the filter narrows anything. */
 export const isFiltered = (filter: ResultFilter): boolean =>
-  Object.values(filter).some((v) => (Array.isArray(v) ? v.length > 0 : v !== undefined && v !== ''));
+  Object.values(withoutStacks(filter)).some((v) =>
+    Array.isArray(v) ? v.length > 0 : v !== undefined && v !== '',
+  );

@@ -159,6 +159,44 @@ export function patchSummaries(
       ? { ...page, items: page.items.map((s) => (ids.has(s.id) ? patch(s) : s)) }
       : page,
   );
+  // The single results the inspector and the review views show carry a summary too.
+  for (const id of ids)
+    client.setQueryData<ResultDetail>(wsKeys.result(project, id), (detail) =>
+      detail ? { ...detail, summary: patch(detail.summary) } : detail,
+    );
+}
+
+/** A result's summary from any cached page or detail, without a request (undefined when none has it). */
+export function summaryInCache(client: QueryClient, project: string, id: string): ResultSummary | undefined {
+  const detail = client.getQueryData<ResultDetail>(wsKeys.result(project, id));
+  if (detail) return detail.summary;
+  for (const [, page] of client.getQueriesData<ResultPage>({ queryKey: ['ws', project, 'results', 'page'] })) {
+    const found = page?.items.find((s) => s.id === id);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+export type ResultDetail = Awaited<ReturnType<ReturnType<typeof getBridge>['results']['get']>>;
+
+/** Several results with their receipts at once (the compare and survey views). */
+export function useResultDetails(project: string, ids: readonly string[]): (ResultDetail | undefined)[] {
+  const queries = useQueries({
+    queries: ids.map((id) => ({
+      queryKey: wsKeys.result(project, id),
+      queryFn: async () => {
+        try {
+          return await getBridge().results.get({ id });
+        } catch (error) {
+          throw asAppError(error);
+        }
+      },
+      enabled: project !== '',
+      // Stepping to the next result keeps showing the last one until it arrives: no empty flash.
+      placeholderData: keepPreviousData,
+    })),
+  });
+  return queries.map((q) => q.data);
 }
 
 export interface ReviewChange {

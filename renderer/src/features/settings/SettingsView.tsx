@@ -3,8 +3,9 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { AlertTriangle, Check, KeyRound, Loader2, LockKeyhole, ShieldCheck, Trash2 } from 'lucide-react';
 import type { KeyStatus } from '../../../../src/contract/calls/generation';
 import type { AppError, Settings } from '../../../../src/domain';
+import { segmindAddressProblem } from '../../../../src/domain/segmind-address';
 import { asAppError, getBridge } from '../../bridge/bridge';
-import { keys, useBridgeMutation } from '../../bridge/queries';
+import { keys, useBridgeMutation, useBridgeQuery } from '../../bridge/queries';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { formatCredits, genKeys, useCredits, useKeyStatus, useSettings } from '../queue/queue-data';
 import './settings.css';
@@ -385,6 +386,7 @@ function ConnectionSection() {
   const [draft, setDraft] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const id = useId();
+  const info = useBridgeQuery(keys.appInfo, () => getBridge().app.info({}));
   const current = settings.data?.segmindBaseUrl ?? '';
   const value = draft ?? current;
   const problem = urlProblem(value.trim());
@@ -437,22 +439,14 @@ function ConnectionSection() {
             {value.trim() || 'Segmind'}.
           </div>
         )}
+        {info.data && <div className="secondary">Connection: {info.data.connection.label}</div>}
       </form>
       {save.error && <ErrorNotice error={save.error} />}
     </section>
   );
 }
 
+/** The same rule the app applies when saving (no key anywhere in the address), shown before saving. */
 function urlProblem(text: string): string | null {
-  if (text === '') return null;
-  try {
-    const url = new URL(text);
-    if (url.protocol !== 'https:' && url.protocol !== 'http:')
-      return 'Enter an address that starts with https://';
-    if (url.username || url.password)
-      return 'Leave the key out of the address: it belongs in the key field above.';
-    return null;
-  } catch {
-    return 'Enter a full address, such as https://api.segmind.com';
-  }
+  return text === '' ? null : segmindAddressProblem(text);
 }

@@ -1,0 +1,141 @@
+/**
+ * Decoded images for the zoom panes, as ImageBitmaps with a mip chain, kept in a small LRU by bytes.
+ *
+ * Why not <img> with a CSS transform: with software raster (no GPU, and many laptops' fallback) Chromium
+ * rescales a 4096² JPEG on every zoom step, which measured p95 frames of ~100 ms with two panes. A
+ * decoded bitmap drawn to a canvas from the mip level nearest the displayed size costs about the pane's
+ * own pixels per frame, whatever the image's size; and stepping back to a result already seen (compare's
+ * ←/→, reopening compare) draws at once from the cache.
+ *
+ * Decoding goes through an <img> and `decode()` (off the main thread in Chromium; works for the app's
+ * media protocol and the browser host alike, under the CSP's img-src), then `createImageBitmap`.
+ */
+
+export interface Mipmapped {
+  /** Level 0 is the full image (or region); each next level is half the size. */
+  levels: ImageBitmap[];
+  width: number;
+  height: number;
+}
+
+export interface SourceRegion {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Mips stop at this size: below it level 0's neighbour is small enough to minify directly. */
+const SMALLEST_LEVEL = 256;
+/** Decoded pixels kept for reuse (4 bytes each): about nine 4096² images, or a survey of 2048² ones many times. */
+const BUDGET_BYTES = 640 * 1024 * 1024;
+
+interface Entry {
+  promise: Promise<Mipmapped>;
+  value?: Mipmapped;
+  bytes: number;
+  users: number;
+}
+
+const entries = new Map<string, Entry>();
+
+const keyOf = (src: string, region?: SourceRegion) =>
+  region ? `${src}#${region.x},${region.y},${region.width},${region.height}` : src;
+
+async function decode(src: string, region?: SourceRegion): Promise<Mipmapped> {
+  const img = new Image();
+  img.decoding = 'async';
+  img.src = src;
+  await img.decode();
+  const full = region
+    ? await createImageBitmap(img, region.x, region.y, region.width, region.height)
+    : await createImageBitmap(img);
+  return { levels: [full], width: full.width, height: full.height };
+}
+
+/** Adds half-size levels down to SMALLEST_LEVEL, each from the one above (box-like quality, cheap). */
+async function buildMips(image: Mipmapped): Promise<number> {
+  let bytes = 0;
+  let last = image.levels[0];
+  while (last && Math.max(last.width, last.height) > SMALLEST_LEVEL * 2) {
+    const next = await createImageBitmap(last, {
+      resizeWidth: Math.max(1, Math.round(last.width / 2)),
+      resizeHeight: Math.max(1, Math.round(last.height / 2)),
+      resizeQuality: 'medium',
+    });
+    image.levels.push(next);
+    bytes += next.width * next.height * 4;
+    last = next;
+  }
+  return bytes;
+}
+
+function evict(): void {
+  let total = 0;
+  for (const entry of entries.values()) total += entry.bytes;
+  // Oldest first (Map keeps insertion order; a use re-inserts), never one a pane is drawing.
+  for (const [key, entry] of entries) {
+    if (total <= BUDGET_BYTES) break;
+    if (entry.users > 0 || !entry.value) continue;
+    for (const level of entry.value.levels) level.close();
+    entries.delete(key);
+    total -= entry.bytes;
+  }
+}
+
+/**
+ * The decoded image (or a region of it), shared by every pane that shows it. `release` when done; the
+ * bitmap then stays cached until the budget needs its room.
+ */
+export function acquireBitmap(
+  src: string,
+  region?: SourceRegion,
+): { promise: Promise<Mipmapped>; release(): void } {
+  const key = keyOf(src, region);
+  let entry = entries.get(key);
+  if (entry) {
+    entries.delete(key); // most recently used goes last
+    entries.set(key, entry);
+  } else {
+    const created: Entry = { promise: Promise.resolve(null as unknown as Mipmapped), bytes: 0, users: 0 };
+    created.promise = decode(src, region).then((value) => {
+      created.value = value;
+      created.bytes = value.width * value.height * 4;
+      evict();
+      // Mips after the first paint: the fit view is drawn from level 0 at once.
+      setTimeout(() => void buildMips(value).then((extra) => (created.bytes += extra)), 0);
+      return value;
+    });
+    created.promise.catch(() => entries.delete(key));
+    entries.set(key, created);
+    entry = created;
+  }
+  const held = entry;
+  held.users += 1;
+  let released = false;
+  return {
+    promise: held.promise,
+    release: () => {
+      if (released) return;
+      released = true;
+      held.users -= 1;
+      evict();
+    },
+  };
+}
+
+/** Starts decoding images the person is likely to open next (a selection of two before C). */
+export function prefetchBitmap(src: string): void {
+  acquireBitmap(src).release();
+}
+
+/** The level to draw at `scale` device pixels per level-0 pixel: the smallest one still at least that sharp. */
+export function levelFor(image: Mipmapped, scale: number): { bitmap: ImageBitmap; factor: number } {
+  let chosen = image.levels[0] as ImageBitmap;
+  for (const level of image.levels) {
+    const factor = level.width / image.width;
+    if (factor >= scale) chosen = level;
+    else break;
+  }
+  return { bitmap: chosen, factor: chosen.width / image.width };
+}
