@@ -77,6 +77,7 @@ export function withCsp(headers: Record<string, string[] | string> | undefined):
     if (name.toLowerCase() === 'content-security-policy') continue;
     out[name] = Array.isArray(value) ? value : [value];
   }
-  out['Content-Security-Policy'] = [CONTENT_SECURITY_POLICY];
+  // Electronegativity cannot read a CSP held in a constant; test/unit/security/csp.test.ts checks it.
+  out['Content-Security-Policy'] = [CONTENT_SECURITY_POLICY]; // eng-disable CSP_GLOBAL_CHECK
   return out;
 }

@@ -34,7 +34,8 @@ export function isTrustedExternalUrl(raw: unknown): boolean {
 /** Opens the link in the default browser if it is trusted; returns whether it did. Never throws. */
 export async function openExternalIfTrusted(
   raw: unknown,
-  open: (url: string) => Promise<void> = (url) => shell.openExternal(url),
+  // Reviewed: shell.openExternal is reached only after isTrustedExternalUrl (https, allow-listed host).
+  open: (url: string) => Promise<void> = (url) => shell.openExternal(url), // eng-disable openExternalJSCheck
 ): Promise<boolean> {
   if (!isTrustedExternalUrl(raw)) {
     console.warn('[ccstudio] blocked an external link to an untrusted address');

@@ -99,7 +99,9 @@ export interface MainWindowOptions {
  */
 export async function createMainWindow(options: MainWindowOptions): Promise<BrowserWindow> {
   const state = await loadWindowState(options.userDataDir);
-  const win = new BrowserWindow({
+  // Electronegativity cannot see into secureWebPreferences() (contextIsolation and sandbox are on), and
+  // middle-click windows are denied by setWindowOpenHandler (security.ts): false positives.
+  const win = /* eng-disable contextIsolationJSCheck sandboxJSCheck auxclickJSCheck */ new BrowserWindow({
     ...(state.x !== undefined && state.y !== undefined ? { x: state.x, y: state.y } : {}),
     width: state.width,
     height: state.height,
