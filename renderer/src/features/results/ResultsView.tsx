@@ -196,8 +196,9 @@ export function ResultsView(props: { project: ProjectSummary }) {
     };
   }, [focusId, head.total, client, project, filter, sort, q]);
 
-  // Two to four chosen: C or N is likely next, so their full images start decoding now (Lightroom
-  // preloads the same way); opening compare then paints at once.
+  // Two to four chosen: C or N is likely next, so their previews start decoding now (Lightroom preloads
+  // the same way) and compare paints sharp at fit at once. Not the full images: decoding 4096 px JPEGs
+  // here would hold up the previews' decode and the first paint; each pane decodes its own after that.
   const selectionKey = [...selection.ids].join(',');
   useEffect(() => {
     const ids = selectionKey ? selectionKey.split(',') : [];
@@ -206,9 +207,7 @@ export function ResultsView(props: { project: ProjectSummary }) {
       for (const id of ids) {
         const item = summaryInCache(client, project, id);
         if (!item || item.imageMissing) continue;
-        // The preview first: it is what the panes paint at fit.
         prefetchBitmap(getBridge().mediaUrl(item.thumbFile));
-        prefetchBitmap(getBridge().mediaUrl(item.file));
       }
     }, 120);
     return () => window.clearTimeout(timer);

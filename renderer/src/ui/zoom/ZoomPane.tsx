@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import type { ZoomTransform } from 'd3-zoom';
-import { acquireBitmap, levelFor, type Mipmapped } from './bitmap-cache';
+import { acquireBitmap, levelFor, type Level, type Mipmapped } from './bitmap-cache';
 import { fromRelative, toRelative, type Size } from './viewport';
 import type { ZoomGroup } from './zoom-group';
 import './zoom.css';
@@ -41,7 +41,7 @@ interface Loaded {
 
 /** A bitmap to draw a layer from: `density` source pixels per layer pixel, `offset` in layer pixels. */
 interface Pick {
-  bitmap: ImageBitmap;
+  bitmap: Level;
   density: number;
   offsetX: number;
   offsetY: number;
@@ -97,6 +97,8 @@ export function ZoomPane(props: {
   const images = useRef(new Map<string, Loaded>());
   // Which layers' full images are drawn, for the layer set named by `for` (a new set starts empty).
   const [loadedKeys, setLoadedKeys] = useState<{ for: string; keys: ReadonlySet<string> }>({ for: '', keys: new Set() });
+  // Which layers have all their zoom levels ready (`data-settled`; the bench zooms from then on).
+  const [settledKeys, setSettledKeys] = useState<{ for: string; keys: ReadonlySet<string> }>({ for: '', keys: new Set() });
 
   const primary = props.layers[0];
   const primarySize = primary ? shownSize(primary) : { width: 1, height: 1 };
@@ -212,6 +214,13 @@ export function ZoomPane(props: {
               for: sources,
               keys: new Set(state.for === sources ? state.keys : []).add(layer.key),
             }));
+            void image.settled.then(() => {
+              if (!live) return;
+              setSettledKeys((state) => ({
+                for: sources,
+                keys: new Set(state.for === sources ? state.keys : []).add(layer.key),
+              }));
+            });
           },
           () => undefined,
         );
@@ -250,8 +259,9 @@ export function ZoomPane(props: {
     group.setImage(id, primarySize);
   }, [group, id, primarySize.width, primarySize.height]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const allLoaded =
-    props.layers.length > 0 && loadedKeys.for === sources && props.layers.every((l) => loadedKeys.keys.has(l.key));
+  const allIn = (state: { for: string; keys: ReadonlySet<string> }) =>
+    props.layers.length > 0 && state.for === sources && props.layers.every((l) => state.keys.has(l.key));
+  const allLoaded = allIn(loadedKeys);
   return (
     <div
       ref={element}
@@ -261,6 +271,7 @@ export function ZoomPane(props: {
       aria-label={props.label}
       data-pane={id}
       data-loaded={allLoaded ? 'true' : 'false'}
+      data-settled={allIn(settledKeys) ? 'true' : 'false'}
       onPointerDown={props.onPointerDown}
     >
       <canvas ref={canvas} className="zoom-canvas" role="img" aria-label={props.layers.map((l) => l.alt).join('; ')} />
