@@ -24,7 +24,10 @@ const noReact = ['react', 'react-dom', 'react-dom/client', 'react/jsx-runtime'].
   message: 'src/ is UI-free; React lives in renderer/.',
 }));
 const noRenderer = { group: ['**/renderer/**'], message: 'src/ never imports the renderer.' };
-const noNode = nodeBuiltins.map((name) => ({ name, message: 'This code runs in the browser or is isomorphic.' }));
+const noNode = nodeBuiltins.map((name) => ({
+  name,
+  message: 'This code runs in the browser or is isomorphic.',
+}));
 
 // The preload runs in Electron's sandbox: there `require` knows only electron and a few polyfilled
 // built-ins, so any other import fails inside Electron alone (unit tests run in Node and would not see it).
@@ -46,11 +49,13 @@ const preloadImports = {
     {
       regex: '^(\\.\\./)+src/(contract|domain)(/.*)?$',
       allowTypeImports: true,
-      message: 'Types only: a value from src/contract or src/domain bundles zod and every schema into the preload.',
+      message:
+        'Types only: a value from src/contract or src/domain bundles zod and every schema into the preload.',
     },
     {
       regex: '^(?!electron$|\\./(preload-surface|schemes)$|(\\.\\./)+src/(contract|domain)(/.*)?$)',
-      message: 'The sandboxed preload may import only electron, ./preload-surface, ./schemes and types from src/contract or src/domain.',
+      message:
+        'The sandboxed preload may import only electron, ./preload-surface, ./schemes and types from src/contract or src/domain.',
     },
   ],
 };

@@ -13,8 +13,14 @@ import { CONTENT_SECURITY_POLICY } from './security';
  */
 export function registerPrivilegedSchemes(): void {
   protocol.registerSchemesAsPrivileged([
-    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
-    { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } },
+    {
+      scheme: APP_SCHEME,
+      privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
+    },
+    {
+      scheme: MEDIA_SCHEME,
+      privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true },
+    },
   ]);
 }
 
@@ -32,7 +38,10 @@ const securityHeaders = {
 };
 
 const plain = (status: number, text: string): Response =>
-  new Response(text, { status, headers: { ...securityHeaders, 'content-type': 'text/plain; charset=utf-8' } });
+  new Response(text, {
+    status,
+    headers: { ...securityHeaders, 'content-type': 'text/plain; charset=utf-8' },
+  });
 
 /**
  * Serves the built renderer from `rendererDir` at app://bundle/. Only GET/HEAD, only the `bundle` host,
@@ -40,7 +49,9 @@ const plain = (status: number, text: string): Response =>
  * absolute paths). A path without a file extension that does not exist gets index.html (client-side
  * routes). No realpath here: the bundle sits inside app.asar, and contains no symlinks.
  */
-export function createAppProtocolHandler(rendererDir: string): (request: ProtocolRequest) => Promise<Response> {
+export function createAppProtocolHandler(
+  rendererDir: string,
+): (request: ProtocolRequest) => Promise<Response> {
   return async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return plain(405, 'Method not allowed');
     if (!isAppUrl(request.url)) return plain(404, 'Not found');

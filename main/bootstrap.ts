@@ -68,7 +68,11 @@ export function bootstrap(options: BootstrapOptions = {}): void {
   };
 
   const openWindow = async (userDataDir: string): Promise<void> => {
-    window = await createMainWindow({ preload: join(mainDir, 'preload.cjs'), userDataDir, url: APP_ENTRY_URL });
+    window = await createMainWindow({
+      preload: join(mainDir, 'preload.cjs'),
+      userDataDir,
+      url: APP_ENTRY_URL,
+    });
     window.on('closed', () => {
       window = null;
     });
@@ -85,7 +89,9 @@ export function bootstrap(options: BootstrapOptions = {}): void {
     const choice = chooseSecretStore({ userDataDir, safeStorage, loadKeytar: loadKeytarWithRequire });
     const secrets: SecretStore = await Promise.race([
       choice,
-      new Promise<SecretStore>((resolve) => setTimeout(() => resolve(deferSecretStore(choice)), SECRET_GRACE_MS).unref()),
+      new Promise<SecretStore>((resolve) =>
+        setTimeout(() => resolve(deferSecretStore(choice)), SECRET_GRACE_MS).unref(),
+      ),
     ]);
 
     const created = await createAppRuntime({
@@ -128,7 +134,9 @@ export function bootstrap(options: BootstrapOptions = {}): void {
     stopIpc?.();
     const dispose = runtime ? runtime.dispose() : Promise.resolve();
     await Promise.race([
-      dispose.catch((error: unknown) => console.error('[ccstudio] shutdown failed:', (error as Error).message)),
+      dispose.catch((error: unknown) =>
+        console.error('[ccstudio] shutdown failed:', (error as Error).message),
+      ),
       new Promise<void>((resolve) => setTimeout(resolve, DISPOSE_TIMEOUT_MS).unref()),
     ]);
     await flushWindowState();
@@ -138,7 +146,10 @@ export function bootstrap(options: BootstrapOptions = {}): void {
     .whenReady()
     .then(start)
     .catch((error: unknown) => {
-      console.error('[ccstudio] the app could not start:', error instanceof Error ? error.message : String(error));
+      console.error(
+        '[ccstudio] the app could not start:',
+        error instanceof Error ? error.message : String(error),
+      );
       app.exit(1);
     });
 }

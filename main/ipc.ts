@@ -21,7 +21,10 @@ export function isTrustedSender(event: SenderEvent): boolean {
 
 const forbidden = (): CallResult<never> => ({
   ok: false,
-  error: new AppError('FORBIDDEN_SENDER', 'This request did not come from the app’s own window, so it was blocked.').toData(),
+  error: new AppError(
+    'FORBIDDEN_SENDER',
+    'This request did not come from the app’s own window, so it was blocked.',
+  ).toData(),
 });
 
 /**
@@ -30,15 +33,21 @@ const forbidden = (): CallResult<never> => ({
  * the untrusted input with the call's schema (INVALID_INPUT) and never throws. Returns a function
  * that removes every handler.
  */
-export function registerIpc(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, handlers: Handlers): Unsubscribe {
+export function registerIpc(
+  ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>,
+  handlers: Handlers,
+): Unsubscribe {
   for (const name of callNames) {
-    ipcMain.handle(callChannel(name), async (event: IpcMainInvokeEvent, input: unknown): Promise<CallResult<unknown>> => {
-      if (!isTrustedSender(event)) {
-        console.warn(`[ccstudio] blocked ${name} from an untrusted sender`);
-        return forbidden();
-      }
-      return dispatchCall(handlers, name, input);
-    });
+    ipcMain.handle(
+      callChannel(name),
+      async (event: IpcMainInvokeEvent, input: unknown): Promise<CallResult<unknown>> => {
+        if (!isTrustedSender(event)) {
+          console.warn(`[ccstudio] blocked ${name} from an untrusted sender`);
+          return forbidden();
+        }
+        return dispatchCall(handlers, name, input);
+      },
+    );
   }
   return () => {
     for (const name of callNames) ipcMain.removeHandler(callChannel(name));

@@ -22,7 +22,9 @@ const notFound = (): Response =>
  * a symlink out of the project is refused). Every refusal, a missing file, no open project and a
  * non-image file all answer the same 404, so the renderer learns nothing about the rest of the disk.
  */
-export function createMediaProtocolHandler(projectRoot: () => string | null): (request: ProtocolRequest) => Promise<Response> {
+export function createMediaProtocolHandler(
+  projectRoot: () => string | null,
+): (request: ProtocolRequest) => Promise<Response> {
   return async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return notFound();
     const raw = request.url;

@@ -7,7 +7,10 @@ const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp'];
 export function createElectronPlatform(getWindow: () => BrowserWindow | null): PlatformAdapter {
   const open = async (options: OpenDialogOptions): Promise<string[]> => {
     const win = getWindow();
-    const result = win && !win.isDestroyed() ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+    const result =
+      win && !win.isDestroyed()
+        ? await dialog.showOpenDialog(win, options)
+        : await dialog.showOpenDialog(options);
     return result.canceled ? [] : result.filePaths;
   };
   return {

@@ -43,7 +43,8 @@ export interface IpcRendererLike {
 
 const bridgeError = (code: string, message: string, detail?: unknown): BridgeError => {
   const error: BridgeError = { name: 'AppError', code, message };
-  if (detail !== null && typeof detail === 'object' && !Array.isArray(detail)) error.detail = detail as Record<string, unknown>;
+  if (detail !== null && typeof detail === 'object' && !Array.isArray(detail))
+    error.detail = detail as Record<string, unknown>;
   return error;
 };
 
@@ -56,7 +57,8 @@ async function invokeCall(ipc: IpcRendererLike, name: CallName, input: unknown):
   try {
     result = await ipc.invoke(callChannel(name), input);
   } catch (error) {
-    if (isCloneError(error)) throw bridgeError('INVALID_INPUT', `The input to ${name} cannot be sent to the app.`);
+    if (isCloneError(error))
+      throw bridgeError('INVALID_INPUT', `The input to ${name} cannot be sent to the app.`);
     throw bridgeError('INTERNAL', 'The app did not answer. Please try again.');
   }
   if (result !== null && typeof result === 'object') {
@@ -87,8 +89,12 @@ function buildCallGroups(ipc: IpcRendererLike): CallGroups {
 }
 
 export function createBridge(ipc: IpcRendererLike) {
-  const subscribe = <E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): Unsubscribe => {
-    if (!isPreloadEventName(name)) throw new Error(`There is no event named ${JSON.stringify(String(name)).slice(0, 80)}.`);
+  const subscribe = <E extends EventName>(
+    name: E,
+    listener: (payload: EventPayload<E>) => void,
+  ): Unsubscribe => {
+    if (!isPreloadEventName(name))
+      throw new Error(`There is no event named ${JSON.stringify(String(name)).slice(0, 80)}.`);
     if (typeof listener !== 'function') throw new Error('subscribe needs a listener function.');
     const channel = eventChannel(name);
     const forward = (_event: unknown, payload: unknown): void => {
@@ -104,7 +110,8 @@ export function createBridge(ipc: IpcRendererLike) {
   };
 
   const mediaUrl = (relativePath: string): string => {
-    if (typeof relativePath !== 'string' || relativePath.length === 0) throw new Error('mediaUrl needs a relative path.');
+    if (typeof relativePath !== 'string' || relativePath.length === 0)
+      throw new Error('mediaUrl needs a relative path.');
     return MEDIA_URL_PREFIX + relativePath.replace(/\\/g, '/').split('/').map(encodeURIComponent).join('/');
   };
 

@@ -26,7 +26,11 @@ export function isAppUrl(raw: unknown): boolean {
     return false;
   }
   return (
-    url.protocol === `${APP_SCHEME}:` && url.hostname === APP_HOST && url.port === '' && url.username === '' && url.password === ''
+    url.protocol === `${APP_SCHEME}:` &&
+    url.hostname === APP_HOST &&
+    url.port === '' &&
+    url.username === '' &&
+    url.password === ''
   );
 }
 

@@ -45,10 +45,13 @@ export type WindowState = z.infer<typeof WindowStateSchema>;
 /** The saved bounds, if they are valid and still overlap a display's work area; otherwise the default size. */
 export async function loadWindowState(userDataDir: string): Promise<WindowState> {
   try {
-    const parsed = WindowStateSchema.safeParse(JSON.parse(await readFile(join(userDataDir, WINDOW_STATE_FILE), 'utf8')));
+    const parsed = WindowStateSchema.safeParse(
+      JSON.parse(await readFile(join(userDataDir, WINDOW_STATE_FILE), 'utf8')),
+    );
     if (parsed.success) {
       const state = parsed.data;
-      if (state.x === undefined || state.y === undefined) return { width: state.width, height: state.height, maximized: state.maximized };
+      if (state.x === undefined || state.y === undefined)
+        return { width: state.width, height: state.height, maximized: state.maximized };
       if (isOnSomeDisplay({ x: state.x, y: state.y, width: state.width, height: state.height })) return state;
       return { width: state.width, height: state.height, maximized: state.maximized };
     }
@@ -82,7 +85,9 @@ function saveWindowState(win: BrowserWindow, userDataDir: string): void {
   const bounds = win.getNormalBounds();
   const state: WindowState = { ...bounds, maximized: win.isMaximized() };
   const write = writeJsonAtomic(join(userDataDir, WINDOW_STATE_FILE), state)
-    .catch((error: unknown) => console.warn('[ccstudio] could not save the window size:', (error as Error).message))
+    .catch((error: unknown) =>
+      console.warn('[ccstudio] could not save the window size:', (error as Error).message),
+    )
     .finally(() => pendingWrites.delete(write));
   pendingWrites.add(write);
 }

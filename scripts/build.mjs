@@ -18,14 +18,45 @@ await rm(dist, { recursive: true, force: true });
 
 // Native modules and electron stay outside the bundle; electron-builder unpacks keytar and sharp.
 const external = ['electron', 'keytar', 'sharp'];
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', external, sourcemap: 'linked', logLevel: 'warning', absWorkingDir: root };
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  external,
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
 
 await Promise.all([
-  build({ ...common, entryPoints: { main: 'main/main.ts' }, outdir: join(dist, 'main'), outExtension: { '.js': '.cjs' } }),
+  build({
+    ...common,
+    entryPoints: { main: 'main/main.ts' },
+    outdir: join(dist, 'main'),
+    outExtension: { '.js': '.cjs' },
+  }),
   // A sandboxed preload can require only a few built-ins: everything else must be inside its bundle.
-  build({ ...common, entryPoints: { preload: 'main/preload.ts' }, outdir: join(dist, 'main'), outExtension: { '.js': '.cjs' }, sourcemap: false }),
-  build({ ...common, entryPoints: { host: 'src/host/host-cli.ts' }, outdir: join(dist, 'host'), outExtension: { '.js': '.cjs' } }),
-  build({ ...common, entryPoints: { ccstudio: 'src/cli/main.ts' }, outdir: join(dist, 'cli'), outExtension: { '.js': '.cjs' }, banner: { js: '#!/usr/bin/env node' } }),
+  build({
+    ...common,
+    entryPoints: { preload: 'main/preload.ts' },
+    outdir: join(dist, 'main'),
+    outExtension: { '.js': '.cjs' },
+    sourcemap: false,
+  }),
+  build({
+    ...common,
+    entryPoints: { host: 'src/host/host-cli.ts' },
+    outdir: join(dist, 'host'),
+    outExtension: { '.js': '.cjs' },
+  }),
+  build({
+    ...common,
+    entryPoints: { ccstudio: 'src/cli/main.ts' },
+    outdir: join(dist, 'cli'),
+    outExtension: { '.js': '.cjs' },
+    banner: { js: '#!/usr/bin/env node' },
+  }),
   viteBuild({ configFile: join(root, 'renderer', 'vite.config.ts'), logLevel: 'warn' }),
 ]);
 console.log('built dist/ (main, preload, host, cli, renderer)');

@@ -6,7 +6,9 @@ import { QueueStateSchema } from './calls/generation';
 /** Every event main pushes to the renderer. Listeners get the payload only, never the IPC event object. */
 export const contractEvents = {
   /** The open project changed on disk in a way lists should refetch (kind names what changed). */
-  'project.changed': event(z.object({ kind: z.enum(['project', 'characters', 'poses', 'results', 'trash']) })),
+  'project.changed': event(
+    z.object({ kind: z.enum(['project', 'characters', 'poses', 'results', 'trash']) }),
+  ),
   'jobs.updated': event(JobSchema),
   'queue.changed': event(QueueStateSchema),
   'network.changed': event(z.object({ online: z.boolean() })),

@@ -64,7 +64,11 @@ export const ReviewSchema = z.object({
 export type Review = z.infer<typeof ReviewSchema>;
 
 /** Where a result came from when it was cut out of another result's sheet. */
-export const CutFromSchema = z.object({ resultId: IdSchema, figureIndex: z.number().int().nonnegative(), box: BoxSchema });
+export const CutFromSchema = z.object({
+  resultId: IdSchema,
+  figureIndex: z.number().int().nonnegative(),
+  box: BoxSchema,
+});
 
 /** results/<id>.json, beside results/<id>.<ext>. */
 export const ResultSchema = z.object({

@@ -29,7 +29,10 @@ async function main(): Promise<void> {
   });
   if (values.project) {
     const dir = resolve(values.project);
-    const isProject = await stat(join(dir, 'project.json')).then(() => true, () => false);
+    const isProject = await stat(join(dir, 'project.json')).then(
+      () => true,
+      () => false,
+    );
     const result = isProject
       ? await runtime.handlers['projects.open']({ dir })
       : await runtime.handlers['projects.create']({ dir, name: basename(dir) || 'Untitled project' });

@@ -20,4 +20,5 @@ const types: Record<string, string> = {
 };
 
 /** The content type for a file served to the renderer (the app bundle or a project image). */
-export const contentTypeFor = (file: string): string => types[extname(file).toLowerCase()] ?? 'application/octet-stream';
+export const contentTypeFor = (file: string): string =>
+  types[extname(file).toLowerCase()] ?? 'application/octet-stream';

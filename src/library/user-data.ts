@@ -1,7 +1,14 @@
 import { join } from 'node:path';
 import { readFile, stat } from 'node:fs/promises';
 import { z } from 'zod';
-import { RecentProjectSchema, SettingsSchema, defaultSettings, nowIso, type RecentProject, type Settings } from '../domain';
+import {
+  RecentProjectSchema,
+  SettingsSchema,
+  defaultSettings,
+  nowIso,
+  type RecentProject,
+  type Settings,
+} from '../domain';
 import { segmindAddressProblem } from '../domain/segmind-address';
 import { writeJsonAtomic } from './atomic-write';
 import { quarantine, readJsonFile } from './json-file';
@@ -30,7 +37,10 @@ export class UserDataStore {
   }
 
   async readSettings(): Promise<Settings> {
-    return (await this.scrubKeyFromAddress()) ?? this.readOrQuarantine(this.settingsFile, SettingsSchema, defaultSettings());
+    return (
+      (await this.scrubKeyFromAddress()) ??
+      this.readOrQuarantine(this.settingsFile, SettingsSchema, defaultSettings())
+    );
   }
 
   /**
@@ -51,7 +61,9 @@ export class UserDataStore {
     const parsed = SettingsSchema.safeParse({ ...raw, segmindBaseUrl: '' });
     if (!parsed.success) return null;
     await writeJsonAtomic(this.settingsFile, parsed.data);
-    console.warn('[ccstudio] the Segmind address in settings.json could carry the API key; it was reset to the default');
+    console.warn(
+      '[ccstudio] the Segmind address in settings.json could carry the API key; it was reset to the default',
+    );
     return parsed.data;
   }
 
@@ -64,16 +76,19 @@ export class UserDataStore {
   async recentProjects(): Promise<RecentProject[]> {
     const file = await this.readOrQuarantine(this.recentFile, RecentFileSchema, { projects: [] });
     return Promise.all(
-      file.projects.map(async (p) => ({ ...p, exists: (await stat(join(p.path, 'project.json')).catch(() => null)) !== null })),
+      file.projects.map(async (p) => ({
+        ...p,
+        exists: (await stat(join(p.path, 'project.json')).catch(() => null)) !== null,
+      })),
     );
   }
 
   async rememberProject(path: string, name: string): Promise<void> {
     const file = await this.readOrQuarantine(this.recentFile, RecentFileSchema, { projects: [] });
-    const projects = [{ path, name, openedAt: nowIso() }, ...file.projects.filter((p) => p.path !== path)].slice(
-      0,
-      MAX_RECENT,
-    );
+    const projects = [
+      { path, name, openedAt: nowIso() },
+      ...file.projects.filter((p) => p.path !== path),
+    ].slice(0, MAX_RECENT);
     await writeJsonAtomic(this.recentFile, { projects });
   }
 
@@ -83,7 +98,11 @@ export class UserDataStore {
   }
 
   /** A damaged settings file is moved aside (never silently overwritten) and the defaults are used. */
-  private async readOrQuarantine<S extends z.ZodType>(file: string, schema: S, fallback: z.output<S>): Promise<z.output<S>> {
+  private async readOrQuarantine<S extends z.ZodType>(
+    file: string,
+    schema: S,
+    fallback: z.output<S>,
+  ): Promise<z.output<S>> {
     const read = await readJsonFile(file, schema);
     if (read.ok) return read.value;
     if (!read.missing) {

@@ -26,7 +26,10 @@ export interface ChooseSecretStoreOptions {
 export async function chooseSecretStore(options: ChooseSecretStoreOptions): Promise<SecretStore> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_SECRET_TIMEOUT_MS;
   const log = options.log ?? ((line: string) => console.warn(`[ccstudio] ${line}`));
-  const keytar = new KeytarStore({ timeoutMs, ...(options.loadKeytar ? { loader: options.loadKeytar } : {}) });
+  const keytar = new KeytarStore({
+    timeoutMs,
+    ...(options.loadKeytar ? { loader: options.loadKeytar } : {}),
+  });
   const probe = await keytar.probe();
   if (probe.ok) return keytar;
 

@@ -38,8 +38,7 @@ export interface KeytarStoreOptions {
 }
 
 export type KeychainProbe =
-  | { ok: true }
-  | { ok: false; reason: 'not-loaded' | 'unavailable' | 'timeout' | 'failed'; message: string };
+  { ok: true } | { ok: false; reason: 'not-loaded' | 'unavailable' | 'timeout' | 'failed'; message: string };
 
 /**
  * The OS keychain (macOS Keychain, Windows Credential Manager, libsecret on Linux) through keytar.
@@ -72,7 +71,8 @@ export class KeytarStore implements SecretStore {
       const reason = (error as { detail?: { reason?: string } }).detail?.reason;
       return {
         ok: false,
-        reason: reason === 'not-loaded' || reason === 'unavailable' || reason === 'timeout' ? reason : 'failed',
+        reason:
+          reason === 'not-loaded' || reason === 'unavailable' || reason === 'timeout' ? reason : 'failed',
         message: describeProbeFailure(error),
       };
     }
@@ -110,7 +110,11 @@ export class KeytarStore implements SecretStore {
     return this.loading;
   }
 
-  private async bounded<T>(what: 'read' | 'save' | 'remove', call: () => Promise<T>, secret?: string): Promise<T> {
+  private async bounded<T>(
+    what: 'read' | 'save' | 'remove',
+    call: () => Promise<T>,
+    secret?: string,
+  ): Promise<T> {
     const seconds = Math.max(1, Math.round(this.timeoutMs / 1000));
     let work: Promise<T>;
     try {
@@ -129,7 +133,13 @@ export class KeytarStore implements SecretStore {
     } catch (error) {
       if ((error as { detail?: { reason?: string } }).detail?.reason === 'timeout') throw error;
       if (NO_KEYCHAIN_SERVICE.test(error instanceof Error ? error.message : String(error))) {
-        throw secretStoreError('keychain', 'unavailable', 'No system keychain service is running.', error, secret);
+        throw secretStoreError(
+          'keychain',
+          'unavailable',
+          'No system keychain service is running.',
+          error,
+          secret,
+        );
       }
       throw secretStoreError(
         'keychain',
@@ -143,7 +153,8 @@ export class KeytarStore implements SecretStore {
 }
 
 /** libsecret's ways of saying "there is no keychain service to talk to" (as opposed to a refusal). */
-const NO_KEYCHAIN_SERVICE = /autolaunch D-Bus|D-Bus|DBus|not provided by any \.service|ServiceUnknown|org\.freedesktop\.secrets/i;
+const NO_KEYCHAIN_SERVICE =
+  /autolaunch D-Bus|D-Bus|DBus|not provided by any \.service|ServiceUnknown|org\.freedesktop\.secrets/i;
 
 const pastTense = { read: 'read', save: 'saved', remove: 'removed' } as const;
 

@@ -16,7 +16,8 @@ export interface SafeStorageLike {
 }
 
 /** The ciphertext lives here, inside the app's user-data folder (never a project folder). */
-export const safeStorageKeyFile = (userDataDir: string): string => join(userDataDir, 'secrets', 'segmind-api-key.enc');
+export const safeStorageKeyFile = (userDataDir: string): string =>
+  join(userDataDir, 'secrets', 'segmind-api-key.enc');
 
 export type SafeStorageCheck = { usable: true; backend?: string } | { usable: false; reason: string };
 
@@ -25,7 +26,10 @@ export type SafeStorageCheck = { usable: true; backend?: string } | { usable: fa
  * `basic_text` (Chromium's fallback that encrypts with a constant key: plaintext in all but name).
  * `unknown` is refused too: it means "asked before app ready", so nothing is known.
  */
-export function checkSafeStorage(safeStorage: SafeStorageLike, platform: NodeJS.Platform = process.platform): SafeStorageCheck {
+export function checkSafeStorage(
+  safeStorage: SafeStorageLike,
+  platform: NodeJS.Platform = process.platform,
+): SafeStorageCheck {
   let available = false;
   try {
     available = safeStorage.isEncryptionAvailable();
@@ -42,7 +46,10 @@ export function checkSafeStorage(safeStorage: SafeStorageLike, platform: NodeJS.
     }
   }
   if (backend === 'basic_text') {
-    return { usable: false, reason: 'Electron safeStorage would use the basic_text backend, which is not real encryption.' };
+    return {
+      usable: false,
+      reason: 'Electron safeStorage would use the basic_text backend, which is not real encryption.',
+    };
   }
   if (platform === 'linux' && (backend === undefined || backend === 'unknown')) {
     return { usable: false, reason: 'Electron safeStorage could not say which password store it uses.' };

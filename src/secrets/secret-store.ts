@@ -130,6 +130,7 @@ export function validateKeyShape(input: string): KeyShape {
     ok: true,
     key,
     shape: 'unusual',
-    warning: 'This does not look like a Segmind API key (those start with "SG_" followed by 16 characters from 0-9 and a-f). It was kept; Segmind will tell us if it is wrong.',
+    warning:
+      'This does not look like a Segmind API key (those start with "SG_" followed by 16 characters from 0-9 and a-f). It was kept; Segmind will tell us if it is wrong.',
   };
 }

@@ -56,7 +56,9 @@ export class ServiceContext {
 
   /** Background work (index warm-up, thumbnail repair) that must finish before the runtime is disposed. */
   background(work: Promise<unknown>): void {
-    const tracked = work.catch((error: unknown) => console.error('[ccstudio] background work failed:', (error as Error)?.message));
+    const tracked = work.catch((error: unknown) =>
+      console.error('[ccstudio] background work failed:', (error as Error)?.message),
+    );
     this.pending.add(tracked);
     void tracked.finally(() => this.pending.delete(tracked));
   }

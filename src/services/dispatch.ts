@@ -10,9 +10,15 @@ import { toAppError } from './to-app-error';
  * The name and input are untrusted: an unknown call or input that does not match the schema becomes
  * INVALID_INPUT, and any thrown error becomes data. It never throws.
  */
-export async function dispatchCall(handlers: Handlers, name: unknown, rawInput: unknown): Promise<CallResult<unknown>> {
+export async function dispatchCall(
+  handlers: Handlers,
+  name: unknown,
+  rawInput: unknown,
+): Promise<CallResult<unknown>> {
   if (!isCallName(name)) {
-    return fail(new AppError('INVALID_INPUT', `There is no call named ${JSON.stringify(String(name)).slice(0, 80)}.`));
+    return fail(
+      new AppError('INVALID_INPUT', `There is no call named ${JSON.stringify(String(name)).slice(0, 80)}.`),
+    );
   }
   const parsed = contractCalls[name].input.safeParse(rawInput ?? {});
   if (!parsed.success) {

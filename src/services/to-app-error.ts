@@ -23,13 +23,17 @@ export function toAppError(error: unknown): AppError {
       return new AppError('NOT_FOUND', 'A file or folder the app expected is missing.');
     default:
       console.error('[ccstudio] unexpected error:', redactForLog(error));
-      return new AppError('INTERNAL', 'Something went wrong inside the app. Nothing was lost; please try again.');
+      return new AppError(
+        'INTERNAL',
+        'Something went wrong inside the app. Nothing was lost; please try again.',
+      );
   }
 }
 
 /** Logged errors keep their message and stack, minus anything that looks like a Segmind key. */
 export function redactForLog(error: unknown): string {
-  const text = error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error);
+  const text =
+    error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error);
   return redactKeys(text);
 }
 

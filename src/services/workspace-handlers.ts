@@ -65,10 +65,13 @@ export function workspaceHandlers(ctx: ServiceContext): HandlersFor<typeof works
       await workspace.preload();
       noticeProblems(project);
       if (ctx.currentProject() !== project || project.readOnly) return;
-      const repaired = await tasks.run('thumbnails', undefined, (control) => repairThumbnails(workspace, control));
+      const repaired = await tasks.run('thumbnails', undefined, (control) =>
+        repairThumbnails(workspace, control),
+      );
       if (repaired.made > 0 && ctx.currentProject() === project) changed('results', 'poses', 'characters');
     } catch (error) {
-      if (ctx.currentProject() === project) console.warn('[ccstudio] warming up the project failed:', (error as Error).message);
+      if (ctx.currentProject() === project)
+        console.warn('[ccstudio] warming up the project failed:', (error as Error).message);
     }
   }
 
@@ -123,7 +126,11 @@ export function workspaceHandlers(ctx: ServiceContext): HandlersFor<typeof works
       try {
         return await tasks.run('import', taskId, async (control) => {
           const report = await w.characters.addReferences(id, sources, control);
-          return { ...report, character: viewCharacter(report.character), added: report.added.map(viewImage) };
+          return {
+            ...report,
+            character: viewCharacter(report.character),
+            added: report.added.map(viewImage),
+          };
         });
       } finally {
         changed('characters');
@@ -135,7 +142,8 @@ export function workspaceHandlers(ctx: ServiceContext): HandlersFor<typeof works
       return { character: viewCharacter(character), trashId };
     },
     'characters.promptPreview': async ({ characterId, draft, modelId }) => {
-      if (!characterId && !draft) throw new AppError('INVALID_INPUT', 'Give a character or the fields to preview.');
+      if (!characterId && !draft)
+        throw new AppError('INVALID_INPUT', 'Give a character or the fields to preview.');
       const id = modelId ?? DEFAULT_MODEL_ID;
       const model = getModel(id);
       if (!model) throw new AppError('INVALID_INPUT', `There is no model named ${id}.`);
@@ -216,7 +224,8 @@ export function workspaceHandlers(ctx: ServiceContext): HandlersFor<typeof works
         const [cat] = await Promise.all([w.catalog(), w.results.load()]);
         const result = await w.results.get(id);
         const summary = w.results.summary(id, cat);
-        if (!summary) throw new AppError('NOT_FOUND', 'That result is not in the project (it may be in the trash).');
+        if (!summary)
+          throw new AppError('NOT_FOUND', 'That result is not in the project (it may be in the trash).');
         return {
           result,
           summary,
@@ -236,7 +245,11 @@ export function workspaceHandlers(ctx: ServiceContext): HandlersFor<typeof works
       const w = writable();
       try {
         const outcome = await w.results.review(ids, { rating, flag, addTags, removeTags });
-        return { items: await resultsPage(w, outcome.updated), previous: outcome.previous, missing: outcome.missing };
+        return {
+          items: await resultsPage(w, outcome.updated),
+          previous: outcome.previous,
+          missing: outcome.missing,
+        };
       } finally {
         changed('results');
       }
@@ -245,7 +258,11 @@ export function workspaceHandlers(ctx: ServiceContext): HandlersFor<typeof works
       const w = writable();
       try {
         const outcome = await w.results.setReviews(items);
-        return { items: await resultsPage(w, outcome.updated), previous: outcome.previous, missing: outcome.missing };
+        return {
+          items: await resultsPage(w, outcome.updated),
+          previous: outcome.previous,
+          missing: outcome.missing,
+        };
       } finally {
         changed('results');
       }
@@ -307,7 +324,15 @@ export function workspaceHandlers(ctx: ServiceContext): HandlersFor<typeof works
     'trash.list': async () => ({ entries: await ws().trashView() }),
     'trash.restore': async ({ id }) => {
       const kind = await writable().restore(id);
-      changed('trash', 'results', kind === 'character' || kind === 'reference' ? 'characters' : kind === 'results' ? 'results' : 'poses');
+      changed(
+        'trash',
+        'results',
+        kind === 'character' || kind === 'reference'
+          ? 'characters'
+          : kind === 'results'
+            ? 'results'
+            : 'poses',
+      );
       return { kind };
     },
     'trash.empty': async ({ ids }) => {

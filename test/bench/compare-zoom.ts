@@ -170,14 +170,20 @@ export async function benchCompareZoom(): Promise<{ lines: string[]; ok: boolean
     const call = (name: string, input: unknown = {}) => handlersOf(app)[name]?.(input) as Promise<unknown>;
     const projectDir = join(app.workDir, 'Bench compare');
     await call('projects.create', { dir: projectDir, name: 'Bench compare' });
-    const character = (await call('characters.create', { name: 'Mira', description: 'lighthouse keeper' })) as { id: string };
+    const character = (await call('characters.create', {
+      name: 'Mira',
+      description: 'lighthouse keeper',
+    })) as { id: string };
     const library = (await call('poses.createLibrary', { name: 'Sheets' })) as { id: string };
     const wide = await makeOpenPoseSheet(1024, 512, rowOfFigures(4, 1024, 512));
     const big = await makeOpenPoseSheet(2048, 2048, rowOfFigures(3, 2048, 2048));
     const files = [join(app.workDir, 'wide.png'), join(app.workDir, 'big.png')];
     await writeFile(files[0] as string, wide.png);
     await writeFile(files[1] as string, big.png);
-    const imported = (await call('poses.import', { libraryId: library.id, sources: files.map((path) => ({ path })) })) as {
+    const imported = (await call('poses.import', {
+      libraryId: library.id,
+      sources: files.map((path) => ({ path })),
+    })) as {
       imported: { id: string; image: { width: number } }[];
     };
     const poseOf = (width: number) => imported.imported.find((p) => p.image.width === width)?.id ?? '';
@@ -204,7 +210,10 @@ export async function benchCompareZoom(): Promise<{ lines: string[]; ok: boolean
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(app.host.openUrl);
-    await page.getByRole('navigation', { name: 'Navigator' }).getByRole('button', { name: /^Results/ }).click();
+    await page
+      .getByRole('navigation', { name: 'Navigator' })
+      .getByRole('button', { name: /^Results/ })
+      .click();
     const options = page.getByRole('listbox', { name: 'Results' }).getByRole('option');
     await options.nth(5).waitFor();
     await page.waitForLoadState('networkidle');

@@ -182,7 +182,9 @@ export async function benchGenerationOverhead(): Promise<{ lines: string[]; ok: 
         `${line('overhead = total − raw', overheads)} (target median ≤ ${TARGET_OVERHEAD_MEDIAN_MS} ms) ` +
           `${overheadMedian <= TARGET_OVERHEAD_MEDIAN_MS ? 'PASS' : 'FAIL'}`,
         `thumbnails: ${thumbs} in .studio/thumbs (made while committing, so included above)`,
-        ...(complete ? [] : [`incomplete: ${results} results, ${thumbs} thumbnails, ${standIn.postCount} POSTs`]),
+        ...(complete
+          ? []
+          : [`incomplete: ${results} results, ${thumbs} thumbnails, ${standIn.postCount} POSTs`]),
       ],
     };
   } finally {

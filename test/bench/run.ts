@@ -25,7 +25,8 @@ const benches: Bench[] = [
 const only = process.argv.slice(2);
 let failed = 0;
 for (const bench of benches) {
-  if (only.length > 0 && !only.some((word) => bench.name.toLowerCase().includes(word.toLowerCase()))) continue;
+  if (only.length > 0 && !only.some((word) => bench.name.toLowerCase().includes(word.toLowerCase())))
+    continue;
   console.log(`\n== ${bench.name}`);
   try {
     const { lines, ok } = await bench.run();
@@ -37,5 +38,7 @@ for (const bench of benches) {
     console.log(`  => failed to run: ${(error as Error).stack ?? String(error)}`);
   }
 }
-console.log(failed === 0 ? '\nAll benchmarks meet their targets.' : `\n${failed} benchmark(s) missed a target.`);
+console.log(
+  failed === 0 ? '\nAll benchmarks meet their targets.' : `\n${failed} benchmark(s) missed a target.`,
+);
 process.exit(failed === 0 ? 0 : 1);

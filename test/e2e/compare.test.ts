@@ -74,8 +74,14 @@ describe('comparing results', () => {
     await call('results.rebuildIndex');
     browser = await launchBrowser();
     page = await openPage(browser, app);
-    await page.getByRole('navigation', { name: 'Navigator' }).getByRole('button', { name: /^Results/ }).click();
-    await grid().getByRole('option').nth(RESULTS - 1).waitFor();
+    await page
+      .getByRole('navigation', { name: 'Navigator' })
+      .getByRole('button', { name: /^Results/ })
+      .click();
+    await grid()
+      .getByRole('option')
+      .nth(RESULTS - 1)
+      .waitFor();
   });
   // Back to the grid, whatever the test before left open (a failed test must not fail the rest).
   const toGrid = async () => {
@@ -180,7 +186,9 @@ describe('comparing results', () => {
     if (!left) throw new Error('the select pane should be on screen');
     await page.mouse.move(left.x + left.width / 2, left.y + left.height / 2);
     await page.mouse.wheel(0, -200);
-    await expect.poll(async () => (await readPanes(page))[0]?.scale ?? 0).toBeGreaterThan((offset[0]?.scale ?? 0) * 1.05);
+    await expect
+      .poll(async () => (await readPanes(page))[0]?.scale ?? 0)
+      .toBeGreaterThan((offset[0]?.scale ?? 0) * 1.05);
     const after = await readPanes(page);
     const ratioBefore = (offset[1]?.scale ?? 1) / (offset[0]?.scale ?? 1);
     const ratioAfter = (after[1]?.scale ?? 1) / (after[0]?.scale ?? 1);
@@ -245,13 +253,19 @@ describe('comparing results', () => {
 
   it('steps, swaps and rates inside the view', async () => {
     await ensureCompare();
-    const seedIn = async (index: number) => (await captions().nth(index).innerText()).match(/seed (\d+)/)?.[1];
+    const seedIn = async (index: number) =>
+      (await captions().nth(index).innerText()).match(/seed (\d+)/)?.[1];
     const selectSeed = await seedIn(0);
     const candidateSeed = await seedIn(1);
     expect(selectSeed).toMatch(/^\d+$/);
     expect(candidateSeed).toMatch(/^\d+$/);
     await page.keyboard.press('ArrowRight');
-    await expect.poll(async () => { const seed = await seedIn(1); return seed !== undefined && seed !== candidateSeed; }).toBe(true);
+    await expect
+      .poll(async () => {
+        const seed = await seedIn(1);
+        return seed !== undefined && seed !== candidateSeed;
+      })
+      .toBe(true);
     const stepped = await seedIn(1);
     expect(stepped).not.toBe(selectSeed);
     await page.keyboard.press('Tab');
@@ -263,7 +277,9 @@ describe('comparing results', () => {
     await page.keyboard.press('p');
     const all = await Promise.all(ids.map(summary));
     const candidate = all.find((s) => String(s.seed) === selectSeed);
-    await expect.poll(async () => summary(candidate?.id ?? ''), WRITE).toMatchObject({ rating: 4, flag: 'pick' });
+    await expect
+      .poll(async () => summary(candidate?.id ?? ''), WRITE)
+      .toMatchObject({ rating: 4, flag: 'pick' });
     await captions().nth(0).getByRole('button').first().click();
     await page.keyboard.press('2');
     const select = all.find((s) => String(s.seed) === stepped);
@@ -314,10 +330,15 @@ describe('comparing results', () => {
     await page.keyboard.press('Control+0');
     await screenshot(page, 'survey-1-four');
     await checkAccessibility(page, 'survey');
-    await page.getByRole('button', { name: /^Remove .* from the survey$/ }).nth(1).click();
+    await page
+      .getByRole('button', { name: /^Remove .* from the survey$/ })
+      .nth(1)
+      .click();
     await expect.poll(async () => (await readPanes(page)).length).toBe(3);
     await page.keyboard.press('5');
-    await expect.poll(async () => (await Promise.all(ids.map(summary))).filter((s) => s.rating === 5).length, WRITE).toBe(1);
+    await expect
+      .poll(async () => (await Promise.all(ids.map(summary))).filter((s) => s.rating === 5).length, WRITE)
+      .toBe(1);
     await page.keyboard.press('Escape');
   });
 
@@ -331,7 +352,12 @@ describe('comparing results', () => {
     await page.getByRole('button', { name: 'Figure 2' }).click();
     await expect.poll(allLoaded).toBe(true);
     const { libraries } = await call<{
-      libraries: { poses: { figures: { x: number; y: number; width: number; height: number }[]; image: { width: number } }[] }[];
+      libraries: {
+        poses: {
+          figures: { x: number; y: number; width: number; height: number }[];
+          image: { width: number };
+        }[];
+      }[];
     }>('poses.list');
     const pose = libraries[0]?.poses[0];
     const figure = pose?.figures[1];
@@ -376,9 +402,12 @@ describe('comparing results', () => {
     const before = (await readPanes(page))[0];
     await page.mouse.move(at.x, at.y);
     await page.mouse.wheel(0, -300);
-    await expect.poll(async () => (await readPanes(page))[0]?.scale ?? 0).toBeGreaterThan((before?.scale ?? 0) * 1.2);
+    await expect
+      .poll(async () => (await readPanes(page))[0]?.scale ?? 0)
+      .toBeGreaterThan((before?.scale ?? 0) * 1.2);
     const after = (await readPanes(page))[0];
-    const imageX = (g: typeof before) => (g ? g.rect[0] + ((g.rect[2] - g.rect[0]) * (at.x - pane.x)) / g.width : 0);
+    const imageX = (g: typeof before) =>
+      g ? g.rect[0] + ((g.rect[2] - g.rect[0]) * (at.x - pane.x)) / g.width : 0;
     expect(imageX(after)).toBeCloseTo(imageX(before), 3);
     expect(await label()).toBe(await trueZoom());
     // Z: from any zoom back to fit, and from fit to 100% at the pointer.

@@ -178,7 +178,10 @@ describe('generate in the browser', () => {
     await panel.getByRole('button', { name: 'Lock seed' }).click();
     await panel.getByRole('button', { name: 'Roll a new seed' }).click();
     expect(await panel.locator('input[name="seed"]').inputValue()).not.toBe('4898558797');
-    await page.getByRole('navigation', { name: 'Navigator' }).getByRole('button', { name: /^Results/ }).click();
+    await page
+      .getByRole('navigation', { name: 'Navigator' })
+      .getByRole('button', { name: /^Results/ })
+      .click();
     await page.getByRole('listbox', { name: 'Results' }).getByRole('option').first().click();
     await page.getByRole('button', { name: 'Use these parameters' }).click();
     await expect.poll(() => panel.locator('input[name="seed"]').inputValue()).toBe('4898558797');
@@ -188,7 +191,10 @@ describe('generate in the browser', () => {
     // Leave the workspace as the next tests expect it: the queue in view, Generate closed.
     await panel.getByRole('button', { name: 'Close Generate' }).click();
     await panel.waitFor({ state: 'hidden' });
-    await page.getByRole('navigation', { name: 'Navigator' }).getByRole('button', { name: /^Queue/ }).click();
+    await page
+      .getByRole('navigation', { name: 'Navigator' })
+      .getByRole('button', { name: /^Queue/ })
+      .click();
   });
 
   it('pauses in plain words when Segmind says the credits ran out, and resumes', async () => {

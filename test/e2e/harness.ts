@@ -42,8 +42,11 @@ export interface RunningApp {
  * the built renderer (run `npm run build` first). The key lives in a MemoryStore here because the
  * keychain is proven by its own test and one keychain entry cannot be shared by parallel test files.
  */
-export async function startApp(options: { userDataDir?: string; segmindBaseUrl?: string } = {}): Promise<RunningApp> {
-  if (!existsSync(join(RENDERER_DIR, 'index.html'))) throw new Error('dist/renderer is missing: run `npm run build` first');
+export async function startApp(
+  options: { userDataDir?: string; segmindBaseUrl?: string } = {},
+): Promise<RunningApp> {
+  if (!existsSync(join(RENDERER_DIR, 'index.html')))
+    throw new Error('dist/renderer is missing: run `npm run build` first');
   const workDir = await mkdtemp(join(tmpdir(), 'ccstudio-e2e-'));
   const userDataDir = options.userDataDir ?? join(workDir, 'user-data');
   const runtime = await createAppRuntime({

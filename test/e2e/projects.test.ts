@@ -25,7 +25,9 @@ describe('projects in the browser', () => {
     await page.getByLabel('Folder (an empty or new folder)').fill(dir);
     await page.getByRole('button', { name: 'Create project' }).click();
     await page.getByRole('navigation', { name: 'Navigator' }).waitFor();
-    await expect(page.getByRole('button', { name: /Project The Lighthouse Keeper/ }).isVisible()).resolves.toBe(true);
+    await expect(
+      page.getByRole('button', { name: /Project The Lighthouse Keeper/ }).isVisible(),
+    ).resolves.toBe(true);
     expect(JSON.parse(await readFile(join(dir, 'project.json'), 'utf8')).name).toBe('The Lighthouse Keeper');
     await screenshot(page, 'workspace-empty');
 
@@ -57,14 +59,24 @@ describe('projects in the browser', () => {
     const port = Number(new URL(app.host.url).port);
     const status = await new Promise<number>((resolve, reject) => {
       const req = request(
-        { host: '127.0.0.1', port, method: 'POST', path: '/api/call/projects.recent', headers: { host: `evil.example:${port}`, 'x-ccstudio-token': app.host.token } },
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/api/call/projects.recent',
+          headers: { host: `evil.example:${port}`, 'x-ccstudio-token': app.host.token },
+        },
         (res) => resolve(res.statusCode ?? 0),
       );
       req.on('error', reject);
       req.end('{}');
     });
     expect(status).toBe(421);
-    const ok = await fetch(`${app.host.url}/api/call/projects.recent`, { method: 'POST', body: '{}', headers: { 'x-ccstudio-token': app.host.token } });
+    const ok = await fetch(`${app.host.url}/api/call/projects.recent`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'x-ccstudio-token': app.host.token },
+    });
     expect(await ok.json()).toMatchObject({ ok: true });
   });
 });

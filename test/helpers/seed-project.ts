@@ -26,7 +26,8 @@ export interface PoseSeed {
 }
 
 function requireProject(runtime: AppRuntime): void {
-  if (runtime.projectRoot() === null) throw new Error('seed-project: open or create a project in the runtime first');
+  if (runtime.projectRoot() === null)
+    throw new Error('seed-project: open or create a project in the runtime first');
 }
 
 export async function seedCharacter(runtime: AppRuntime, seed: CharacterSeed): Promise<Character> {
@@ -42,14 +43,17 @@ export async function seedCharacter(runtime: AppRuntime, seed: CharacterSeed): P
 export async function seedPose(runtime: AppRuntime, seed: PoseSeed): Promise<Pose> {
   requireProject(runtime);
   const libraryId =
-    seed.libraryId ?? (await runtime.handlers['poses.createLibrary']({ name: seed.libraryName ?? 'Test poses' })).id;
+    seed.libraryId ??
+    (await runtime.handlers['poses.createLibrary']({ name: seed.libraryName ?? 'Test poses' })).id;
   const report = await runtime.handlers['poses.import']({
     libraryId,
     sources: [{ name: `${seed.name}.png`, dataBase64: seed.image.toString('base64') }],
   });
   const imported = report.imported[0];
   if (!imported) {
-    throw new Error(`seed-project: the pose was not imported: ${JSON.stringify([...report.failed, ...report.duplicates])}`);
+    throw new Error(
+      `seed-project: the pose was not imported: ${JSON.stringify([...report.failed, ...report.duplicates])}`,
+    );
   }
   const changes = { name: seed.name, ...(seed.kind ? { kind: seed.kind } : {}) };
   return runtime.handlers['poses.update']({ poseId: imported.id, changes });

@@ -21,13 +21,19 @@ export function ProjectNotices(props: { project: ProjectSummary }) {
           <AlertTriangle size={16} color="var(--amber)" aria-hidden />
           <div>
             <div className="notice-title">
-              {problems.length === 1 ? 'One file was damaged' : `${problems.length} files were damaged`} and moved aside
+              {problems.length === 1 ? 'One file was damaged' : `${problems.length} files were damaged`} and
+              moved aside
             </div>
             <ul className="secondary" style={{ margin: '4px 0 0', paddingLeft: 16 }}>
               {problems.map((p) => (
                 <li key={p.file}>
                   <code>{p.file}</code>: {p.reason}
-                  {p.quarantinedAs && <> (kept as <code>{p.quarantinedAs}</code>)</>}
+                  {p.quarantinedAs && (
+                    <>
+                      {' '}
+                      (kept as <code>{p.quarantinedAs}</code>)
+                    </>
+                  )}
                 </li>
               ))}
             </ul>

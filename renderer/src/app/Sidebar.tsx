@@ -2,7 +2,12 @@ import type { ReactNode } from 'react';
 import { AlertTriangle, Images, ListTodo, PersonStanding, Settings, UserRound } from 'lucide-react';
 import { useNavigation, type Section } from './navigation';
 import { isActive, needsAttention, useJobs } from '../features/queue/queue-data';
-import { ResultsNavItem, SavedFilterItems, TrashNavItem, WorkspaceKeeper } from '../features/results/NavExtras';
+import {
+  ResultsNavItem,
+  SavedFilterItems,
+  TrashNavItem,
+  WorkspaceKeeper,
+} from '../features/results/NavExtras';
 
 function NavItem(props: {
   section: Section;

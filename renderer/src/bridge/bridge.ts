@@ -26,7 +26,9 @@ export function asAppError(error: unknown): AppError {
   }
   if (error instanceof Error) {
     try {
-      const parsed = JSON.parse(error.message.replace(/^Error invoking remote method '[^']+': (Error: )?/, '')) as AppErrorData;
+      const parsed = JSON.parse(
+        error.message.replace(/^Error invoking remote method '[^']+': (Error: )?/, ''),
+      ) as AppErrorData;
       if (parsed.code) return AppError.fromData(parsed);
     } catch {
       /* not one of ours */

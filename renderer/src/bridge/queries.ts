@@ -43,6 +43,9 @@ export function useBridgeMutation<I, O>(run: (input: I) => Promise<O>, invalidat
 }
 
 /** Subscribes to an app event for the component's lifetime. */
-export function useAppEvent<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): void {
+export function useAppEvent<E extends EventName>(
+  name: E,
+  listener: (payload: EventPayload<E>) => void,
+): void {
   useEffect(() => getBridge().subscribe(name, listener), [name, listener]);
 }

@@ -54,7 +54,9 @@ export const generationCalls = {
   ),
   /** Re-runs a result with the same parameters, the same seed or a new one. */
   'generation.rerun': call(
-    z.object({ resultId: IdSchema, seed: z.union([z.literal('same'), z.literal('new'), SeedSchema]) }).strict(),
+    z
+      .object({ resultId: IdSchema, seed: z.union([z.literal('same'), z.literal('new'), SeedSchema]) })
+      .strict(),
     JobSchema,
   ),
   'jobs.list': call(Empty, z.object({ jobs: z.array(JobSchema), state: QueueStateSchema })),

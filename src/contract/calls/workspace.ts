@@ -90,7 +90,12 @@ export type ImportFailure = z.infer<typeof ImportFailureSchema>;
 export const ImportDuplicateSchema = z.object({
   file: z.string(),
   /** What it duplicates: a pose (with its library) or a reference image of the same character. */
-  existing: z.object({ kind: z.enum(['pose', 'reference']), id: IdSchema, name: z.string(), libraryId: IdSchema.optional() }),
+  existing: z.object({
+    kind: z.enum(['pose', 'reference']),
+    id: IdSchema,
+    name: z.string(),
+    libraryId: IdSchema.optional(),
+  }),
   message: z.string(),
 });
 export type ImportDuplicate = z.infer<typeof ImportDuplicateSchema>;
@@ -365,7 +370,10 @@ const ProblemsSchema = z.array(ProjectProblemSchema);
 export const workspaceCalls = {
   // Characters -------------------------------------------------------------------------------------
   /** Every character, A-Z by name. A damaged character.json is quarantined and listed in `problems`. */
-  'characters.list': call(Empty, z.object({ characters: z.array(CharacterViewSchema), problems: ProblemsSchema })),
+  'characters.list': call(
+    Empty,
+    z.object({ characters: z.array(CharacterViewSchema), problems: ProblemsSchema }),
+  ),
   'characters.get': call(z.object({ id: IdSchema }).strict(), CharacterViewSchema),
   'characters.create': call(
     CharacterFieldsSchema.partial().required({ name: true }).strict(),
@@ -420,7 +428,10 @@ export const workspaceCalls = {
 
   // Pose libraries ---------------------------------------------------------------------------------
   /** Every pose library with its poses, A-Z by name; poses in import order. */
-  'poses.list': call(Empty, z.object({ libraries: z.array(PoseLibraryViewSchema), problems: ProblemsSchema })),
+  'poses.list': call(
+    Empty,
+    z.object({ libraries: z.array(PoseLibraryViewSchema), problems: ProblemsSchema }),
+  ),
   'poses.createLibrary': call(
     z.object({ name: PoseLibrarySchema.shape.name, tags: TagsSchema.optional() }).strict(),
     PoseLibraryViewSchema,
@@ -466,7 +477,12 @@ export const workspaceCalls = {
       .object({
         poseId: IdSchema,
         changes: z
-          .object({ name: PoseSchema.shape.name, tags: TagsSchema, kind: PoseKindSchema, figures: z.array(BoxSchema).max(64) })
+          .object({
+            name: PoseSchema.shape.name,
+            tags: TagsSchema,
+            kind: PoseKindSchema,
+            figures: z.array(BoxSchema).max(64),
+          })
           .partial()
           .strict(),
       })
@@ -587,7 +603,10 @@ export const workspaceCalls = {
         file: z.string().min(1).max(4096),
         columns: z.number().int().min(1).max(20).default(4),
         cellSize: z.number().int().min(64).max(1024).default(256),
-        background: z.string().regex(/^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/).optional(),
+        background: z
+          .string()
+          .regex(/^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/)
+          .optional(),
         /**
          * Replace a file already at `file` (the person chose to). Without it an existing file is refused
          * with ALREADY_EXISTS. Never allowed into the project's own folders (INVALID_INPUT, reason
@@ -596,7 +615,12 @@ export const workspaceCalls = {
         overwrite: z.boolean().default(false),
       })
       .strict(),
-    z.object({ file: z.string(), width: z.number().int(), height: z.number().int(), count: z.number().int() }),
+    z.object({
+      file: z.string(),
+      width: z.number().int(),
+      height: z.number().int(),
+      count: z.number().int(),
+    }),
   ),
   /**
    * Looks at the results folder again (call it when the window regains focus, or from a "Refresh"
@@ -621,7 +645,10 @@ export const workspaceCalls = {
   /** Everything in the trash, newest first. */
   'trash.list': call(Empty, z.object({ entries: z.array(TrashEntryViewSchema) })),
   /** Puts an entry back where it was. */
-  'trash.restore': call(z.object({ id: z.string().min(1).max(64) }).strict(), z.object({ kind: TrashKindSchema })),
+  'trash.restore': call(
+    z.object({ id: z.string().min(1).max(64) }).strict(),
+    z.object({ kind: TrashKindSchema }),
+  ),
   /** Deletes entries for good (all when `ids` is omitted). Permanent: the UI asks first. */
   'trash.empty': call(
     z.object({ ids: z.array(z.string().min(1).max(64)).max(10000).optional() }).strict(),

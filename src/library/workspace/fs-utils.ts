@@ -20,7 +20,16 @@ export async function listDir(dir: string): Promise<string[]> {
 }
 
 export async function exists(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => null)) !== null;
+  try {
+    await stat(path);
+    return true;
+  } catch (error) {
+    // Only a path that is not there is "not there": an I/O or permission error must not be taken for
+    // absence (trash.list would drop the entry, a restore would delete files it failed to see).
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP' || code === 'ENAMETOOLONG') return false;
+    throw error;
+  }
 }
 
 /** Moves a file or folder inside the project (one file system, so a rename: atomic, nothing copied). */

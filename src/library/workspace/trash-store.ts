@@ -76,6 +76,13 @@ function checkedMove(rel: string): string[] {
  * files never moved is recognised as stale and dropped; nothing is ever deleted except by `empty`.
  */
 export class TrashStore {
+  /**
+   * Entries this process is filling or emptying right now (put, or a restore between moveBack and
+   * discard). Until their moves are done they look exactly like stale ones (nothing moved), so `list`
+   * must leave them alone: dropping one mid-put deleted the files being moved into it.
+   */
+  private readonly busy = new Set<string>();
+
   constructor(private readonly project: ProjectHandle) {}
 
   private get dir(): string {
@@ -107,7 +114,17 @@ export class TrashStore {
       ...(spec.payload === undefined ? {} : { payload: spec.payload }),
     };
     for (const rel of entry.moves) checkedMove(rel);
-    await writeJsonAtomic(this.entryFile(entry.id), entry);
+    this.busy.add(entry.id);
+    try {
+      await writeJsonAtomic(this.entryFile(entry.id), entry);
+      await this.moveIn(entry);
+    } finally {
+      this.busy.delete(entry.id);
+    }
+    return entry;
+  }
+
+  private async moveIn(entry: TrashEntryFile): Promise<void> {
     const moved: string[] = [];
     try {
       for (const rel of entry.moves) {
@@ -126,7 +143,6 @@ export class TrashStore {
       await removeQuietly(this.entryDir(entry.id));
       throw error;
     }
-    return entry;
   }
 
   /** Every readable entry, newest first. Stale entries (nothing moved) are dropped; damaged ones skipped. */
@@ -136,7 +152,7 @@ export class TrashStore {
     const entries: TrashEntryFile[] = [];
     for (const entry of read) {
       if (!entry) continue;
-      if (entry.moves.length > 0 && !(await this.anyMoved(entry))) {
+      if (entry.moves.length > 0 && !this.busy.has(entry.id) && !(await this.anyMoved(entry))) {
         if (!this.project.readOnly) await removeQuietly(this.entryDir(entry.id));
         continue;
       }
@@ -170,6 +186,8 @@ export class TrashStore {
    */
   async moveBack(entry: TrashEntryFile): Promise<void> {
     this.project.assertWritable();
+    // Emptied by the move back, the entry would look stale until `discard`: keep `list` off it meanwhile.
+    this.busy.add(entry.id);
     const pending: { from: string; to: string }[] = [];
     for (const rel of entry.moves) {
       const inTrash = this.trashedPath(entry.id, rel);
@@ -193,6 +211,7 @@ export class TrashStore {
   async discard(entry: TrashEntryFile, options: { dropThumbs: boolean }): Promise<void> {
     this.project.assertWritable();
     await removeQuietly(this.entryDir(entry.id));
+    this.busy.delete(entry.id);
     if (options.dropThumbs) {
       await Promise.all(entry.thumbIds.map((id) => removeQuietly(thumbPathFor(this.project.layout, id))));
     }

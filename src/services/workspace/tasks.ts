@@ -18,9 +18,14 @@ export class TaskRegistry {
 
   constructor(private readonly events: EventBus) {}
 
-  async run<T>(kind: TaskKind, requestedId: string | undefined, work: (control: TaskControl, taskId: string) => Promise<T>): Promise<T> {
+  async run<T>(
+    kind: TaskKind,
+    requestedId: string | undefined,
+    work: (control: TaskControl, taskId: string) => Promise<T>,
+  ): Promise<T> {
     const taskId = requestedId ?? randomUUID();
-    if (this.running.has(taskId)) throw new AppError('ALREADY_EXISTS', 'A task with this id is already running.');
+    if (this.running.has(taskId))
+      throw new AppError('ALREADY_EXISTS', 'A task with this id is already running.');
     const controller = new AbortController();
     const early = this.early.indexOf(taskId);
     if (early >= 0) {
@@ -29,7 +34,8 @@ export class TaskRegistry {
     }
     this.running.set(taskId, controller);
     const last = { done: 0, total: 0, failed: 0 };
-    const emit = (finished: boolean) => this.events.emit('task.progress', { taskId, kind, ...last, finished });
+    const emit = (finished: boolean) =>
+      this.events.emit('task.progress', { taskId, kind, ...last, finished });
     const control: TaskControl = {
       signal: controller.signal,
       onProgress: (done, total, failed) => {

@@ -21,7 +21,9 @@ const run = promisify(execFile);
 
 async function secretToolLookup(service: string, account: string): Promise<string | null> {
   try {
-    const { stdout } = await run('secret-tool', ['lookup', 'service', service, 'account', account], { timeout: 10_000 });
+    const { stdout } = await run('secret-tool', ['lookup', 'service', service, 'account', account], {
+      timeout: 10_000,
+    });
     return stdout.replace(/\n$/, '');
   } catch (error) {
     if ((error as { code?: unknown }).code === 1) return null; // not found
@@ -31,8 +33,11 @@ async function secretToolLookup(service: string, account: string): Promise<strin
 
 async function secretToolStore(service: string, account: string, value: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    const child = execFile('secret-tool', ['store', '--label', 'ccstudio test', 'service', service, 'account', account], { timeout: 10_000 }, (error) =>
-      error ? reject(error) : resolve(),
+    const child = execFile(
+      'secret-tool',
+      ['store', '--label', 'ccstudio test', 'service', service, 'account', account],
+      { timeout: 10_000 },
+      (error) => (error ? reject(error) : resolve()),
     );
     child.stdin?.end(value);
   });

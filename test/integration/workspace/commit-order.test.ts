@@ -23,7 +23,8 @@ vi.mock('../../../src/library/atomic-write', async (importOriginal) => {
   return {
     ...real,
     writeFileAtomic,
-    writeJsonAtomic: (file: string, value: unknown) => writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`),
+    writeJsonAtomic: (file: string, value: unknown) =>
+      writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`),
   };
 });
 

@@ -16,13 +16,34 @@ async function twoResults() {
   const mira = await ws.characters.create({ name: 'Mira: the pilot?' });
   const library = await ws.poses.create('L');
   const { imported } = await ws.poses.import(library.id, [
-    { name: 'Arms up.png', dataBase64: (await sharp({ create: { width: 40, height: 60, channels: 3, background: '#000' } }).png().toBuffer()).toString('base64') },
+    {
+      name: 'Arms up.png',
+      dataBase64: (
+        await sharp({ create: { width: 40, height: 60, channels: 3, background: '#000' } })
+          .png()
+          .toBuffer()
+      ).toString('base64'),
+    },
   ]);
   const pose = imported[0];
   if (!pose) throw new Error('no pose');
   const createdAt = '2025-01-31T12:00:00.000Z';
-  const a = await addResult(project, draftFor({ characterId: mira.id, poseId: pose.id, seed: 4898558797, createdAt, prompt: 'sheet, pilot, red scarf' }), await resultJpeg(96, 64));
-  const b = await addResult(project, draftFor({ characterId: mira.id, poseId: pose.id, seed: 4898558797, createdAt }), await resultJpeg(96, 64, 200));
+  const a = await addResult(
+    project,
+    draftFor({
+      characterId: mira.id,
+      poseId: pose.id,
+      seed: 4898558797,
+      createdAt,
+      prompt: 'sheet, pilot, red scarf',
+    }),
+    await resultJpeg(96, 64),
+  );
+  const b = await addResult(
+    project,
+    draftFor({ characterId: mira.id, poseId: pose.id, seed: 4898558797, createdAt }),
+    await resultJpeg(96, 64, 200),
+  );
   return { project, ws, dir, mira, pose, a, b, createdAt };
 }
 
@@ -30,11 +51,17 @@ describe('export', () => {
   it('writes human-named files with parameters embedded that read back, and receipts beside them', async () => {
     const { project, ws, a, b, createdAt } = await twoResults();
     const out = join(await tempDir(), 'export');
-    const report = await exportResults(ws, [a.id, b.id], { dir: out, includeReceipt: true, format: 'original' });
+    const report = await exportResults(ws, [a.id, b.id], {
+      dir: out,
+      includeReceipt: true,
+      format: 'original',
+    });
     const stem = `Mira the pilot - Arms up - ${localDate(createdAt)} - seed 4898558797`;
     expect(report.failed).toEqual([]);
     expect(report.files.map((f) => f.name)).toEqual([`${stem}.jpg`, `${stem} (2).jpg`]);
-    expect((await readdir(out)).sort()).toEqual([`${stem} (2).jpg`, `${stem} (2).json`, `${stem}.jpg`, `${stem}.json`].sort());
+    expect((await readdir(out)).sort()).toEqual(
+      [`${stem} (2).jpg`, `${stem} (2).json`, `${stem}.jpg`, `${stem}.json`].sort(),
+    );
 
     const bytes = await readFile(join(out, `${stem}.jpg`));
     expect((await sharp(bytes).metadata()).format).toBe('jpeg');
@@ -70,7 +97,11 @@ describe('export', () => {
     const { project, ws, dir, a, b } = await twoResults();
     await writeFile(join(dir, a.file), Buffer.alloc(0));
     const out = join(await tempDir(), 'x');
-    const report = await exportResults(ws, [a.id, 'nosuchresult1', b.id], { dir: out, includeReceipt: false, format: 'original' });
+    const report = await exportResults(ws, [a.id, 'nosuchresult1', b.id], {
+      dir: out,
+      includeReceipt: false,
+      format: 'original',
+    });
     expect(report.files.map((f) => f.id)).toEqual([b.id]);
     expect(report.failed.map((f) => f.id)).toEqual([a.id, 'nosuchresult1']);
     expect(report.failed[0]?.message).toMatch(/empty or damaged/);
@@ -81,9 +112,22 @@ describe('export', () => {
   it('makes a contact sheet of the predicted size', async () => {
     const { project, ws, mira, pose } = await twoResults();
     const ids = [];
-    for (let i = 0; i < 3; i++) ids.push((await addResult(project, draftFor({ characterId: mira.id, poseId: pose.id }), await resultJpeg(50, 80, i * 90))).id);
+    for (let i = 0; i < 3; i++)
+      ids.push(
+        (
+          await addResult(
+            project,
+            draftFor({ characterId: mira.id, poseId: pose.id }),
+            await resultJpeg(50, 80, i * 90),
+          )
+        ).id,
+      );
     const file = join(await tempDir(), 'sheets', 'keepers');
-    const sheet = await writeContactSheet(ws, ids.concat('nosuchresult1'), { file, columns: 2, cellSize: 128 });
+    const sheet = await writeContactSheet(ws, ids.concat('nosuchresult1'), {
+      file,
+      columns: 2,
+      cellSize: 128,
+    });
     const expected = contactSheetLayout(3, { columns: 2, cellSize: 128 });
     expect(sheet).toEqual({ file: `${file}.png`, width: expected.width, height: expected.height, count: 3 });
     const meta = await sharp(`${file}.png`).metadata();

@@ -65,7 +65,10 @@ describe('the workspace contract', () => {
     ] as const) {
       expect(await raw(name, input)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     }
-    expect(await raw('results.review', { ids: ['abcdefgh1'] })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: 'Nothing to change.' } });
+    expect(await raw('results.review', { ids: ['abcdefgh1'] })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: 'Nothing to change.' },
+    });
     await rt.dispose();
   });
 
@@ -73,19 +76,33 @@ describe('the workspace contract', () => {
     const { rt, events, call } = await started();
     const library = await call('poses.createLibrary', { name: 'Walks' });
     const src = await tempDir();
-    for (let i = 0; i < 8; i++) await writeFile(join(src, `w${i}.png`), await makeImage('png', 64, 64, { hue: i * 40 }));
+    for (let i = 0; i < 8; i++)
+      await writeFile(join(src, `w${i}.png`), await makeImage('png', 64, 64, { hue: i * 40 }));
     await writeFile(join(src, 'bad.png'), 'not a png');
     events.length = 0;
 
-    const report: { imported: unknown[]; failed: { file: string }[]; taskId: string; cancelled: boolean } = await call('poses.import', {
-      libraryId: (library as { id: string }).id,
-      sources: [{ path: src }],
-      taskId: 'import-1',
-    });
+    const report: { imported: unknown[]; failed: { file: string }[]; taskId: string; cancelled: boolean } =
+      await call('poses.import', {
+        libraryId: (library as { id: string }).id,
+        sources: [{ path: src }],
+        taskId: 'import-1',
+      });
     expect(report).toMatchObject({ taskId: 'import-1', cancelled: false });
     expect(report.imported).toHaveLength(8);
     expect(report.failed.map((f) => f.file)).toEqual([`${src.split('/').pop()}/bad.png`]);
-    const progress = events.filter((e) => e.name === 'task.progress').map((e) => e.payload as { taskId: string; done: number; total: number; failed: number; finished: boolean; kind: string });
+    const progress = events
+      .filter((e) => e.name === 'task.progress')
+      .map(
+        (e) =>
+          e.payload as {
+            taskId: string;
+            done: number;
+            total: number;
+            failed: number;
+            finished: boolean;
+            kind: string;
+          },
+      );
     expect(progress.every((p) => p.taskId === 'import-1' && p.kind === 'import' && p.total === 9)).toBe(true);
     expect(progress.at(-1)).toMatchObject({ done: 9, failed: 1, finished: true });
     expect(progress.filter((p) => p.finished)).toHaveLength(1);
@@ -94,9 +111,14 @@ describe('the workspace contract', () => {
     // A cancel that arrives as soon as the task reports: the call still resolves, with what got in.
     const other = await call('poses.createLibrary', { name: 'Other' });
     const src2 = await tempDir();
-    for (let i = 0; i < 10; i++) await writeFile(join(src2, `o${i}.png`), await makeImage('png', 64, 64, { hue: 7 + i * 31 }));
+    for (let i = 0; i < 10; i++)
+      await writeFile(join(src2, `o${i}.png`), await makeImage('png', 64, 64, { hue: 7 + i * 31 }));
     const off = rt.events.on((name, payload) => {
-      if (name === 'task.progress' && (payload as { taskId: string; done: number }).taskId === 'import-2' && (payload as { done: number }).done === 1) {
+      if (
+        name === 'task.progress' &&
+        (payload as { taskId: string; done: number }).taskId === 'import-2' &&
+        (payload as { done: number }).done === 1
+      ) {
         void call('tasks.cancel', { taskId: 'import-2' });
       }
     });
@@ -109,17 +131,26 @@ describe('the workspace contract', () => {
     expect(cancelled.cancelled).toBe(true);
     expect(cancelled.imported.length).toBeLessThan(10);
     const listed: { libraries: { id: string; poses: unknown[] }[] } = await call('poses.list', {});
-    expect(listed.libraries.find((l) => l.id === (other as { id: string }).id)?.poses).toHaveLength(cancelled.imported.length);
+    expect(listed.libraries.find((l) => l.id === (other as { id: string }).id)?.poses).toHaveLength(
+      cancelled.imported.length,
+    );
     expect(await call('tasks.cancel', { taskId: 'import-2' })).toEqual({ cancelled: false });
     await rt.dispose();
   });
 
   it('runs the character, result and trash flow the UI needs, with events', async () => {
     const { rt, events, call, dir } = await started();
-    const mira: { id: string } = await call('characters.create', { name: 'Mira', description: 'young pilot, red scarf', styleWords: 'watercolor' });
-    const preview: { prompt: string; negativePrompt: string; usesDefaultNegative: boolean } = await call('characters.promptPreview', {
-      characterId: mira.id,
+    const mira: { id: string } = await call('characters.create', {
+      name: 'Mira',
+      description: 'young pilot, red scarf',
+      styleWords: 'watercolor',
     });
+    const preview: { prompt: string; negativePrompt: string; usesDefaultNegative: boolean } = await call(
+      'characters.promptPreview',
+      {
+        characterId: mira.id,
+      },
+    );
     expect(preview.prompt).toMatch(/, young pilot, red scarf, watercolor$/);
     expect(preview.usesDefaultNegative).toBe(true);
     const draft: { prompt: string; negativePrompt: string } = await call('characters.promptPreview', {
@@ -130,7 +161,10 @@ describe('the workspace contract', () => {
     expect(draft.negativePrompt).toBe('blurry');
 
     const upload = (await makeImage('png', 90, 120)).toString('base64');
-    const refs: { added: { thumbFile: string }[] } = await call('characters.addReferences', { id: mira.id, sources: [{ name: 'face.png', dataBase64: upload }] });
+    const refs: { added: { thumbFile: string }[] } = await call('characters.addReferences', {
+      id: mira.id,
+      sources: [{ name: 'face.png', dataBase64: upload }],
+    });
     expect(refs.added).toHaveLength(1);
     expect((await stat(join(dir, refs.added[0]?.thumbFile ?? ''))).isFile()).toBe(true);
 
@@ -140,7 +174,10 @@ describe('the workspace contract', () => {
     const trash: { entries: { id: string; label: string }[] } = await call('trash.list', {});
     expect(trash.entries).toEqual([expect.objectContaining({ id: trashId, label: 'Mira' })]);
     expect(await call('trash.restore', { id: trashId })).toEqual({ kind: 'character' });
-    const list: { characters: { id: string; referenceImages: unknown[] }[] } = await call('characters.list', {});
+    const list: { characters: { id: string; referenceImages: unknown[] }[] } = await call(
+      'characters.list',
+      {},
+    );
     expect(list.characters.map((c) => c.id)).toEqual([mira.id]);
     expect(list.characters[0]?.referenceImages).toHaveLength(1);
 
@@ -151,11 +188,20 @@ describe('the workspace contract', () => {
     const id = newId();
     const synced = draftFor({ characterId: mira.id, poseId: 'posepose01', id, seed: 31337 });
     await writeFile(join(dir, 'results', `${id}.jpg`), await resultJpeg(40, 30));
-    await writeFile(join(dir, 'results', `${id}.json`), JSON.stringify({ ...synced, file: `results/${id}.jpg`, width: 40, height: 30 }));
+    await writeFile(
+      join(dir, 'results', `${id}.json`),
+      JSON.stringify({ ...synced, file: `results/${id}.jpg`, width: 40, height: 30 }),
+    );
     events.length = 0;
-    expect(await call('results.refresh', {})).toMatchObject({ added: 1, removed: 0, changed: 0, problems: [] });
+    expect(await call('results.refresh', {})).toMatchObject({
+      added: 1,
+      removed: 0,
+      changed: 0,
+      problems: [],
+    });
     expect(changedKinds(events)).toContain('results');
-    const got: { summary: { characterName: string; seed: number }; parameters: string; cuts: string[] } = await call('results.get', { id });
+    const got: { summary: { characterName: string; seed: number }; parameters: string; cuts: string[] } =
+      await call('results.get', { id });
     expect(got.summary).toMatchObject({ characterName: 'Mira', seed: 31337 });
     expect(got.cuts).toEqual([]);
     expect(got.parameters).toMatch(/Seed: 31337, Size: 40x30, Model: consistent-character-ai-neolemon/);
@@ -171,8 +217,12 @@ describe('the workspace contract', () => {
     await second.call('projects.open', { dir });
     const summary: { readOnly: boolean } = await second.call('projects.current', {});
     expect(summary.readOnly).toBe(true);
-    await expect(second.call('characters.create', { name: 'X' })).rejects.toMatchObject({ code: 'PROJECT_READ_ONLY' });
-    await expect(second.call('poses.createLibrary', { name: 'X' })).rejects.toMatchObject({ code: 'PROJECT_READ_ONLY' });
+    await expect(second.call('characters.create', { name: 'X' })).rejects.toMatchObject({
+      code: 'PROJECT_READ_ONLY',
+    });
+    await expect(second.call('poses.createLibrary', { name: 'X' })).rejects.toMatchObject({
+      code: 'PROJECT_READ_ONLY',
+    });
     expect(await second.call('characters.list', {})).toMatchObject({ characters: [] });
     await second.rt.dispose();
     await call('projects.close', {});

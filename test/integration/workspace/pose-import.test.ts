@@ -16,7 +16,9 @@ import { skipMountTests, mountReadOnly, newProject, tempLeftovers, tinyDisk } fr
 const tempDir = useTempDirs();
 
 async function libraryOnDisk(dir: string, libraryId: string) {
-  return PoseLibrarySchema.parse(JSON.parse(await readFile(join(dir, 'poses', libraryId, 'library.json'), 'utf8')));
+  return PoseLibrarySchema.parse(
+    JSON.parse(await readFile(join(dir, 'poses', libraryId, 'library.json'), 'utf8')),
+  );
 }
 
 /** Every pose's image exists, and every image in the folder belongs to a pose: nothing half-imported. */
@@ -24,7 +26,8 @@ async function expectConsistent(dir: string, libraryId: string) {
   const library = await libraryOnDisk(dir, libraryId);
   const files = (await readdir(join(dir, 'poses', libraryId))).filter((f) => f !== 'library.json');
   expect(files.sort()).toEqual(library.poses.map((p) => p.image.file.split('/').pop()).sort());
-  for (const pose of library.poses) expect((await stat(join(dir, pose.image.file))).size).toBe(pose.image.bytes);
+  for (const pose of library.poses)
+    expect((await stat(join(dir, pose.image.file))).size).toBe(pose.image.bytes);
   return library;
 }
 
@@ -40,7 +43,10 @@ describe('importing poses from a folder', () => {
     const jpeg = await makeImage('jpeg', 400, 300);
     await writeFile(join(src, 'sheet three.png'), sheet.png);
     await writeFile(join(src, 'sub', 'single.png'), single.png);
-    await writeFile(join(src, 'sub', 'deeper', 'Läufer – 走る.png'), await makeImage('png', 200, 150, { hue: 90 }));
+    await writeFile(
+      join(src, 'sub', 'deeper', 'Läufer – 走る.png'),
+      await makeImage('png', 200, 150, { hue: 90 }),
+    );
     await writeFile(join(src, 'animated.gif'), await makeAnimatedGif(4, 80, 60));
     await writeFile(join(src, 'z copy of sheet.png'), sheet.png); // after "sheet three.png" in name order: its duplicate
     await writeFile(join(src, 'empty.png'), Buffer.alloc(0));
@@ -63,7 +69,13 @@ describe('importing poses from a folder', () => {
     );
     const byReason = Object.fromEntries(report.failed.map((f) => [f.file, f]));
     expect(Object.keys(byReason).sort()).toEqual(
-      ['My poses/cut off.jpg', 'My poses/document.png', 'My poses/empty.png', 'My poses/huge.png', 'My poses/phone.heic'].sort(),
+      [
+        'My poses/cut off.jpg',
+        'My poses/document.png',
+        'My poses/empty.png',
+        'My poses/huge.png',
+        'My poses/phone.heic',
+      ].sort(),
     );
     expect(byReason['My poses/empty.png']).toMatchObject({ code: 'IMAGE_REJECTED', reason: 'empty' });
     expect(byReason['My poses/cut off.jpg']).toMatchObject({ reason: 'damaged' });
@@ -74,14 +86,25 @@ describe('importing poses from a folder', () => {
     for (const failure of report.failed) expect(failure.message).toContain(failure.file);
 
     expect(report.duplicates).toEqual([
-      expect.objectContaining({ file: 'My poses/z copy of sheet.png', existing: expect.objectContaining({ kind: 'pose', name: 'sheet three' }) }),
+      expect.objectContaining({
+        file: 'My poses/z copy of sheet.png',
+        existing: expect.objectContaining({ kind: 'pose', name: 'sheet three' }),
+      }),
     ]);
     expect(report.skipped).toEqual([{ file: 'My poses/notes.txt', reason: 'not an image file name' }]);
     expect(progress.at(-1)).toEqual([10, 10, 5]);
 
     const byName = Object.fromEntries(report.imported.map((p) => [p.name, p]));
-    expect(report.duplicates[0]?.existing).toEqual({ kind: 'pose', id: byName['sheet three']?.id, name: 'sheet three', libraryId: library.id });
-    expect(byName['sheet three']).toMatchObject({ kind: 'sheet', image: { width: 768, height: 384, format: 'png' } });
+    expect(report.duplicates[0]?.existing).toEqual({
+      kind: 'pose',
+      id: byName['sheet three']?.id,
+      name: 'sheet three',
+      libraryId: library.id,
+    });
+    expect(byName['sheet three']).toMatchObject({
+      kind: 'sheet',
+      image: { width: 768, height: 384, format: 'png' },
+    });
     expect(byName['sheet three']?.figures).toHaveLength(3);
     expect(byName['single']).toMatchObject({ kind: 'single' });
     expect(byName['animated']).toMatchObject({ image: { format: 'gif', width: 80, height: 60 } });
@@ -101,7 +124,10 @@ describe('importing poses from a folder', () => {
 
     // Importing the same folder into another library finds every picture already in the project.
     const other = await ws.poses.create('Other');
-    const again = await ws.poses.import(other.id, [{ path: join(src, 'sheet three.png') }, { path: join(src, 'sub') }]);
+    const again = await ws.poses.import(other.id, [
+      { path: join(src, 'sheet three.png') },
+      { path: join(src, 'sub') },
+    ]);
     expect(again.imported).toEqual([]);
     expect(again.duplicates.map((d) => d.file).sort()).toEqual(
       ['sheet three.png', 'sub/deeper/Läufer – 走る.png', 'sub/single.png'].sort(),
@@ -116,9 +142,13 @@ describe('importing poses from a folder', () => {
       { name: 'dropped.webp', dataBase64: good.toString('base64') },
       { name: 'broken.jpg', dataBase64: Buffer.from('nope').toString('base64') },
     ]);
-    expect(report.imported).toEqual([expect.objectContaining({ name: 'dropped', image: expect.objectContaining({ format: 'webp' }) })]);
+    expect(report.imported).toEqual([
+      expect.objectContaining({ name: 'dropped', image: expect.objectContaining({ format: 'webp' }) }),
+    ]);
     expect(report.imported[0]?.image.file).toMatch(/^poses\/[a-z0-9]+\/[a-z0-9]+\.webp$/);
-    expect(report.failed).toEqual([expect.objectContaining({ file: 'broken.jpg', code: 'IMAGE_REJECTED', reason: 'not-an-image' })]);
+    expect(report.failed).toEqual([
+      expect.objectContaining({ file: 'broken.jpg', code: 'IMAGE_REJECTED', reason: 'not-an-image' }),
+    ]);
     expect(report.failed[0]?.message).toContain('broken.jpg');
   });
 
@@ -136,7 +166,8 @@ describe('importing poses from a folder', () => {
     const { ws, dir } = await newProject(tempDir);
     const library = await ws.poses.create('Big');
     const src = await tempDir();
-    for (let i = 0; i < 12; i++) await writeFile(join(src, `p${i}.png`), await makeImage('png', 64, 64, { hue: i * 25 }));
+    for (let i = 0; i < 12; i++)
+      await writeFile(join(src, `p${i}.png`), await makeImage('png', 64, 64, { hue: i * 25 }));
     const controller = new AbortController();
     const report = await ws.poses.import(library.id, [{ path: src }], {
       signal: controller.signal,
@@ -168,71 +199,85 @@ describe('importing poses from a folder', () => {
     await first.close();
   });
 
-  it.skipIf(skipMountTests)('on a read-only disk: PERMISSION_DENIED, and the library and source files are untouched', async () => {
-    // As root, permission bits do not stop writes; a read-only bind mount of the project folder does
-    // (the kernel answers EROFS), exactly like a locked USB stick or a revoked network share.
-    const { ws, dir, project } = await newProject(tempDir);
-    const library = await ws.poses.create('L');
-    const src = await tempDir();
-    await writeFile(join(src, 'a.png'), await makeImage('png', 40, 40));
-    await writeFile(join(src, 'b.png'), await makeImage('png', 40, 40, { hue: 100 }));
-    const before = await readFile(join(dir, 'poses', library.id, 'library.json'), 'utf8');
-    const undo = mountReadOnly(dir);
-    try {
-      const error = await ws.poses.import(library.id, [{ path: src }]).catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: 'PERMISSION_DENIED', detail: { imported: [] } });
-      expect((error as Error).message).toMatch(/read-only/);
-      expect((error as Error).message).toMatch(/Nothing was lost/);
-    } finally {
-      undo();
-    }
-    expect(await readFile(join(dir, 'poses', library.id, 'library.json'), 'utf8')).toBe(before);
-    expect(await readdir(join(dir, 'poses', library.id))).toEqual(['library.json']);
-    expect((await readdir(src)).sort()).toEqual(['a.png', 'b.png']);
-    // Writable again: the same import now works.
-    expect((await ws.poses.import(library.id, [{ path: src }])).imported).toHaveLength(2);
-    await project.close();
-  });
-
-  it.skipIf(skipMountTests)('on a full disk: DISK_FULL naming what got in; nothing half-imported, no temp files', async () => {
-    const disk = await tinyDisk(2 * 1024 * 1024);
-    try {
-      const dir = join(disk.dir, 'project');
-      const project = await createProject(dir, 'Full');
-      const ws = workspaceFor(project);
+  it.skipIf(skipMountTests)(
+    'on a read-only disk: PERMISSION_DENIED, and the library and source files are untouched',
+    async () => {
+      // As root, permission bits do not stop writes; a read-only bind mount of the project folder does
+      // (the kernel answers EROFS), exactly like a locked USB stick or a revoked network share.
+      const { ws, dir, project } = await newProject(tempDir);
       const library = await ws.poses.create('L');
       const src = await tempDir();
-      await writeFile(join(src, '1 small.png'), await makeImage('png', 48, 48));
-      // Noise does not compress: about 800 KB as PNG.
-      const noise = randomBytes(512 * 512 * 3);
-      await writeFile(join(src, '2 large.png'), await sharp(noise, { raw: { width: 512, height: 512, channels: 3 } }).png().toBuffer());
-      // Leave about 300 KB free: the small image fits, the large one cannot.
-      const fs = await statfs(disk.dir);
-      const free = fs.bavail * fs.bsize;
-      await writeFile(join(disk.dir, 'filler'), Buffer.alloc(Math.max(0, free - 300 * 1024)));
-
-      const error = await ws.poses.import(library.id, [{ path: src }]).catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: 'DISK_FULL' });
-      expect((error as Error).message).toMatch(/disk is full/);
-      // Both files are processed at once, so the small one may or may not have got in before the disk
-      // filled; either way the library lists exactly what is complete on disk, and says so.
-      const onDisk = await expectConsistent(dir, library.id);
-      const names = onDisk.poses.map((p) => p.image.originalName);
-      expect(names).not.toContain('2 large.png');
-      expect((error as { detail: { imported: string[] } }).detail.imported).toEqual(names);
-      expect(await tempLeftovers(dir)).toEqual([]);
-
-      // Free the space and try again: the rest comes in, what was in already is a duplicate.
-      await rm(join(disk.dir, 'filler'));
-      const retry = await ws.poses.import(library.id, [{ path: src }]);
-      expect([...retry.imported.map((p) => p.image.originalName), ...names].sort()).toEqual(['1 small.png', '2 large.png']);
-      expect(retry.duplicates.map((d) => d.file)).toEqual(names.map((n) => `${src.split('/').pop()}/${n}`));
-      expect((await expectConsistent(dir, library.id)).poses).toHaveLength(2);
+      await writeFile(join(src, 'a.png'), await makeImage('png', 40, 40));
+      await writeFile(join(src, 'b.png'), await makeImage('png', 40, 40, { hue: 100 }));
+      const before = await readFile(join(dir, 'poses', library.id, 'library.json'), 'utf8');
+      const undo = mountReadOnly(dir);
+      try {
+        const error = await ws.poses.import(library.id, [{ path: src }]).catch((e: unknown) => e);
+        expect(error).toMatchObject({ code: 'PERMISSION_DENIED', detail: { imported: [] } });
+        expect((error as Error).message).toMatch(/read-only/);
+        expect((error as Error).message).toMatch(/Nothing was lost/);
+      } finally {
+        undo();
+      }
+      expect(await readFile(join(dir, 'poses', library.id, 'library.json'), 'utf8')).toBe(before);
+      expect(await readdir(join(dir, 'poses', library.id))).toEqual(['library.json']);
+      expect((await readdir(src)).sort()).toEqual(['a.png', 'b.png']);
+      // Writable again: the same import now works.
+      expect((await ws.poses.import(library.id, [{ path: src }])).imported).toHaveLength(2);
       await project.close();
-    } finally {
-      await disk.release();
-    }
-  });
+    },
+  );
+
+  it.skipIf(skipMountTests)(
+    'on a full disk: DISK_FULL naming what got in; nothing half-imported, no temp files',
+    async () => {
+      const disk = await tinyDisk(2 * 1024 * 1024);
+      try {
+        const dir = join(disk.dir, 'project');
+        const project = await createProject(dir, 'Full');
+        const ws = workspaceFor(project);
+        const library = await ws.poses.create('L');
+        const src = await tempDir();
+        await writeFile(join(src, '1 small.png'), await makeImage('png', 48, 48));
+        // Noise does not compress: about 800 KB as PNG.
+        const noise = randomBytes(512 * 512 * 3);
+        await writeFile(
+          join(src, '2 large.png'),
+          await sharp(noise, { raw: { width: 512, height: 512, channels: 3 } })
+            .png()
+            .toBuffer(),
+        );
+        // Leave about 300 KB free: the small image fits, the large one cannot.
+        const fs = await statfs(disk.dir);
+        const free = fs.bavail * fs.bsize;
+        await writeFile(join(disk.dir, 'filler'), Buffer.alloc(Math.max(0, free - 300 * 1024)));
+
+        const error = await ws.poses.import(library.id, [{ path: src }]).catch((e: unknown) => e);
+        expect(error).toMatchObject({ code: 'DISK_FULL' });
+        expect((error as Error).message).toMatch(/disk is full/);
+        // Both files are processed at once, so the small one may or may not have got in before the disk
+        // filled; either way the library lists exactly what is complete on disk, and says so.
+        const onDisk = await expectConsistent(dir, library.id);
+        const names = onDisk.poses.map((p) => p.image.originalName);
+        expect(names).not.toContain('2 large.png');
+        expect((error as { detail: { imported: string[] } }).detail.imported).toEqual(names);
+        expect(await tempLeftovers(dir)).toEqual([]);
+
+        // Free the space and try again: the rest comes in, what was in already is a duplicate.
+        await rm(join(disk.dir, 'filler'));
+        const retry = await ws.poses.import(library.id, [{ path: src }]);
+        expect([...retry.imported.map((p) => p.image.originalName), ...names].sort()).toEqual([
+          '1 small.png',
+          '2 large.png',
+        ]);
+        expect(retry.duplicates.map((d) => d.file)).toEqual(names.map((n) => `${src.split('/').pop()}/${n}`));
+        expect((await expectConsistent(dir, library.id)).poses).toHaveLength(2);
+        await project.close();
+      } finally {
+        await disk.release();
+      }
+    },
+  );
 });
 
 describe('editing and trashing poses', () => {
@@ -248,20 +293,32 @@ describe('editing and trashing poses', () => {
 
     expect((await ws.poses.update(library.id, { name: 'Renamed' })).name).toBe('Renamed');
     const edited = await ws.poses.updatePose(a.id, { name: 'Hero stance', tags: ['hero'], kind: 'sheet' });
-    expect(edited).toMatchObject({ name: 'Hero stance', tags: ['hero'], kind: 'sheet', libraryId: library.id });
-    expect((await libraryOnDisk(dir, library.id)).poses.find((p) => p.id === a.id)).toMatchObject({ name: 'Hero stance' });
+    expect(edited).toMatchObject({
+      name: 'Hero stance',
+      tags: ['hero'],
+      kind: 'sheet',
+      libraryId: library.id,
+    });
+    expect((await libraryOnDisk(dir, library.id)).poses.find((p) => p.id === a.id)).toMatchObject({
+      name: 'Hero stance',
+    });
 
     const trashId = await ws.poses.trashPoses([a.id]);
     let onDisk = await expectConsistent(dir, library.id);
     expect(onDisk.poses.map((p) => p.id)).toEqual([b.id]);
     const view = await ws.trashView();
-    expect(view).toEqual([expect.objectContaining({ id: trashId, kind: 'pose', label: 'Hero stance', restorable: true })]);
+    expect(view).toEqual([
+      expect.objectContaining({ id: trashId, kind: 'pose', label: 'Hero stance', restorable: true }),
+    ]);
 
     // Trash the library too: the pose's entry now waits for the library.
     const libraryTrash = await ws.poses.trashLibrary(library.id);
     expect((await ws.poses.readAll()).libraries).toEqual([]);
     const blocked = (await ws.trashView()).find((e) => e.id === trashId);
-    expect(blocked).toMatchObject({ restorable: false, blockedBy: expect.stringMatching(/Renamed.*restore it first/) });
+    expect(blocked).toMatchObject({
+      restorable: false,
+      blockedBy: expect.stringMatching(/Renamed.*restore it first/),
+    });
     await expect(ws.restore(trashId)).rejects.toMatchObject({ code: 'NOT_FOUND' });
 
     expect(await ws.restore(libraryTrash)).toBe('poseLibrary');

@@ -19,14 +19,21 @@ async function populated(count: number) {
   const mira = await ws.characters.create({ name: 'Mira' });
   const library = await ws.poses.create('Sheets');
   const sheet = await makeOpenPoseSheet(768, 384, rowOfFigures(3, 768, 384));
-  const { imported } = await ws.poses.import(library.id, [{ name: 'three.png', dataBase64: sheet.png.toString('base64') }]);
+  const { imported } = await ws.poses.import(library.id, [
+    { name: 'three.png', dataBase64: sheet.png.toString('base64') },
+  ]);
   const pose = imported[0];
   if (!pose) throw new Error('pose import failed');
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
     const result = await addResult(
       project,
-      draftFor({ characterId: mira.id, poseId: pose.id, seed: 1000 + i, createdAt: new Date(Date.UTC(2025, 0, 1 + i)).toISOString() }),
+      draftFor({
+        characterId: mira.id,
+        poseId: pose.id,
+        seed: 1000 + i,
+        createdAt: new Date(Date.UTC(2025, 0, 1 + i)).toISOString(),
+      }),
       await resultJpeg(64, 48, i * 40),
     );
     ids.push(result.id);
@@ -34,7 +41,10 @@ async function populated(count: number) {
   return { project, ws, dir, mira, library, pose, sheet, ids };
 }
 
-async function reopen(project: ProjectHandle, dir: string): Promise<{ project: ProjectHandle; ws: Workspace }> {
+async function reopen(
+  project: ProjectHandle,
+  dir: string,
+): Promise<{ project: ProjectHandle; ws: Workspace }> {
   await project.close();
   const next = await openProject(dir);
   return { project: next, ws: workspaceFor(next) };
@@ -45,7 +55,14 @@ describe('committing results', () => {
     const { project, ws, dir, mira, pose, ids } = await populated(3);
     for (const id of ids) {
       const json = ResultSchema.parse(JSON.parse(await readFile(join(dir, 'results', `${id}.json`), 'utf8')));
-      expect(json).toMatchObject({ id, file: `results/${id}.jpg`, width: 64, height: 48, characterId: mira.id, poseId: pose.id });
+      expect(json).toMatchObject({
+        id,
+        file: `results/${id}.jpg`,
+        width: 64,
+        height: 48,
+        characterId: mira.id,
+        poseId: pose.id,
+      });
       expect(json.review).toEqual({ rating: 0, flag: 'none', tags: [] });
       expect((await sharp(join(dir, json.file)).metadata()).format).toBe('jpeg');
       expect((await sharp(join(dir, '.studio', 'thumbs', `${id}.webp`)).metadata()).format).toBe('webp');
@@ -79,7 +96,13 @@ describe('committing results', () => {
       cost: 0.13,
       imageMissing: false,
     });
-    await expect(addResult(project, { ...draftFor({ characterId: mira.id, poseId: pose.id }), id: ids[0] ?? '' }, await resultJpeg())).rejects.toMatchObject({
+    await expect(
+      addResult(
+        project,
+        { ...draftFor({ characterId: mira.id, poseId: pose.id }), id: ids[0] ?? '' },
+        await resultJpeg(),
+      ),
+    ).rejects.toMatchObject({
       code: 'ALREADY_EXISTS',
     });
 
@@ -87,14 +110,18 @@ describe('committing results', () => {
     const report = await again.ws.results.load();
     // Nothing changed in results/ since the index was written: not even listed.
     expect(report).toMatchObject({ mode: 'cache', listed: false, read: 0 });
-    expect((await again.ws.results.query(firstPage, await again.ws.catalog())).items.map((i) => i.id)).toEqual([...ids].reverse());
+    expect(
+      (await again.ws.results.query(firstPage, await again.ws.catalog())).items.map((i) => i.id),
+    ).toEqual([...ids].reverse());
     await again.project.close();
   });
 
   it('refuses to commit into a read-only project', async () => {
     const { project, dir, mira, pose } = await populated(0);
     const second = await openProject(dir);
-    await expect(addResult(second, draftFor({ characterId: mira.id, poseId: pose.id }), await resultJpeg())).rejects.toMatchObject({
+    await expect(
+      addResult(second, draftFor({ characterId: mira.id, poseId: pose.id }), await resultJpeg()),
+    ).rejects.toMatchObject({
       code: 'PROJECT_READ_ONLY',
     });
     expect(await readdir(join(dir, 'results'))).toEqual([]);
@@ -121,12 +148,19 @@ describe('the results index stays true to the folder', () => {
     // Replaced in place (same id): found by the check that runs after the first page, and announced.
     await ws.results.settled();
     expect(announced).toBe(1);
-    expect(report.problems).toEqual([expect.objectContaining({ file: `results/${damaged}.json`, reason: expect.stringMatching(/not valid JSON/) })]);
+    expect(report.problems).toEqual([
+      expect.objectContaining({
+        file: `results/${damaged}.json`,
+        reason: expect.stringMatching(/not valid JSON/),
+      }),
+    ]);
     expect(again.summary().problems).toHaveLength(1);
     const page = await ws.results.query(firstPage, await ws.catalog());
     expect(page.items.map((i) => i.id).sort()).toEqual(ids.filter((id) => id !== damaged).sort());
     const quarantined = await readdir(join(dir, '.studio', 'quarantine'));
-    expect(await readFile(join(dir, '.studio', 'quarantine', quarantined[0] ?? ''), 'utf8')).toBe('{"id": "broken"');
+    expect(await readFile(join(dir, '.studio', 'quarantine', quarantined[0] ?? ''), 'utf8')).toBe(
+      '{"id": "broken"',
+    );
     await again.close();
   });
 
@@ -135,24 +169,34 @@ describe('the results index stays true to the folder', () => {
     const [a, b] = ids;
     await writeFile(join(dir, 'results', `${a}.json`), 'garbage'); // in place: no rename
     const refreshed = await ws.results.refresh();
-    expect(refreshed).toMatchObject({ changed: 1, problems: [expect.objectContaining({ file: `results/${a}.json` })] });
+    expect(refreshed).toMatchObject({
+      changed: 1,
+      problems: [expect.objectContaining({ file: `results/${a}.json` })],
+    });
     expect(ws.results.count()).toBe(2);
 
     await writeFile(join(dir, 'results', `${b}.json`), '{}');
     await expect(ws.results.get(b ?? '')).rejects.toMatchObject({ code: 'PROJECT_DAMAGED' });
     expect(ws.results.count()).toBe(1);
-    expect(project.problems.map((p) => p.file).sort()).toEqual([`results/${a}.json`, `results/${b}.json`].sort());
+    expect(project.problems.map((p) => p.file).sort()).toEqual(
+      [`results/${a}.json`, `results/${b}.json`].sort(),
+    );
     await project.close();
   });
 
   it('rebuilds a damaged index from the receipts', async () => {
     const { project, dir, ids } = await populated(5);
     await project.close();
-    await writeFile(join(dir, '.studio', 'index.json'), '{"format":"ccstudio-results-index","version":1,"entr');
+    await writeFile(
+      join(dir, '.studio', 'index.json'),
+      '{"format":"ccstudio-results-index","version":1,"entr',
+    );
     const again = await openProject(dir);
     const ws = workspaceFor(again);
     expect(await ws.results.load()).toMatchObject({ mode: 'rebuilt', read: 5 });
-    expect((await ws.results.query(firstPage, await ws.catalog())).items.map((i) => i.id)).toEqual([...ids].reverse());
+    expect((await ws.results.query(firstPage, await ws.catalog())).items.map((i) => i.id)).toEqual(
+      [...ids].reverse(),
+    );
     const index = JSON.parse(await readFile(join(dir, '.studio', 'index.json'), 'utf8'));
     expect(index.count).toBe(5);
 
@@ -174,15 +218,29 @@ describe('the results index stays true to the folder', () => {
     // Copied in from another project: a new receipt and image.
     const newcomer = newId();
     const json = JSON.parse(await readFile(join(dir, 'results', `${template}.json`), 'utf8'));
-    await writeFile(join(dir, 'results', `${newcomer}.json`), JSON.stringify({ ...json, id: newcomer, file: `results/${newcomer}.jpg` }));
+    await writeFile(
+      join(dir, 'results', `${newcomer}.json`),
+      JSON.stringify({ ...json, id: newcomer, file: `results/${newcomer}.jpg` }),
+    );
     await copyFile(join(dir, 'results', `${template}.jpg`), join(dir, 'results', `${newcomer}.jpg`));
 
     const again = await openProject(dir);
     const ws = workspaceFor(again);
-    expect(await ws.results.load()).toMatchObject({ mode: 'cache', listed: true, added: 1, removed: 1, read: 1 });
+    expect(await ws.results.load()).toMatchObject({
+      mode: 'cache',
+      listed: true,
+      added: 1,
+      removed: 1,
+      read: 1,
+    });
     await ws.results.settled();
     const page = await ws.results.query(firstPage, await ws.catalog());
-    expect(page.items.map((i) => i.id).sort()).toEqual(ids.filter((id) => id !== gone).concat(newcomer).sort());
+    expect(page.items.map((i) => i.id).sort()).toEqual(
+      ids
+        .filter((id) => id !== gone)
+        .concat(newcomer)
+        .sort(),
+    );
     expect(page.items.find((i) => i.id === imageless)?.imageMissing).toBe(true);
     expect(page.items.find((i) => i.id === newcomer)?.imageMissing).toBe(false);
 
@@ -193,8 +251,18 @@ describe('the results index stays true to the folder', () => {
     expect((await ws.results.query(firstPage, await ws.catalog())).total).toBe(3);
     // The fast path next time: nothing changed since the index was written.
     const third = await reopen(again, dir);
-    expect(await third.ws.results.load()).toMatchObject({ mode: 'cache', listed: false, read: 0, added: 0, removed: 0 });
-    expect((await third.ws.results.query(firstPage, await third.ws.catalog())).items.find((i) => i.id === imageless)?.imageMissing).toBe(true);
+    expect(await third.ws.results.load()).toMatchObject({
+      mode: 'cache',
+      listed: false,
+      read: 0,
+      added: 0,
+      removed: 0,
+    });
+    expect(
+      (await third.ws.results.query(firstPage, await third.ws.catalog())).items.find(
+        (i) => i.id === imageless,
+      )?.imageMissing,
+    ).toBe(true);
     expect(mira.id && pose.id).toBeTruthy();
     await third.project.close();
   });
@@ -204,10 +272,16 @@ describe('reviewing, querying, facets', () => {
   it('reviews many results at once, writing each JSON and the index, and undoes it', async () => {
     const { project, ws, dir, ids } = await populated(5);
     const chosen = ids.slice(0, 3);
-    const outcome = await ws.results.review([...chosen, 'nosuchresult1'], { rating: 4, flag: 'pick', addTags: ['keeper', 'Hero'] });
+    const outcome = await ws.results.review([...chosen, 'nosuchresult1'], {
+      rating: 4,
+      flag: 'pick',
+      addTags: ['keeper', 'Hero'],
+    });
     expect(outcome.updated.sort()).toEqual([...chosen].sort());
     expect(outcome.missing).toEqual(['nosuchresult1']);
-    expect(outcome.previous.every((p) => p.rating === 0 && p.flag === 'none' && p.tags.length === 0)).toBe(true);
+    expect(outcome.previous.every((p) => p.rating === 0 && p.flag === 'none' && p.tags.length === 0)).toBe(
+      true,
+    );
     for (const id of chosen) {
       const json = ResultSchema.parse(JSON.parse(await readFile(join(dir, 'results', `${id}.json`), 'utf8')));
       expect(json.review).toEqual({ rating: 4, flag: 'pick', tags: ['keeper', 'Hero'] });
@@ -217,11 +291,19 @@ describe('reviewing, querying, facets', () => {
     for (const e of index.entries) expect(e.rating).toBe(chosen.includes(e.id) ? 4 : 0);
 
     await ws.results.review(chosen.slice(0, 1), { removeTags: ['HERO'], flag: 'reject' });
-    expect(JSON.parse(await readFile(join(dir, 'results', `${chosen[0]}.json`), 'utf8')).review).toEqual({ rating: 4, flag: 'reject', tags: ['keeper'] });
+    expect(JSON.parse(await readFile(join(dir, 'results', `${chosen[0]}.json`), 'utf8')).review).toEqual({
+      rating: 4,
+      flag: 'reject',
+      tags: ['keeper'],
+    });
 
     await ws.results.setReviews(outcome.previous);
     for (const id of chosen) {
-      expect(JSON.parse(await readFile(join(dir, 'results', `${id}.json`), 'utf8')).review).toEqual({ rating: 0, flag: 'none', tags: [] });
+      expect(JSON.parse(await readFile(join(dir, 'results', `${id}.json`), 'utf8')).review).toEqual({
+        rating: 0,
+        flag: 'none',
+        tags: [],
+      });
     }
     const again = await reopen(project, dir);
     await again.ws.results.load();
@@ -235,14 +317,25 @@ describe('reviewing, querying, facets', () => {
     const toms = [];
     for (let i = 0; i < 2; i++) {
       toms.push(
-        (await addResult(project, draftFor({ characterId: tom.id, poseId: pose.id, seed: 77 + i, createdAt: new Date(Date.UTC(2025, 1, 1 + i)).toISOString() }), await resultJpeg()))
-          .id,
+        (
+          await addResult(
+            project,
+            draftFor({
+              characterId: tom.id,
+              poseId: pose.id,
+              seed: 77 + i,
+              createdAt: new Date(Date.UTC(2025, 1, 1 + i)).toISOString(),
+            }),
+            await resultJpeg(),
+          )
+        ).id,
       );
     }
     await ws.results.review([ids[0] ?? '', ids[1] ?? ''], { rating: 5, addTags: ['cover'] });
     await ws.results.review([ids[2] ?? ''], { rating: 3, flag: 'reject' });
     const cat = await ws.catalog();
-    const q = (filter: object, extra: object = {}) => ws.results.query({ ...firstPage, filter, ...extra }, cat);
+    const q = (filter: object, extra: object = {}) =>
+      ws.results.query({ ...firstPage, filter, ...extra }, cat);
 
     expect((await q({})).total).toBe(8);
     expect((await q({ characterIds: [tom.id] })).items.map((i) => i.id)).toEqual([...toms].reverse());
@@ -250,10 +343,16 @@ describe('reviewing, querying, facets', () => {
     expect((await q({ flags: ['reject'] })).items.map((i) => i.id)).toEqual([ids[2]]);
     expect((await q({ tags: ['COVER'] })).total).toBe(2);
     expect((await q({ text: 'baker 78' })).items.map((i) => i.id)).toEqual([toms[1]]);
-    expect((await q({ from: '2025-01-03T00:00:00Z', to: '2025-01-05T00:00:00Z' })).items.map((i) => i.id)).toEqual([ids[3], ids[2]]);
+    expect(
+      (await q({ from: '2025-01-03T00:00:00Z', to: '2025-01-05T00:00:00Z' })).items.map((i) => i.id),
+    ).toEqual([ids[3], ids[2]]);
     expect((await q({ poseIds: [pose.id], characterIds: [mira.id] })).total).toBe(6);
     expect((await q({}, { sort: 'oldest', limit: 2 })).items.map((i) => i.id)).toEqual([ids[0], ids[1]]);
-    expect((await q({}, { sort: 'rating', limit: 3 })).items.map((i) => i.id)).toEqual([ids[1], ids[0], ids[2]]);
+    expect((await q({}, { sort: 'rating', limit: 3 })).items.map((i) => i.id)).toEqual([
+      ids[1],
+      ids[0],
+      ids[2],
+    ]);
     const page2 = await q({}, { offset: 3, limit: 3 });
     expect(page2.total).toBe(8);
     expect(page2.items.map((i) => i.id)).toEqual([ids[4], ids[3], ids[2]]); // after toms[1], toms[0], ids[5]
@@ -265,7 +364,9 @@ describe('reviewing, querying, facets', () => {
       { id: mira.id, name: 'Mira', inTrash: false, count: 6 },
       { id: tom.id, name: 'Tom the baker', inTrash: false, count: 2 },
     ]);
-    expect(facets.poses).toEqual([{ id: pose.id, name: 'three', libraryId: pose.libraryId, inTrash: false, count: 8 }]);
+    expect(facets.poses).toEqual([
+      { id: pose.id, name: 'three', libraryId: pose.libraryId, inTrash: false, count: 8 },
+    ]);
     expect(facets.tags).toEqual([{ tag: 'cover', count: 2 }]);
     expect(facets.flags).toEqual({ none: 7, pick: 0, reject: 1 });
     expect(facets.ratings).toEqual([5, 0, 0, 1, 0, 2]);
@@ -282,14 +383,26 @@ describe('trash and the results that point into it', () => {
     let page = await ws.results.query(firstPage, await ws.catalog());
     expect(page.total).toBe(3);
     for (const item of page.items) {
-      expect(item).toMatchObject({ characterName: 'Mira', characterInTrash: true, characterTrashId: trashId });
+      expect(item).toMatchObject({
+        characterName: 'Mira',
+        characterInTrash: true,
+        characterTrashId: trashId,
+      });
     }
-    expect((await ws.results.facets({}, await ws.catalog())).characters).toEqual([{ id: mira.id, name: 'Mira', inTrash: true, count: 3 }]);
+    expect((await ws.results.facets({}, await ws.catalog())).characters).toEqual([
+      { id: mira.id, name: 'Mira', inTrash: true, count: 3 },
+    ]);
 
     // Trash the pose as well: the results say so too.
     const poseTrash = await ws.poses.trashPoses([pose.id]);
     page = await ws.results.query(firstPage, await ws.catalog());
-    expect(page.items[0]).toMatchObject({ poseName: 'three', poseInTrash: true, poseTrashId: poseTrash, poseKind: 'sheet', poseFigures: 3 });
+    expect(page.items[0]).toMatchObject({
+      poseName: 'three',
+      poseInTrash: true,
+      poseTrashId: poseTrash,
+      poseKind: 'sheet',
+      poseFigures: 3,
+    });
 
     await ws.restore(trashId);
     await ws.restore(poseTrash);
@@ -301,7 +414,11 @@ describe('trash and the results that point into it', () => {
     const resultsTrash = await ws.results.trash([ids[0] ?? '', ids[1] ?? ''], await ws.catalog());
     expect((await ws.results.query(firstPage, await ws.catalog())).items.map((i) => i.id)).toEqual([ids[2]]);
     expect((await readdir(join(dir, 'results'))).sort()).toEqual([`${ids[2]}.jpg`, `${ids[2]}.json`]);
-    expect((await ws.trashView()).find((e) => e.id === resultsTrash)).toMatchObject({ kind: 'results', label: '2 results', count: 2 });
+    expect((await ws.trashView()).find((e) => e.id === resultsTrash)).toMatchObject({
+      kind: 'results',
+      label: '2 results',
+      count: 2,
+    });
     await ws.restore(resultsTrash);
     const restored = await ws.results.query(firstPage, await ws.catalog());
     expect(restored.items.map((i) => i.id)).toEqual([...ids].reverse());
@@ -337,7 +454,12 @@ describe('cutting a result sheet', () => {
       const box = pose.figures[i];
       if (!box) throw new Error('missing box');
       expect(cut.cutFrom?.resultId).toBe(parent.id);
-      expect(cut.cutFrom?.box).toEqual({ x: box.x * 2, y: box.y * 2, width: box.width * 2, height: box.height * 2 });
+      expect(cut.cutFrom?.box).toEqual({
+        x: box.x * 2,
+        y: box.y * 2,
+        width: box.width * 2,
+        height: box.height * 2,
+      });
       expect(cut.file).toBe(`results/${cut.id}.png`);
       const meta = await sharp(join(dir, cut.file)).metadata();
       expect([meta.format, meta.width, meta.height]).toEqual(['png', box.width * 2, box.height * 2]);

@@ -41,14 +41,22 @@ async function code(requested: string, options?: { encoded?: boolean }): Promise
 
 describe('resolveContainedFile', () => {
   it('resolves real files inside the root, including hidden folders and encoded names', async () => {
-    expect(await resolveContainedFile(root, 'results/r1/image.png')).toBe(join(root, 'results', 'r1', 'image.png'));
-    expect(await resolveContainedFile(root, 'results/r1/with%20space.png')).toBe(join(root, 'results', 'r1', 'with space.png'));
-    expect(await resolveContainedFile(root, '.studio/thumbs/t.webp')).toBe(join(root, '.studio', 'thumbs', 't.webp'));
+    expect(await resolveContainedFile(root, 'results/r1/image.png')).toBe(
+      join(root, 'results', 'r1', 'image.png'),
+    );
+    expect(await resolveContainedFile(root, 'results/r1/with%20space.png')).toBe(
+      join(root, 'results', 'r1', 'with space.png'),
+    );
+    expect(await resolveContainedFile(root, '.studio/thumbs/t.webp')).toBe(
+      join(root, '.studio', 'thumbs', 't.webp'),
+    );
     expect(await resolveContainedFile(root, '..hidden.png')).toBe(join(root, '..hidden.png'));
   });
 
   it('follows a symlink that stays inside and returns the real path', async () => {
-    expect(await resolveContainedFile(root, 'results/inside-link.png')).toBe(join(root, 'results', 'r1', 'image.png'));
+    expect(await resolveContainedFile(root, 'results/inside-link.png')).toBe(
+      join(root, 'results', 'r1', 'image.png'),
+    );
   });
 
   it('refuses a symlink (file or folder) that resolves outside the root', async () => {
@@ -105,7 +113,9 @@ describe('resolveContainedFile', () => {
   it('answers NOT_FOUND for missing files and for folders', async () => {
     expect(await code('results/r1/missing.png')).toBe('NOT_FOUND');
     expect(await code('results/r1')).toBe('NOT_FOUND');
-    await expect(resolveContainedFile(join(base, 'no-such-root'), 'x.png')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(resolveContainedFile(join(base, 'no-such-root'), 'x.png')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 
   it('with encoded: false takes the path literally and still applies every check', async () => {

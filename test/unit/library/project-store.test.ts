@@ -14,11 +14,26 @@ describe('projects on disk', () => {
     const dir = join(await tempDir(), 'Lighthouse');
     const created = await createProject(dir, 'The Lighthouse Keeper');
     const onDisk = JSON.parse(await readFile(join(dir, 'project.json'), 'utf8'));
-    expect(onDisk).toMatchObject({ schemaVersion: PROJECT_SCHEMA_VERSION, name: 'The Lighthouse Keeper', id: created.file.id });
-    expect((await readdir(dir)).sort()).toEqual(['.studio', 'characters', 'poses', 'project.json', 'results', 'trash']);
+    expect(onDisk).toMatchObject({
+      schemaVersion: PROJECT_SCHEMA_VERSION,
+      name: 'The Lighthouse Keeper',
+      id: created.file.id,
+    });
+    expect((await readdir(dir)).sort()).toEqual([
+      '.studio',
+      'characters',
+      'poses',
+      'project.json',
+      'results',
+      'trash',
+    ]);
     await created.close();
     const reopened = await openProject(dir);
-    expect(reopened.summary()).toMatchObject({ name: 'The Lighthouse Keeper', readOnly: false, problems: [] });
+    expect(reopened.summary()).toMatchObject({
+      name: 'The Lighthouse Keeper',
+      readOnly: false,
+      problems: [],
+    });
     await reopened.close();
   });
 
@@ -32,7 +47,10 @@ describe('projects on disk', () => {
     const dir = await tempDir();
     await (await createProject(dir, 'Damaged')).close();
     await writeFile(join(dir, 'project.json'), '{"schemaVersion": 1, "name": ');
-    await expect(openProject(dir)).rejects.toMatchObject({ code: 'PROJECT_DAMAGED', detail: { file: 'project.json' } });
+    await expect(openProject(dir)).rejects.toMatchObject({
+      code: 'PROJECT_DAMAGED',
+      detail: { file: 'project.json' },
+    });
     expect(await readFile(join(dir, 'project.json'), 'utf8')).toBe('{"schemaVersion": 1, "name": ');
     const quarantined = await readdir(join(dir, '.studio', 'quarantine'));
     expect(quarantined.some((f) => f.endsWith('project.json'))).toBe(true);
@@ -60,7 +78,10 @@ describe('projects on disk', () => {
     await writeFile(bad, 'not json');
     await handle.quarantine(bad, 'it is not valid JSON');
     expect(handle.summary().problems).toEqual([
-      expect.objectContaining({ file: 'characters/abcdefgh12/character.json', reason: 'it is not valid JSON' }),
+      expect.objectContaining({
+        file: 'characters/abcdefgh12/character.json',
+        reason: 'it is not valid JSON',
+      }),
     ]);
     const moved = await readdir(join(dir, '.studio', 'quarantine'));
     expect(moved).toHaveLength(1);
@@ -91,7 +112,10 @@ describe('the project lock', () => {
     const deadPid = child.pid!;
     await new Promise((resolve) => child.on('exit', resolve));
     const { hostname } = await import('node:os');
-    await writeFile(lockFile, JSON.stringify({ pid: deadPid, host: hostname(), token: 'dead', startedAt: '' }));
+    await writeFile(
+      lockFile,
+      JSON.stringify({ pid: deadPid, host: hostname(), token: 'dead', startedAt: '' }),
+    );
     const outcome = await ProjectLock.acquire(lockFile);
     expect(outcome.acquired).toBe(true);
     if (outcome.acquired) await outcome.lock.release();
@@ -102,7 +126,10 @@ describe('the project lock', () => {
     const lockFile = join(dir, 'lock.json');
     const outcome = await ProjectLock.acquire(lockFile);
     if (!outcome.acquired) throw new Error('expected the lock');
-    await writeFile(lockFile, JSON.stringify({ pid: process.pid, host: 'x', token: 'someone-else', startedAt: '' }));
+    await writeFile(
+      lockFile,
+      JSON.stringify({ pid: process.pid, host: 'x', token: 'someone-else', startedAt: '' }),
+    );
     await outcome.lock.release();
     expect(JSON.parse(await readFile(lockFile, 'utf8')).token).toBe('someone-else');
   });

@@ -17,7 +17,11 @@ describe('a settings file from before keys were refused in the Segmind address',
     const store = new UserDataStore(dir);
     await writeFile(
       store.settingsFile,
-      JSON.stringify({ segmindBaseUrl: `https://api.segmind.com/?key=${KEY}`, requestsPerMinute: 50, concurrency: 3 }),
+      JSON.stringify({
+        segmindBaseUrl: `https://api.segmind.com/?key=${KEY}`,
+        requestsPerMinute: 50,
+        concurrency: 3,
+      }),
     );
     const settings = await store.readSettings();
     expect(settings).toMatchObject({ segmindBaseUrl: '', requestsPerMinute: 50, concurrency: 3 });

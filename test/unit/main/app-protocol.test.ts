@@ -6,7 +6,11 @@ import * as electron from 'electron';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAppProtocolHandler, registerAppProtocol, registerPrivilegedSchemes } from '../../../main/app-protocol';
+import {
+  createAppProtocolHandler,
+  registerAppProtocol,
+  registerPrivilegedSchemes,
+} from '../../../main/app-protocol';
 import { CONTENT_SECURITY_POLICY } from '../../../main/security';
 import { fake } from './electron-fake';
 
@@ -45,7 +49,12 @@ describe('app:// protocol', () => {
   });
 
   it('refuses traversal, other hosts and writes', async () => {
-    for (const url of ['app://bundle/%2e%2e/secret.txt', 'app://bundle/..%2fsecret.txt', 'app://bundle/%252e%252e/secret.txt', 'app://evil/index.html']) {
+    for (const url of [
+      'app://bundle/%2e%2e/secret.txt',
+      'app://bundle/..%2fsecret.txt',
+      'app://bundle/%252e%252e/secret.txt',
+      'app://evil/index.html',
+    ]) {
       const res = await get(url);
       expect(res.status, url).toBe(404);
       expect(await res.text()).not.toContain('secret');

@@ -56,27 +56,44 @@ describe('bootstrap', () => {
     const win = e.windows[0] as FakeBrowserWindowInstance;
 
     const options = vi.mocked(createAppRuntime).mock.calls[0]![0] as RuntimeOptions;
-    expect(options).toMatchObject({ userDataDir: userData, appVersion: '0.1.0-test', segmindBaseUrl: 'http://127.0.0.1:4010' });
+    expect(options).toMatchObject({
+      userDataDir: userData,
+      appVersion: '0.1.0-test',
+      segmindBaseUrl: 'http://127.0.0.1:4010',
+    });
     expect(options.platform.shell).toBe('electron');
     // Segmind requests go through Electron's net.fetch (the OS proxy), with redirects never followed.
-    expect(options.segmindTransport?.route).toEqual({ kind: 'system-proxy', label: 'System proxy (Electron)' });
-    await options.segmindTransport!.fetch(new URL('http://127.0.0.1:4010/v1/get-user-credits'), { method: 'GET' });
+    expect(options.segmindTransport?.route).toEqual({
+      kind: 'system-proxy',
+      label: 'System proxy (Electron)',
+    });
+    await options.segmindTransport!.fetch(new URL('http://127.0.0.1:4010/v1/get-user-credits'), {
+      method: 'GET',
+    });
     expect(e.net.fetch).toHaveBeenCalledWith(
       'http://127.0.0.1:4010/v1/get-user-credits',
       expect.objectContaining({ method: 'GET', redirect: 'manual', credentials: 'omit', cache: 'no-store' }),
     );
     expect(options.secrets.status().backend).toBe('memory');
-    expect(vi.mocked(chooseSecretStore).mock.calls[0]![0]).toMatchObject({ userDataDir: userData, safeStorage: e.safeStorage });
+    expect(vi.mocked(chooseSecretStore).mock.calls[0]![0]).toMatchObject({
+      userDataDir: userData,
+      safeStorage: e.safeStorage,
+    });
 
     expect([...e.protocol.handlers.keys()].sort()).toEqual(['app', 'ccs-media']);
     expect(e.session.defaultSession.permissionRequestHandler).not.toBeNull();
     expect([...e.ipcMain.handlers.keys()].sort()).toEqual(callNames.map((n) => `call:${n}`).sort());
     expect(win.loadedUrl).toBe('app://bundle/index.html');
-    expect((win.options.webPreferences as { preload: string }).preload).toBe(join('/app/dist/main', 'preload.cjs'));
+    expect((win.options.webPreferences as { preload: string }).preload).toBe(
+      join('/app/dist/main', 'preload.cjs'),
+    );
 
     // Events reach the window.
     runtime.events.emit('network.changed', { online: false });
-    expect(win.webContents.sent).toContainEqual({ channel: 'event:network.changed', args: [{ online: false }] });
+    expect(win.webContents.sent).toContainEqual({
+      channel: 'event:network.changed',
+      args: [{ online: false }],
+    });
 
     // A second launch focuses the existing window.
     win.minimized = true;

@@ -137,7 +137,8 @@ export function createElectronFake() {
   const ipcMain = {
     handlers: ipcMainHandlers,
     handle: vi.fn((channel: string, handler: (event: unknown, ...args: unknown[]) => unknown) => {
-      if (ipcMainHandlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
+      if (ipcMainHandlers.has(channel))
+        throw new Error(`Attempted to register a second handler for '${channel}'`);
       ipcMainHandlers.set(channel, handler);
     }),
     removeHandler: vi.fn((channel: string) => ipcMainHandlers.delete(channel)),
@@ -146,9 +147,14 @@ export function createElectronFake() {
   const rendererEmitter = new EventEmitter();
   const ipcRenderer = {
     emitter: rendererEmitter,
-    invoke: vi.fn(async (_channel: string, ..._args: unknown[]): Promise<unknown> => ({ ok: true, value: null })),
+    invoke: vi.fn(async (_channel: string, ..._args: unknown[]): Promise<unknown> => ({
+      ok: true,
+      value: null,
+    })),
     on: vi.fn((channel: string, listener: Listener) => rendererEmitter.on(channel, listener)),
-    removeListener: vi.fn((channel: string, listener: Listener) => rendererEmitter.removeListener(channel, listener)),
+    removeListener: vi.fn((channel: string, listener: Listener) =>
+      rendererEmitter.removeListener(channel, listener),
+    ),
     send: vi.fn(),
   };
 
@@ -165,9 +171,11 @@ export function createElectronFake() {
     handlers: protocolHandlers,
     privileged: [] as unknown[],
     registerSchemesAsPrivileged: vi.fn((schemes: unknown[]) => protocol.privileged.push(...schemes)),
-    handle: vi.fn((scheme: string, handler: (request: { url: string; method: string }) => Promise<Response>) => {
-      protocolHandlers.set(scheme, handler);
-    }),
+    handle: vi.fn(
+      (scheme: string, handler: (request: { url: string; method: string }) => Promise<Response>) => {
+        protocolHandlers.set(scheme, handler);
+      },
+    ),
   };
 
   const makeSession = () => ({
@@ -212,7 +220,9 @@ export function createElectronFake() {
   };
   // Chromium's fetch (the OS proxy): answers 200 unless a test says otherwise.
   const net = {
-    fetch: vi.fn(async (_input: string | Request, _init?: RequestInit): Promise<Response> => new Response('{}')),
+    fetch: vi.fn(
+      async (_input: string | Request, _init?: RequestInit): Promise<Response> => new Response('{}'),
+    ),
   };
   const webUtils = { getPathForFile: vi.fn((file: { name?: string }) => `/dropped/${file.name ?? ''}`) };
 

@@ -88,8 +88,12 @@ describe('ccs-media protocol', () => {
     let current: string | null = null;
     registerMediaProtocol(() => current);
     const registered = e.protocol.handlers.get('ccs-media')!;
-    expect((await registered({ url: 'ccs-media://project/results/r1/sheet.png', method: 'GET' })).status).toBe(404);
+    expect(
+      (await registered({ url: 'ccs-media://project/results/r1/sheet.png', method: 'GET' })).status,
+    ).toBe(404);
     current = root;
-    expect((await registered({ url: 'ccs-media://project/results/r1/sheet.png', method: 'GET' })).status).toBe(200);
+    expect(
+      (await registered({ url: 'ccs-media://project/results/r1/sheet.png', method: 'GET' })).status,
+    ).toBe(200);
   });
 });

@@ -58,7 +58,15 @@ describe('what the preload exposes', () => {
 
   it('never exposes ipcRenderer, send, invoke or on', () => {
     const keys = [...allKeys(app), ...allKeys(appFiles)];
-    for (const banned of ['ipcRenderer', 'send', 'invoke', 'on', 'sendSync', 'postMessage', 'removeAllListeners']) {
+    for (const banned of [
+      'ipcRenderer',
+      'send',
+      'invoke',
+      'on',
+      'sendSync',
+      'postMessage',
+      'removeAllListeners',
+    ]) {
       expect(keys).not.toContain(banned);
     }
     const values = [...Object.values(app), ...Object.values(appFiles)];
@@ -80,24 +88,42 @@ describe('calls', () => {
       ok: false,
       error: { code: 'NOT_FOUND', message: 'That project folder is gone.', detail: { path: '/x' } },
     });
-    const error = await (method('projects.open')({ dir: '/x' }) as Promise<unknown>).catch((err: unknown) => err);
-    expect(error).toStrictEqual({ name: 'AppError', code: 'NOT_FOUND', message: 'That project folder is gone.', detail: { path: '/x' } });
+    const error = await (method('projects.open')({ dir: '/x' }) as Promise<unknown>).catch(
+      (err: unknown) => err,
+    );
+    expect(error).toStrictEqual({
+      name: 'AppError',
+      code: 'NOT_FOUND',
+      message: 'That project folder is gone.',
+      detail: { path: '/x' },
+    });
     expect(error).not.toBeInstanceOf(Error);
   });
 
   it('an error without detail has no detail property', async () => {
-    e.ipcRenderer.invoke.mockResolvedValueOnce({ ok: false, error: { code: 'FORBIDDEN_SENDER', message: 'Blocked.' } });
-    await expect(method('app.info')({})).rejects.toStrictEqual({ name: 'AppError', code: 'FORBIDDEN_SENDER', message: 'Blocked.' });
+    e.ipcRenderer.invoke.mockResolvedValueOnce({
+      ok: false,
+      error: { code: 'FORBIDDEN_SENDER', message: 'Blocked.' },
+    });
+    await expect(method('app.info')({})).rejects.toStrictEqual({
+      name: 'AppError',
+      code: 'FORBIDDEN_SENDER',
+      message: 'Blocked.',
+    });
   });
 
   it('IPC failures and nonsense answers reject as INTERNAL; uncloneable input as INVALID_INPUT', async () => {
-    e.ipcRenderer.invoke.mockRejectedValueOnce(new Error("Error invoking remote method 'call:app.info': boom"));
+    e.ipcRenderer.invoke.mockRejectedValueOnce(
+      new Error("Error invoking remote method 'call:app.info': boom"),
+    );
     await expect(method('app.info')({})).rejects.toMatchObject({ code: 'INTERNAL' });
     e.ipcRenderer.invoke.mockResolvedValueOnce('garbage');
     await expect(method('app.info')({})).rejects.toMatchObject({ code: 'INTERNAL' });
     e.ipcRenderer.invoke.mockResolvedValueOnce({ ok: false, error: 'nope' });
     await expect(method('app.info')({})).rejects.toMatchObject({ code: 'INTERNAL' });
-    e.ipcRenderer.invoke.mockRejectedValueOnce(Object.assign(new Error('An object could not be cloned.'), { name: 'Error' }));
+    e.ipcRenderer.invoke.mockRejectedValueOnce(
+      Object.assign(new Error('An object could not be cloned.'), { name: 'Error' }),
+    );
     await expect(method('projects.open')({ dir: () => 1 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 });

@@ -4,7 +4,12 @@ vi.mock('electron', async () => (await import('./electron-fake')).createElectron
 
 import * as electron from 'electron';
 import type { App, Session, WebContents } from 'electron';
-import { CONTENT_SECURITY_POLICY, hardenSession, hardenWebContents, installAppGuards } from '../../../main/security';
+import {
+  CONTENT_SECURITY_POLICY,
+  hardenSession,
+  hardenWebContents,
+  installAppGuards,
+} from '../../../main/security';
 import { FakeWebContents, fake, fakeEvent } from './electron-fake';
 
 const e = fake(electron);
@@ -25,7 +30,13 @@ describe('navigation guard', () => {
 
   it('denies navigation to another origin, for main frames, subframes and redirects', async () => {
     for (const name of ['will-navigate', 'will-frame-navigate', 'will-redirect']) {
-      for (const url of ['https://evil.com/', 'file:///etc/passwd', 'app://other/index.html', 'ccs-media://project/a.png', 'http://127.0.0.1:3000/']) {
+      for (const url of [
+        'https://evil.com/',
+        'file:///etc/passwd',
+        'app://other/index.html',
+        'ccs-media://project/a.png',
+        'http://127.0.0.1:3000/',
+      ]) {
         const event = fakeEvent({ url });
         contents.emit(name, event, url);
         expect(event.defaultPrevented, `${name} ${url}`).toBe(true);
@@ -51,7 +62,13 @@ describe('window.open', () => {
     await settle();
     expect(e.shell.openExternal).toHaveBeenCalledWith('https://segmind.com/pricing');
     e.shell.openExternal.mockClear();
-    for (const url of ['https://evil.com/', 'http://segmind.com/', 'app://bundle/index.html', 'file:///etc/passwd', 'about:blank']) {
+    for (const url of [
+      'https://evil.com/',
+      'http://segmind.com/',
+      'app://bundle/index.html',
+      'file:///etc/passwd',
+      'about:blank',
+    ]) {
       expect(handler({ url })).toEqual({ action: 'deny' });
     }
     await settle();
@@ -83,7 +100,16 @@ describe('session', () => {
   hardenSession(ses as unknown as Session);
 
   it('denies every permission request and check', () => {
-    for (const permission of ['media', 'notifications', 'geolocation', 'clipboard-read', 'clipboard-sanitized-write', 'hid', 'openExternal', 'fullscreen']) {
+    for (const permission of [
+      'media',
+      'notifications',
+      'geolocation',
+      'clipboard-read',
+      'clipboard-sanitized-write',
+      'hid',
+      'openExternal',
+      'fullscreen',
+    ]) {
       const callback = vi.fn();
       ses.permissionRequestHandler!(contents, permission, callback, {});
       expect(callback).toHaveBeenCalledWith(false);
@@ -94,7 +120,10 @@ describe('session', () => {
   it('puts the strict CSP on app pages, replacing any other CSP', () => {
     const callback = vi.fn();
     ses.headersListener!(
-      { url: 'app://bundle/index.html', responseHeaders: { 'content-type': ['text/html'], 'content-security-policy': ["default-src *"] } },
+      {
+        url: 'app://bundle/index.html',
+        responseHeaders: { 'content-type': ['text/html'], 'content-security-policy': ['default-src *'] },
+      },
       callback,
     );
     const headers = callback.mock.calls[0]![0].responseHeaders as Record<string, string[]>;

@@ -55,6 +55,10 @@ describe('trusted external links', () => {
   });
 
   it('never throws when the OS refuses to open the link', async () => {
-    expect(await openExternalIfTrusted('https://segmind.com/', async () => Promise.reject(new Error('no browser')))).toBe(false);
+    expect(
+      await openExternalIfTrusted('https://segmind.com/', async () =>
+        Promise.reject(new Error('no browser')),
+      ),
+    ).toBe(false);
   });
 });

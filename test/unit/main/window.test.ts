@@ -6,7 +6,12 @@ import * as electron from 'electron';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WINDOW_BACKGROUND, createMainWindow, flushWindowState, secureWebPreferences } from '../../../main/window';
+import {
+  WINDOW_BACKGROUND,
+  createMainWindow,
+  flushWindowState,
+  secureWebPreferences,
+} from '../../../main/window';
 import { fake, type FakeBrowserWindowInstance } from './electron-fake';
 
 const e = fake(electron);
@@ -20,7 +25,11 @@ afterEach(async () => {
 });
 
 const open = async () =>
-  (await createMainWindow({ preload: '/app/dist/main/preload.cjs', userDataDir: dir, url: 'app://bundle/index.html' })) as unknown as FakeBrowserWindowInstance;
+  (await createMainWindow({
+    preload: '/app/dist/main/preload.cjs',
+    userDataDir: dir,
+    url: 'app://bundle/index.html',
+  })) as unknown as FakeBrowserWindowInstance;
 
 describe('the main window', () => {
   it('has exactly the secure web preferences', () => {
@@ -43,7 +52,12 @@ describe('the main window', () => {
 
   it('is created hidden on the dark background with those preferences, loads the app, and shows on ready-to-show', async () => {
     const win = await open();
-    expect(win.options).toMatchObject({ show: false, backgroundColor: WINDOW_BACKGROUND, width: 1440, height: 900 });
+    expect(win.options).toMatchObject({
+      show: false,
+      backgroundColor: WINDOW_BACKGROUND,
+      width: 1440,
+      height: 900,
+    });
     expect(WINDOW_BACKGROUND).toBe('#1c1d20');
     expect(win.options.webPreferences).toStrictEqual(secureWebPreferences('/app/dist/main/preload.cjs'));
     expect(win.loadedUrl).toBe('app://bundle/index.html');
@@ -72,7 +86,10 @@ describe('the main window', () => {
   });
 
   it('drops a position that is on no display any more, and ignores a damaged file', async () => {
-    await writeFile(join(dir, 'window-state.json'), JSON.stringify({ x: 9000, y: 9000, width: 1000, height: 700 }));
+    await writeFile(
+      join(dir, 'window-state.json'),
+      JSON.stringify({ x: 9000, y: 9000, width: 1000, height: 700 }),
+    );
     const offscreen = await open();
     expect(offscreen.options).toMatchObject({ width: 1000, height: 700 });
     expect(offscreen.options).not.toHaveProperty('x');

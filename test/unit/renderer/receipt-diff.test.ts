@@ -10,7 +10,13 @@ const format = {
   date: (iso: string) => iso.slice(0, 10),
 };
 
-function comparable(patch: { seed?: number; steps?: number; durationMs?: number; createdAt?: string; pose?: string }): Comparable {
+function comparable(patch: {
+  seed?: number;
+  steps?: number;
+  durationMs?: number;
+  createdAt?: string;
+  pose?: string;
+}): Comparable {
   const receipt = v1Receipt({});
   const request = { ...receipt.request, seed: patch.seed ?? 1, num_inference_steps: patch.steps ?? 20 };
   const result = {
@@ -25,7 +31,10 @@ function comparable(patch: { seed?: number; steps?: number; durationMs?: number;
     receipt: {
       ...receipt,
       request,
-      response: { ...receipt.response, headers: { ...receipt.response.headers, seed: patch.seed ?? 1, cost: 0.13 } },
+      response: {
+        ...receipt.response,
+        headers: { ...receipt.response.headers, seed: patch.seed ?? 1, cost: 0.13 },
+      },
       timings: { ...receipt.timings, durationMs: patch.durationMs ?? 38_200 },
     },
     review: { rating: 0, flag: 'none', tags: [] },
@@ -38,7 +47,11 @@ describe('the compare panel lists only what differs', () => {
   it('two results that differ in seed and steps give exactly those two rows', () => {
     const diff = diffReceipts(comparable({ seed: 1, steps: 20 }), comparable({ seed: 2, steps: 30 }), format);
     expect(diff.rows.map((r) => r.key).sort()).toEqual(['param:num_inference_steps', 'seed']);
-    expect(diff.rows.find((r) => r.key === 'seed')).toMatchObject({ label: 'Seed used', select: '1', candidate: '2' });
+    expect(diff.rows.find((r) => r.key === 'seed')).toMatchObject({
+      label: 'Seed used',
+      select: '1',
+      candidate: '2',
+    });
     expect(diff.same).toBeGreaterThan(5);
   });
 
@@ -52,6 +65,10 @@ describe('the compare panel lists only what differs', () => {
     const b = comparable({ durationMs: 38_400, createdAt: '2026-11-30T10:07:00.000Z' });
     expect(diffReceipts(a, b, format).rows).toEqual([]);
     const c = comparable({ durationMs: 52_000, createdAt: '2026-12-01T09:00:00.000Z', pose: 'Running' });
-    expect(diffReceipts(a, c, format).rows.map((r) => r.key).sort()).toEqual(['date', 'duration', 'pose']);
+    expect(
+      diffReceipts(a, c, format)
+        .rows.map((r) => r.key)
+        .sort(),
+    ).toEqual(['date', 'duration', 'pose']);
   });
 });

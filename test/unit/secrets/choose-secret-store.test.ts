@@ -37,13 +37,23 @@ async function allFileBytes(root: string): Promise<Buffer> {
 
 describe('chooseSecretStore', () => {
   it('uses the keychain when keytar loads and answers', async () => {
-    const store = await chooseSecretStore({ userDataDir: dir, safeStorage: fakeSafeStorage(), loadKeytar: async () => mapKeytar(), log });
+    const store = await chooseSecretStore({
+      userDataDir: dir,
+      safeStorage: fakeSafeStorage(),
+      loadKeytar: async () => mapKeytar(),
+      log,
+    });
     expect(store.status()).toMatchObject({ backend: 'keychain', persistent: true });
     expect(lines).toEqual([]);
   });
 
   it('falls back to safeStorage ciphertext when keytar cannot load', async () => {
-    const store = await chooseSecretStore({ userDataDir: dir, safeStorage: fakeSafeStorage(), loadKeytar: failingLoad, log });
+    const store = await chooseSecretStore({
+      userDataDir: dir,
+      safeStorage: fakeSafeStorage(),
+      loadKeytar: failingLoad,
+      log,
+    });
     expect(store.status()).toMatchObject({ backend: 'safe-storage', persistent: true });
     expect(store.status().note).toMatch(/keytar could not be loaded/);
     const key = freshKey();
@@ -96,7 +106,10 @@ describe('chooseSecretStore', () => {
   it('a keychain that refuses (locked) also falls back', async () => {
     const store = await chooseSecretStore({
       userDataDir: dir,
-      loadKeytar: async () => ({ ...mapKeytar(), getPassword: async () => Promise.reject(new Error('Cannot create an item in a locked collection')) }),
+      loadKeytar: async () => ({
+        ...mapKeytar(),
+        getPassword: async () => Promise.reject(new Error('Cannot create an item in a locked collection')),
+      }),
       log,
     });
     expect(store.status().backend).toBe('memory');

@@ -8,7 +8,11 @@ describe('deferSecretStore', () => {
   it('says "checking" until the choice is made, then behaves as the chosen store', async () => {
     let choose: (store: SecretStore) => void = () => undefined;
     const deferred = deferSecretStore(new Promise<SecretStore>((resolve) => (choose = resolve)));
-    expect(deferred.status()).toMatchObject({ backend: 'memory', persistent: false, note: expect.stringMatching(/Checking/) });
+    expect(deferred.status()).toMatchObject({
+      backend: 'memory',
+      persistent: false,
+      note: expect.stringMatching(/Checking/),
+    });
     const key = freshKey();
     const setting = deferred.set(key);
     const chosen = new MemoryStore('chosen');

@@ -8,7 +8,10 @@ export const freshKey = (): string => `SG_${randomBytes(8).toString('hex')}`;
  * A stand-in for Electron's safeStorage that really encrypts (AES-256-GCM with a per-instance key), so a
  * test can check that the file on disk holds ciphertext and not the key.
  */
-export function fakeSafeStorage(backend: string | null = 'gnome_libsecret', available = true): SafeStorageLike {
+export function fakeSafeStorage(
+  backend: string | null = 'gnome_libsecret',
+  available = true,
+): SafeStorageLike {
   const secret = randomBytes(32);
   const api: SafeStorageLike = {
     isEncryptionAvailable: () => available,

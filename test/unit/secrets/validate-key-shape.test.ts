@@ -3,7 +3,11 @@ import { validateKeyShape } from '../../../src/secrets/secret-store';
 
 describe('validateKeyShape', () => {
   it('accepts SG_ + 16 hex digits, trimming a pasted newline', () => {
-    expect(validateKeyShape('  SG_0123456789abcdef\n')).toEqual({ ok: true, key: 'SG_0123456789abcdef', shape: 'segmind' });
+    expect(validateKeyShape('  SG_0123456789abcdef\n')).toEqual({
+      ok: true,
+      key: 'SG_0123456789abcdef',
+      shape: 'segmind',
+    });
     expect(validateKeyShape('SG_0123456789ABCDEF')).toMatchObject({ ok: true, shape: 'segmind' });
   });
 
@@ -15,7 +19,15 @@ describe('validateKeyShape', () => {
   });
 
   it('refuses what cannot go into an HTTP header, and never echoes it', () => {
-    for (const bad of ['', '   ', 'SG_1', 'SG_0123\n456789abcdef', 'SG_0123 456789abcdef', 'SG_0123456789abcdé', 'x'.repeat(257)]) {
+    for (const bad of [
+      '',
+      '   ',
+      'SG_1',
+      'SG_0123\n456789abcdef',
+      'SG_0123 456789abcdef',
+      'SG_0123456789abcdé',
+      'x'.repeat(257),
+    ]) {
       const result = validateKeyShape(bad);
       expect(result.ok).toBe(false);
       if (!result.ok && bad.trim().length > 0) expect(result.reason).not.toContain(bad.trim());

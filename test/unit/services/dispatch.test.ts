@@ -19,7 +19,13 @@ describe('dispatchCall: the one entry point for untrusted calls', () => {
   it('turns input that does not match the schema into INVALID_INPUT and never calls the handler', async () => {
     const rt = await runtime();
     const spy = vi.spyOn(rt.handlers, 'projects.create');
-    for (const bad of [{ dir: 42, name: 'x' }, { dir: '/tmp/x' }, { dir: '/tmp/x', name: 'x', extra: true }, 'a string', [1]]) {
+    for (const bad of [
+      { dir: 42, name: 'x' },
+      { dir: '/tmp/x' },
+      { dir: '/tmp/x', name: 'x', extra: true },
+      'a string',
+      [1],
+    ]) {
       const result = await dispatchCall(rt.handlers, 'projects.create', bad);
       expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     }
@@ -29,7 +35,10 @@ describe('dispatchCall: the one entry point for untrusted calls', () => {
   it('rejects an unknown call name, including prototype names', async () => {
     const rt = await runtime();
     for (const name of ['nope.nothing', '__proto__', 'constructor', 'toString', 42, null]) {
-      expect(await dispatchCall(rt.handlers, name, {})).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+      expect(await dispatchCall(rt.handlers, name, {})).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_INPUT' },
+      });
     }
   });
 
@@ -47,7 +56,12 @@ describe('dispatchCall: the one entry point for untrusted calls', () => {
 
   it('hides unexpected errors behind a generic INTERNAL message', async () => {
     const rt = await runtime();
-    const handlers = { ...rt.handlers, 'projects.recent': async () => { throw new Error('secret path /home/x SG_0123456789abcdef'); } };
+    const handlers = {
+      ...rt.handlers,
+      'projects.recent': async () => {
+        throw new Error('secret path /home/x SG_0123456789abcdef');
+      },
+    };
     const errorLog = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const result = await dispatchCall(handlers, 'projects.recent', {});
     expect(result).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });

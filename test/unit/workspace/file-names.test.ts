@@ -53,10 +53,16 @@ describe('humanStem', () => {
     }) as unknown as Result;
 
   it('names character, pose, local date and the seed used', () => {
-    expect(humanStem(result({}), 'Mira', 'Arms up')).toBe(`Mira - Arms up - ${localDate('2025-01-31T12:00:00.000Z')} - seed 4898558797`);
+    expect(humanStem(result({}), 'Mira', 'Arms up')).toBe(
+      `Mira - Arms up - ${localDate('2025-01-31T12:00:00.000Z')} - seed 4898558797`,
+    );
   });
   it('says which figure a cut is and copes with unknown names', () => {
-    const cut = result({ cutFrom: { resultId: 'abcdefgh13', figureIndex: 2, box: { x: 0, y: 0, width: 1, height: 1 } } });
-    expect(humanStem(cut, null, null)).toMatch(/^Unknown character - Unknown pose - .* - seed 4898558797 - figure 3$/);
+    const cut = result({
+      cutFrom: { resultId: 'abcdefgh13', figureIndex: 2, box: { x: 0, y: 0, width: 1, height: 1 } },
+    });
+    expect(humanStem(cut, null, null)).toMatch(
+      /^Unknown character - Unknown pose - .* - seed 4898558797 - figure 3$/,
+    );
   });
 });

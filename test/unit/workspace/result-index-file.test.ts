@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { entryOf, hasFineMtime, isIndexEntry, parseIndexFile, type IndexEntry } from '../../../src/library/workspace/result-index-file';
+import {
+  entryOf,
+  hasFineMtime,
+  isIndexEntry,
+  parseIndexFile,
+  type IndexEntry,
+} from '../../../src/library/workspace/result-index-file';
 import type { Result } from '../../../src/domain';
 
 const entry = (over: Partial<IndexEntry> = {}): IndexEntry => ({
@@ -23,11 +29,29 @@ const entry = (over: Partial<IndexEntry> = {}): IndexEntry => ({
 });
 
 const file = (entries: unknown[], over: object = {}) =>
-  JSON.stringify({ format: 'ccstudio-results-index', version: 1, dirMtimeMs: 1.5, count: entries.length, entries, missing: [], ...over });
+  JSON.stringify({
+    format: 'ccstudio-results-index',
+    version: 1,
+    dirMtimeMs: 1.5,
+    count: entries.length,
+    entries,
+    missing: [],
+    ...over,
+  });
 
 describe('the index file', () => {
   it('accepts a well-formed cache', () => {
-    expect(parseIndexFile(file([entry(), entry({ id: 'abcdefgh13', cutFrom: { resultId: 'abcdefgh12', figureIndex: 0, box: { x: 0, y: 0, width: 1, height: 1 } } })]))?.count).toBe(2);
+    expect(
+      parseIndexFile(
+        file([
+          entry(),
+          entry({
+            id: 'abcdefgh13',
+            cutFrom: { resultId: 'abcdefgh12', figureIndex: 0, box: { x: 0, y: 0, width: 1, height: 1 } },
+          }),
+        ]),
+      )?.count,
+    ).toBe(2);
   });
 
   it.each([
@@ -69,10 +93,15 @@ describe('the index file', () => {
         poseId: 'posepose1',
         review: { rating: 0, flag: 'none', tags: [] },
         receipt: { request, response: { headers } },
-        ...(cut ? { cutFrom: { resultId: 'abcdefgh11', figureIndex: 0, box: { x: 0, y: 0, width: 1, height: 1 } } } : {}),
+        ...(cut
+          ? { cutFrom: { resultId: 'abcdefgh11', figureIndex: 0, box: { x: 0, y: 0, width: 1, height: 1 } } }
+          : {}),
       }) as unknown as Result;
     const stat = { mtimeMs: 1, size: 2 };
-    expect(entryOf(result({ seed: 4898558797, cost: 0.2 }, { seed: -1 }), stat)).toMatchObject({ seed: 4898558797, cost: 0.2 });
+    expect(entryOf(result({ seed: 4898558797, cost: 0.2 }, { seed: -1 }), stat)).toMatchObject({
+      seed: 4898558797,
+      cost: 0.2,
+    });
     expect(entryOf(result({}, { seed: 7 }), stat)).toMatchObject({ seed: 7, cost: null });
     expect(entryOf(result({}, { seed: -1 }), stat)).toMatchObject({ seed: null });
     expect(entryOf(result({ cost: 0.13 }, {}, true), stat)).toMatchObject({ cost: 0 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { compileFilter, emptyCatalog, facetsOf, sortEntries, summarize } from '../../../src/library/workspace/result-query';
+import {
+  compileFilter,
+  emptyCatalog,
+  facetsOf,
+  sortEntries,
+  summarize,
+} from '../../../src/library/workspace/result-query';
 import type { IndexEntry } from '../../../src/library/workspace/result-index-file';
 
 let n = 0;
@@ -31,13 +37,22 @@ const cat = emptyCatalog();
 cat.characters.set('charmira1', { name: 'Mira' });
 cat.poses.set('posewalk1', { name: 'Walk cycle', libraryId: 'library01', kind: 'sheet', figures: 5 });
 cat.trashed.set('chartom01', { trashId: 'trash0001', name: 'Tom' });
-cat.trashed.set('posejump1', { trashId: 'trash0002', name: 'Jump', libraryId: 'library02', kind: 'single', figures: 1 });
+cat.trashed.set('posejump1', {
+  trashId: 'trash0002',
+  name: 'Jump',
+  libraryId: 'library02',
+  kind: 'single',
+  figures: 1,
+});
 
 const entries = [
   e({ rating: 5, tags: ['Cover'], flag: 'pick' }),
   e({ characterId: 'chartom01', rating: 2 }),
   e({ poseId: 'posejump1', flag: 'reject' }),
-  e({ cutFrom: { resultId: 'result0001', figureIndex: 0, box: { x: 0, y: 0, width: 1, height: 1 } }, modelId: 'v3' }),
+  e({
+    cutFrom: { resultId: 'result0001', figureIndex: 0, box: { x: 0, y: 0, width: 1, height: 1 } },
+    modelId: 'v3',
+  }),
 ].reverse(); // newest first, as the index keeps them
 
 const ids = (list: IndexEntry[]) => list.map((x) => x.id);
@@ -78,15 +93,33 @@ describe('sorting', () => {
     expect(ids(sortEntries(entries, 'oldest', true))).toEqual(ids([...entries].reverse()));
     const shuffled = [entries[2], entries[0], entries[3], entries[1]] as IndexEntry[];
     expect(ids(sortEntries(shuffled, 'newest', false))).toEqual(ids(entries));
-    expect(ids(sortEntries(entries, 'rating', true))).toEqual(['result0001', 'result0002', 'result0004', 'result0003']);
+    expect(ids(sortEntries(entries, 'rating', true))).toEqual([
+      'result0001',
+      'result0002',
+      'result0004',
+      'result0003',
+    ]);
   });
 });
 
 describe('summaries and facets', () => {
   it('name what a result points at, in the trash or not', () => {
     const [cut, jumped, toms] = entries;
-    expect(summarize(toms as IndexEntry, cat, false)).toMatchObject({ characterName: 'Tom', characterInTrash: true, characterTrashId: 'trash0001', poseName: 'Walk cycle', poseKind: 'sheet', poseFigures: 5 });
-    expect(summarize(jumped as IndexEntry, cat, true)).toMatchObject({ poseName: 'Jump', poseInTrash: true, poseTrashId: 'trash0002', imageMissing: true, thumbFile: '.studio/thumbs/result0003.webp' });
+    expect(summarize(toms as IndexEntry, cat, false)).toMatchObject({
+      characterName: 'Tom',
+      characterInTrash: true,
+      characterTrashId: 'trash0001',
+      poseName: 'Walk cycle',
+      poseKind: 'sheet',
+      poseFigures: 5,
+    });
+    expect(summarize(jumped as IndexEntry, cat, true)).toMatchObject({
+      poseName: 'Jump',
+      poseInTrash: true,
+      poseTrashId: 'trash0002',
+      imageMissing: true,
+      thumbFile: '.studio/thumbs/result0003.webp',
+    });
     const gone = summarize({ ...(cut as IndexEntry), characterId: 'nobody123' }, cat, false);
     expect(gone).toMatchObject({ characterName: null, characterInTrash: false });
     expect(gone.characterTrashId).toBeUndefined();
@@ -99,9 +132,18 @@ describe('summaries and facets', () => {
       { id: 'charmira1', name: 'Mira', inTrash: false, count: 3 },
       { id: 'chartom01', name: 'Tom', inTrash: true, count: 1 },
     ]);
-    expect(f.poses).toContainEqual({ id: 'posejump1', name: 'Jump', libraryId: 'library02', inTrash: true, count: 1 });
+    expect(f.poses).toContainEqual({
+      id: 'posejump1',
+      name: 'Jump',
+      libraryId: 'library02',
+      inTrash: true,
+      count: 1,
+    });
     expect(f.tags).toEqual([{ tag: 'Cover', count: 1 }]);
-    expect(f.models).toEqual([{ id: 'v1', count: 3 }, { id: 'v3', count: 1 }]);
+    expect(f.models).toEqual([
+      { id: 'v1', count: 3 },
+      { id: 'v3', count: 1 },
+    ]);
     expect(f.flags).toEqual({ none: 2, pick: 1, reject: 1 });
     expect(f.ratings).toEqual([2, 0, 1, 0, 0, 1]);
   });

@@ -34,10 +34,17 @@ describe('TaskRegistry', () => {
   it('cancels a running task, honours a cancel that came just before it started, and refuses a twin', async () => {
     const tasks = new TaskRegistry(new EventBus());
     let release = (): void => undefined;
-    const running = tasks.run('import', 'imp-1', (control) => new Promise<boolean>((resolve) => {
-      release = () => resolve(control.signal?.aborted ?? false);
-    }));
-    await expect(tasks.run('import', 'imp-1', async () => 1)).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+    const running = tasks.run(
+      'import',
+      'imp-1',
+      (control) =>
+        new Promise<boolean>((resolve) => {
+          release = () => resolve(control.signal?.aborted ?? false);
+        }),
+    );
+    await expect(tasks.run('import', 'imp-1', async () => 1)).rejects.toMatchObject({
+      code: 'ALREADY_EXISTS',
+    });
     expect(tasks.cancel('imp-1')).toBe(true);
     release();
     expect(await running).toBe(true);
@@ -68,7 +75,11 @@ describe('KeyedMutex', () => {
         if (fail) throw new Error(name);
         return name;
       });
-    const results = await Promise.allSettled([step('a', 'a1', 20, true), step('a', 'a2', 1), step('b', 'b1', 5)]);
+    const results = await Promise.allSettled([
+      step('a', 'a1', 20, true),
+      step('a', 'a2', 1),
+      step('b', 'b1', 5),
+    ]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
     expect(log.indexOf('a1-')).toBeLessThan(log.indexOf('a2+'));
     expect(log.indexOf('b1+')).toBeLessThan(log.indexOf('a1-')); // other keys do not wait

@@ -12,8 +12,16 @@ describe('the trash store', () => {
     const dir = join(await tempDir(), 'p');
     const project = await createProject(dir, 'T');
     const ws = workspaceFor(project);
-    for (const rel of ['../outside', 'project.json', '.studio/index.json', 'results/../../x', '/etc/passwd']) {
-      await expect(ws.trash.put({ kind: 'results', label: 'x', count: 1, moves: [rel], refs: {} })).rejects.toThrow();
+    for (const rel of [
+      '../outside',
+      'project.json',
+      '.studio/index.json',
+      'results/../../x',
+      '/etc/passwd',
+    ]) {
+      await expect(
+        ws.trash.put({ kind: 'results', label: 'x', count: 1, moves: [rel], refs: {} }),
+      ).rejects.toThrow();
     }
     // A tampered entry on disk cannot move files out of the trash to arbitrary places.
     const id = 'tamperedentry1';
@@ -21,7 +29,16 @@ describe('the trash store', () => {
     await writeFile(join(dir, 'trash', id, 'files', 'results', 'a.json'), '{}');
     await writeFile(
       join(dir, 'trash', id, 'entry.json'),
-      JSON.stringify({ schemaVersion: 1, id, kind: 'results', label: 'x', trashedAt: new Date().toISOString(), count: 1, moves: ['results/../../../evil'], refs: {} }),
+      JSON.stringify({
+        schemaVersion: 1,
+        id,
+        kind: 'results',
+        label: 'x',
+        trashedAt: new Date().toISOString(),
+        count: 1,
+        moves: ['results/../../../evil'],
+        refs: {},
+      }),
     );
     await expect(ws.restore(id)).rejects.toMatchObject({ code: 'FORBIDDEN_SENDER' });
     expect(await readdir(join(dir, 'trash', id, 'files', 'results'))).toEqual(['a.json']);
@@ -37,7 +54,16 @@ describe('the trash store', () => {
     await mkdir(join(dir, 'trash', id), { recursive: true });
     await writeFile(
       join(dir, 'trash', id, 'entry.json'),
-      JSON.stringify({ schemaVersion: 1, id, kind: 'character', label: 'Kept', trashedAt: new Date().toISOString(), count: 1, moves: [`characters/${c.id}`], refs: { characters: [{ id: c.id, name: 'Kept' }] } }),
+      JSON.stringify({
+        schemaVersion: 1,
+        id,
+        kind: 'character',
+        label: 'Kept',
+        trashedAt: new Date().toISOString(),
+        count: 1,
+        moves: [`characters/${c.id}`],
+        refs: { characters: [{ id: c.id, name: 'Kept' }] },
+      }),
     );
     expect(await ws.trashView()).toEqual([]);
     expect(await readdir(join(dir, 'trash'))).toEqual([]);

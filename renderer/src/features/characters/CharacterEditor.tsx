@@ -267,7 +267,11 @@ export function CharacterEditor(props: {
             <header className="card-header">
               <h2>Prompt that will be sent</h2>
             </header>
-            <output className="text-box prompt-box" aria-label="Prompt that will be sent" data-testid="prompt-preview">
+            <output
+              className="text-box prompt-box"
+              aria-label="Prompt that will be sent"
+              data-testid="prompt-preview"
+            >
               {preview.data?.prompt ?? '…'}
             </output>
             <div className="secondary">

@@ -1,5 +1,13 @@
 import { useEffect, useRef, type KeyboardEvent as ReactKeyboardEvent, type PointerEvent } from 'react';
-import { ArrowLeftRight, Blend, Columns2, CopyCheck, FlipHorizontal2, SplitSquareHorizontal, X } from 'lucide-react';
+import {
+  ArrowLeftRight,
+  Blend,
+  Columns2,
+  CopyCheck,
+  FlipHorizontal2,
+  SplitSquareHorizontal,
+  X,
+} from 'lucide-react';
 import type { ResultFilter, ResultSort } from '../../../../src/contract/calls/workspace';
 import { getBridge } from '../../bridge/bridge';
 import { useKeyMap } from '../../ui/key-map';
@@ -9,7 +17,13 @@ import { useZoomGroup, zoomKeys } from '../../ui/zoom/use-zoom';
 import { setGallery } from '../results/gallery-store';
 import { useResultDetails, type ReviewChange, type ResultDetail } from '../results/results-data';
 import { PaneCaption, describeItem } from './PaneCaption';
-import { getReviewViews, updateCompare, useReviewViews, type CompareMode, type CompareSide } from './review-store';
+import {
+  getReviewViews,
+  updateCompare,
+  useReviewViews,
+  type CompareMode,
+  type CompareSide,
+} from './review-store';
 import { reviewKeys } from './review-keys';
 import { useOrderStep } from './use-order-step';
 import './compare.css';
@@ -57,14 +71,19 @@ export function CompareView(props: {
   const compare = useReviewViews().compare;
   const group = useZoomGroup();
   const step = useOrderStep(props.project, props.filter, props.sort);
-  const [select, candidate] = useResultDetails(props.project, compare ? [compare.selectId, compare.candidateId] : []);
+  const [select, candidate] = useResultDetails(
+    props.project,
+    compare ? [compare.selectId, compare.candidateId] : [],
+  );
   const flipHeld = useRef<number | null>(null);
 
   const focusedId = compare ? (compare.focus === 'select' ? compare.selectId : compare.candidateId) : null;
   const moveSide = (side: CompareSide, delta: number) => {
     if (!compare) return;
     const [from, other] =
-      side === 'candidate' ? [compare.candidateId, compare.selectId] : [compare.selectId, compare.candidateId];
+      side === 'candidate'
+        ? [compare.candidateId, compare.selectId]
+        : [compare.selectId, compare.candidateId];
     void step(from, delta, other).then((id) => {
       if (id) updateCompare(side === 'candidate' ? { candidateId: id } : { selectId: id });
     });
@@ -128,7 +147,12 @@ export function CompareView(props: {
   if (!compare) return null;
   const focus = (side: CompareSide) => updateCompare({ focus: side });
   const selectCaption = (
-    <PaneCaption role="Select" item={select?.summary} focused={compare.focus === 'select'} onFocus={() => focus('select')} />
+    <PaneCaption
+      role="Select"
+      item={select?.summary}
+      focused={compare.focus === 'select'}
+      onFocus={() => focus('select')}
+    />
   );
   const candidateCaption = (
     <PaneCaption
@@ -190,7 +214,10 @@ export function CompareView(props: {
           key={`stage-${compare.mode}`}
           group={group}
           id={`stage-${compare.mode}`}
-          layers={[...layerOf(select, 'select', selectExtra), ...layerOf(candidate, 'candidate', candidateExtra)]}
+          layers={[
+            ...layerOf(select, 'select', selectExtra),
+            ...layerOf(candidate, 'candidate', candidateExtra),
+          ]}
           label={`${MODES.find((m) => m.id === compare.mode)?.label}: ${describeItem(select?.summary)} and ${describeItem(candidate?.summary)}`}
         >
           <div className="compare-captions">
@@ -198,7 +225,9 @@ export function CompareView(props: {
             {candidateCaption}
           </div>
           {shown && <div className="compare-hint secondary">{shown}</div>}
-          {compare.mode === 'slider' && <Divider value={compare.divider} onChange={(divider) => updateCompare({ divider })} />}
+          {compare.mode === 'slider' && (
+            <Divider value={compare.divider} onChange={(divider) => updateCompare({ divider })} />
+          )}
         </ZoomPane>
       </div>
     );
@@ -225,7 +254,12 @@ export function CompareView(props: {
         <button type="button" className="ghost small" onClick={swap} title="Swap select and candidate (Tab)">
           <ArrowLeftRight size={14} aria-hidden /> Swap
         </button>
-        <button type="button" className="ghost small" onClick={makeSelect} title="Keep the candidate as the select; the next result becomes the candidate (Enter)">
+        <button
+          type="button"
+          className="ghost small"
+          onClick={makeSelect}
+          title="Keep the candidate as the select; the next result becomes the candidate (Enter)"
+        >
           <CopyCheck size={14} aria-hidden /> Make select
         </button>
         <span className="spacer" />
@@ -235,7 +269,13 @@ export function CompareView(props: {
           <kbd>→</kbd> select
         </span>
         <ZoomControls group={group} linkable />
-        <button type="button" className="ghost icon" onClick={() => setGallery({ view: 'grid' })} title="Back to the grid (Esc)" aria-label="Close compare">
+        <button
+          type="button"
+          className="ghost icon"
+          onClick={() => setGallery({ view: 'grid' })}
+          title="Back to the grid (Esc)"
+          aria-label="Close compare"
+        >
           <X size={16} />
         </button>
       </div>
@@ -255,7 +295,15 @@ function Divider(props: { value: number; onChange(value: number): void }) {
   const onKeyDown = (event: ReactKeyboardEvent<HTMLDivElement>) => {
     const by = event.shiftKey ? DIVIDER_STEP * 10 : DIVIDER_STEP;
     const next =
-      event.key === 'ArrowLeft' ? props.value - by : event.key === 'ArrowRight' ? props.value + by : event.key === 'Home' ? 0 : event.key === 'End' ? 1 : null;
+      event.key === 'ArrowLeft'
+        ? props.value - by
+        : event.key === 'ArrowRight'
+          ? props.value + by
+          : event.key === 'Home'
+            ? 0
+            : event.key === 'End'
+              ? 1
+              : null;
     if (next === null) return;
     // Handled here: the window's ←/→ (step the candidate) must not also run.
     event.preventDefault();

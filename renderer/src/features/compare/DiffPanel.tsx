@@ -12,7 +12,10 @@ const FORMAT: DiffFormat = { credits: formatCredits, duration: formatDuration, d
  */
 export function DiffPanel(props: { project: string }) {
   const compare = useReviewViews().compare;
-  const [select, candidate] = useResultDetails(props.project, compare ? [compare.selectId, compare.candidateId] : []);
+  const [select, candidate] = useResultDetails(
+    props.project,
+    compare ? [compare.selectId, compare.candidateId] : [],
+  );
   const diff = useMemo(
     () => (select && candidate ? diffReceipts(select, candidate, FORMAT) : null),
     [select, candidate],
@@ -57,7 +60,8 @@ export function DiffPanel(props: { project: string }) {
           <kbd>Tab</kbd> swap · <kbd>Enter</kbd> make select · <kbd>L</kbd> link zoom
         </div>
         <div>
-          <kbd>Z</kbd> fit/100% · <kbd>+</kbd> <kbd>-</kbd> zoom · <kbd>0</kbd>–<kbd>5</kbd> rate the focused side
+          <kbd>Z</kbd> fit/100% · <kbd>+</kbd> <kbd>-</kbd> zoom · <kbd>0</kbd>–<kbd>5</kbd> rate the focused
+          side
         </div>
       </div>
     </div>

@@ -13,7 +13,9 @@ export function PaneCaption(props: {
   onRemove?(): void;
 }) {
   const { item } = props;
-  const name = item ? `${item.characterName ?? 'Deleted character'} × ${item.poseName ?? 'deleted pose'}` : 'Loading…';
+  const name = item
+    ? `${item.characterName ?? 'Deleted character'} × ${item.poseName ?? 'deleted pose'}`
+    : 'Loading…';
   return (
     <div className={`pane-caption${props.focused ? ' focused' : ''}`} data-zoom-ignore>
       <button
@@ -39,7 +41,13 @@ export function PaneCaption(props: {
         </span>
       </button>
       {props.onRemove && (
-        <button type="button" className="ghost icon small" onClick={props.onRemove} aria-label={`Remove ${name} from the survey`} title="Remove from the survey">
+        <button
+          type="button"
+          className="ghost icon small"
+          onClick={props.onRemove}
+          aria-label={`Remove ${name} from the survey`}
+          title="Remove from the survey"
+        >
           <X size={14} />
         </button>
       )}

@@ -2,7 +2,12 @@ import { useMemo, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { UsersRound, X } from 'lucide-react';
 import { cropRects, scaleBoxOutward } from '../../../../src/domain/figure-crops';
-import type { PoseView, ResultFilter, ResultPage, ResultSort } from '../../../../src/contract/calls/workspace';
+import type {
+  PoseView,
+  ResultFilter,
+  ResultPage,
+  ResultSort,
+} from '../../../../src/contract/calls/workspace';
 import { asAppError, getBridge } from '../../bridge/bridge';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorNotice } from '../../ui/ErrorNotice';
@@ -47,7 +52,11 @@ export function SamePoseView(props: {
   const [focusId, setFocusId] = useState<string | null>(null);
 
   // The grid's filters, narrowed to generated results of this sheet.
-  const filter: ResultFilter = { ...props.filter, poseIds: samePose ? [samePose.poseId] : [], source: 'generated' };
+  const filter: ResultFilter = {
+    ...props.filter,
+    poseIds: samePose ? [samePose.poseId] : [],
+    source: 'generated',
+  };
   const q = queryString(filter, props.sort);
   const results = useQuery<ResultPage>({
     queryKey: [...wsKeys.results(props.project), 'samePose', q, offset],
@@ -64,7 +73,9 @@ export function SamePoseView(props: {
   const figures = pose?.figures ?? [];
   const figure = Math.min(samePose?.figure ?? 0, Math.max(0, figures.length - 1));
   const chooseFigure = (index: number) =>
-    samePose && figures.length > 0 && openSamePose(samePose.poseId, (index + figures.length) % figures.length);
+    samePose &&
+    figures.length > 0 &&
+    openSamePose(samePose.poseId, (index + figures.length) % figures.length);
   const items = results.data?.items ?? [];
   const focused = focusId ?? items[0]?.id ?? null;
   const moveFocus = (delta: number) => {
@@ -114,12 +125,17 @@ export function SamePoseView(props: {
     );
   else
     body = (
-      <div className="compare-panes survey" style={{ gridTemplateColumns: `repeat(${surveyColumns(Math.min(items.length, 9))}, minmax(0, 1fr))` }}>
+      <div
+        className="compare-panes survey"
+        style={{ gridTemplateColumns: `repeat(${surveyColumns(Math.min(items.length, 9))}, minmax(0, 1fr))` }}
+      >
         {sheet &&
           box &&
           items.map((item) => {
             // Framed exactly as the cut frames it: scaled by the real ratio of sizes, padded, clear of neighbours.
-            const scaled = figures.map((f) => scaleBoxOutward(f, item.width / sheet.width, item.height / sheet.height));
+            const scaled = figures.map((f) =>
+              scaleBoxOutward(f, item.width / sheet.width, item.height / sheet.height),
+            );
             const region = cropRects(scaled, item)[figure];
             return (
               <ZoomPane
@@ -184,19 +200,35 @@ export function SamePoseView(props: {
         <span className="spacer" />
         {total > PAGE && (
           <div className="pager" role="group" aria-label="Pages of results">
-            <button type="button" className="ghost small" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
+            <button
+              type="button"
+              className="ghost small"
+              disabled={offset === 0}
+              onClick={() => setOffset(Math.max(0, offset - PAGE))}
+            >
               Previous
             </button>
             <span className="secondary tabular">
               {offset + 1}–{Math.min(total, offset + PAGE)} of {total.toLocaleString()}
             </span>
-            <button type="button" className="ghost small" disabled={offset + PAGE >= total} onClick={() => setOffset(offset + PAGE)}>
+            <button
+              type="button"
+              className="ghost small"
+              disabled={offset + PAGE >= total}
+              onClick={() => setOffset(offset + PAGE)}
+            >
               Next
             </button>
           </div>
         )}
         <ZoomControls group={group} linkable />
-        <button type="button" className="ghost icon" onClick={() => setGallery({ view: 'grid' })} title="Back to the grid (Esc)" aria-label="Close the same pose view">
+        <button
+          type="button"
+          className="ghost icon"
+          onClick={() => setGallery({ view: 'grid' })}
+          title="Back to the grid (Esc)"
+          aria-label="Close the same pose view"
+        >
           <X size={16} />
         </button>
       </div>

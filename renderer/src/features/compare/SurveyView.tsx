@@ -19,7 +19,11 @@ export const surveyColumns = (n: number): number => (n <= 4 ? 2 : 3);
  * Survey (N): 2 to 9 results in a grid, for narrowing a set. Each pane is removed with one click; ←/→
  * move the focus, 0-5 and P/X/U review the focused one, and zoom and pan are linked as in compare.
  */
-export function SurveyView(props: { project: string; readOnly: boolean; review(ids: string[], change: ReviewChange): void }) {
+export function SurveyView(props: {
+  project: string;
+  readOnly: boolean;
+  review(ids: string[], change: ReviewChange): void;
+}) {
   const survey = useReviewViews().survey;
   const group = useZoomGroup();
   const ids = survey?.ids ?? [];
@@ -68,11 +72,20 @@ export function SurveyView(props: { project: string; readOnly: boolean; review(i
           <kbd>→</kbd> focus · <kbd>Del</kbd> remove · <kbd>0</kbd>–<kbd>5</kbd> rate
         </span>
         <ZoomControls group={group} linkable />
-        <button type="button" className="ghost icon" onClick={() => setGallery({ view: 'grid' })} title="Back to the grid (Esc)" aria-label="Close survey">
+        <button
+          type="button"
+          className="ghost icon"
+          onClick={() => setGallery({ view: 'grid' })}
+          title="Back to the grid (Esc)"
+          aria-label="Close survey"
+        >
           <X size={16} />
         </button>
       </div>
-      <div className="compare-panes survey" style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}>
+      <div
+        className="compare-panes survey"
+        style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}
+      >
         {ids.map((id, i) => {
           const summary = details[i]?.summary;
           return (

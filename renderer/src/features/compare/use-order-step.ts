@@ -15,7 +15,7 @@ export function useOrderStep(project: string, filter: ResultFilter, sort: Result
       let index = ids.indexOf(from);
       if (index < 0) return delta > 0 ? ids.find((id) => id !== skip) : undefined;
       const direction = Math.sign(delta);
-      for (let left = Math.abs(delta); left > 0; ) {
+      for (let left = Math.abs(delta); left > 0;) {
         index += direction;
         const id = ids[index];
         if (id === undefined) return undefined;

@@ -6,12 +6,20 @@ import { keys, useBridgeQuery } from '../../bridge/queries';
  * A folder path with a "Choose…" button when the shell has native dialogs (Electron). In the browser
  * host there are none, so the path field is the way in.
  */
-export function FolderField(props: { label: string; value: string; onChange: (path: string) => void; forCreate?: boolean }) {
+export function FolderField(props: {
+  label: string;
+  value: string;
+  onChange: (path: string) => void;
+  forCreate?: boolean;
+}) {
   const id = useId();
   const info = useBridgeQuery(keys.appInfo, () => getBridge().app.info({}));
   const canPick = info.data?.shell === 'electron';
   const choose = async () => {
-    const picked = await getBridge().dialogs.pickFolder({ title: props.label, forCreate: props.forCreate ?? false });
+    const picked = await getBridge().dialogs.pickFolder({
+      title: props.label,
+      forCreate: props.forCreate ?? false,
+    });
     if (picked.path) props.onChange(picked.path);
   };
   return (

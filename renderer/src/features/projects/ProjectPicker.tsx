@@ -38,7 +38,9 @@ export function ProjectPicker() {
           </div>
           <div>
             <h1>Consistent Character Studio</h1>
-            <div className="secondary">The same character, drawn again and again in new poses. Your projects stay on your disk.</div>
+            <div className="secondary">
+              The same character, drawn again and again in new poses. Your projects stay on your disk.
+            </div>
           </div>
         </div>
 
@@ -47,9 +49,18 @@ export function ProjectPicker() {
             <h2 id="create-heading">New project</h2>
             <label className="field">
               <span>Project name</span>
-              <input value={name} onChange={(e) => setName(e.target.value)} placeholder="The Lighthouse Keeper" />
+              <input
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+                placeholder="The Lighthouse Keeper"
+              />
             </label>
-            <FolderField label="Folder (an empty or new folder)" value={createDir} onChange={setCreateDir} forCreate />
+            <FolderField
+              label="Folder (an empty or new folder)"
+              value={createDir}
+              onChange={setCreateDir}
+              forCreate
+            />
             <div>
               <button className="primary" type="submit" disabled={!createDir.trim() || create.isPending}>
                 <FolderPlus size={16} /> Create project
@@ -71,9 +82,15 @@ export function ProjectPicker() {
         <section className="stack" aria-labelledby="recent-heading">
           <h2 id="recent-heading">Recent projects</h2>
           {recent.data && recent.data.length === 0 && (
-            <p className="secondary">Projects you create or open appear here, so you can come back to them in one click.</p>
+            <p className="secondary">
+              Projects you create or open appear here, so you can come back to them in one click.
+            </p>
           )}
-          <ul className="recent-list" style={{ listStyle: 'none', margin: 0, padding: 0 }} aria-label="Recent projects">
+          <ul
+            className="recent-list"
+            style={{ listStyle: 'none', margin: 0, padding: 0 }}
+            aria-label="Recent projects"
+          >
             {recent.data?.map((project) => (
               <li key={project.path} className="row">
                 <button
@@ -86,10 +103,16 @@ export function ProjectPicker() {
                   <span>{project.name}</span>
                   <span className="secondary tabular">{new Date(project.openedAt).toLocaleDateString()}</span>
                   <span className="path">
-                    {!project.exists && <AlertTriangle size={12} color="var(--amber)" aria-label="missing" />} {project.path}
+                    {!project.exists && <AlertTriangle size={12} color="var(--amber)" aria-label="missing" />}{' '}
+                    {project.path}
                   </span>
                 </button>
-                <button className="ghost icon" aria-label={`Remove ${project.name} from the list`} title="Remove from this list" onClick={() => forget.mutate({ path: project.path })}>
+                <button
+                  className="ghost icon"
+                  aria-label={`Remove ${project.name} from the list`}
+                  title="Remove from this list"
+                  onClick={() => forget.mutate({ path: project.path })}
+                >
                   <X size={14} />
                 </button>
               </li>

@@ -229,7 +229,10 @@ function JobRow(props: { job: Job; context: RowContext }) {
     const { ids } = await bridge.results.queryIds({ filter, sort: 'newest' });
     const before = ids[ids.indexOf(done.resultId ?? '') + 1];
     if (!done.resultId || !before || ids.indexOf(done.resultId) < 0) {
-      toasts.show({ message: 'No earlier run of this character and pose sheet to compare with', tone: 'info' });
+      toasts.show({
+        message: 'No earlier run of this character and pose sheet to compare with',
+        tone: 'info',
+      });
       return;
     }
     openGallery(filter);

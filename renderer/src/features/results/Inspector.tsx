@@ -277,7 +277,10 @@ export function ResultInspector(props: {
     panel.open();
     toasts.show({
       message: 'Generate has this result’s parameters',
-      detail: item.seed !== null ? `Seed ${item.seed} is locked; change anything before you generate.` : 'Change anything before you generate.',
+      detail:
+        item.seed !== null
+          ? `Seed ${item.seed} is locked; change anything before you generate.`
+          : 'Change anything before you generate.',
       tone: 'info',
     });
   };

@@ -303,7 +303,8 @@ export function ResultsView(props: { project: ProjectSummary }) {
     setGallery({ view: 'loupe' });
   };
   /** The selection in the order it was made (the first one chosen is the select), else the cursor's. */
-  const chosenIds = (): string[] => (selection.ids.size > 0 ? [...selection.ids] : cursorItem ? [cursorItem.id] : []);
+  const chosenIds = (): string[] =>
+    selection.ids.size > 0 ? [...selection.ids] : cursorItem ? [cursorItem.id] : [];
   // C: two chosen results, or the active one against the next in order.
   const startCompare = async () => {
     const chosen = chosenIds();
@@ -410,11 +411,15 @@ export function ResultsView(props: { project: ProjectSummary }) {
       </EmptyState>
     );
   } else if (view === 'compare' && reviewViews.compare) {
-    body = <CompareView project={project} filter={filter} sort={sort} readOnly={readOnly} review={doReview} />;
+    body = (
+      <CompareView project={project} filter={filter} sort={sort} readOnly={readOnly} review={doReview} />
+    );
   } else if (view === 'survey' && reviewViews.survey) {
     body = <SurveyView project={project} readOnly={readOnly} review={doReview} />;
   } else if (view === 'pose' && reviewViews.samePose) {
-    body = <SamePoseView project={project} filter={filter} sort={sort} readOnly={readOnly} review={doReview} />;
+    body = (
+      <SamePoseView project={project} filter={filter} sort={sort} readOnly={readOnly} review={doReview} />
+    );
   } else if (view === 'loupe') {
     body = <Loupe item={cursorItem} index={cursor} total={total} onStep={(d) => step(d)} />;
   } else {

@@ -170,7 +170,9 @@ export function patchSummaries(
 export function summaryInCache(client: QueryClient, project: string, id: string): ResultSummary | undefined {
   const detail = client.getQueryData<ResultDetail>(wsKeys.result(project, id));
   if (detail) return detail.summary;
-  for (const [, page] of client.getQueriesData<ResultPage>({ queryKey: ['ws', project, 'results', 'page'] })) {
+  for (const [, page] of client.getQueriesData<ResultPage>({
+    queryKey: ['ws', project, 'results', 'page'],
+  })) {
     const found = page?.items.find((s) => s.id === id);
     if (found) return found;
   }

@@ -11,7 +11,13 @@ export function ZoomControls(props: { group: ZoomGroup; linkable?: boolean }) {
   const state = useZoomState(group);
   return (
     <div className="zoom-controls" role="group" aria-label="Zoom">
-      <button type="button" className="ghost icon" onClick={() => group.zoomBy(1 / ZOOM_STEP)} title="Zoom out (-)" aria-label="Zoom out">
+      <button
+        type="button"
+        className="ghost icon"
+        onClick={() => group.zoomBy(1 / ZOOM_STEP)}
+        title="Zoom out (-)"
+        aria-label="Zoom out"
+      >
         <Minus size={16} />
       </button>
       <button
@@ -24,10 +30,22 @@ export function ZoomControls(props: { group: ZoomGroup; linkable?: boolean }) {
       >
         {state.percent}%{state.atFit ? ' · Fit' : ''}
       </button>
-      <button type="button" className="ghost icon" onClick={() => group.zoomBy(ZOOM_STEP)} title="Zoom in (+)" aria-label="Zoom in">
+      <button
+        type="button"
+        className="ghost icon"
+        onClick={() => group.zoomBy(ZOOM_STEP)}
+        title="Zoom in (+)"
+        aria-label="Zoom in"
+      >
         <Plus size={16} />
       </button>
-      <button type="button" className="ghost icon" onClick={() => group.fit()} title="Fit (Ctrl/Cmd+0)" aria-label="Fit">
+      <button
+        type="button"
+        className="ghost icon"
+        onClick={() => group.fit()}
+        title="Fit (Ctrl/Cmd+0)"
+        aria-label="Fit"
+      >
         <Maximize size={16} />
       </button>
       {props.linkable && (

@@ -96,9 +96,15 @@ export function ZoomPane(props: {
   const transform = useRef<ZoomTransform | null>(null);
   const images = useRef(new Map<string, Loaded>());
   // Which layers' full images are drawn, for the layer set named by `for` (a new set starts empty).
-  const [loadedKeys, setLoadedKeys] = useState<{ for: string; keys: ReadonlySet<string> }>({ for: '', keys: new Set() });
+  const [loadedKeys, setLoadedKeys] = useState<{ for: string; keys: ReadonlySet<string> }>({
+    for: '',
+    keys: new Set(),
+  });
   // Which layers have all their zoom levels ready (`data-settled`; the bench zooms from then on).
-  const [settledKeys, setSettledKeys] = useState<{ for: string; keys: ReadonlySet<string> }>({ for: '', keys: new Set() });
+  const [settledKeys, setSettledKeys] = useState<{ for: string; keys: ReadonlySet<string> }>({
+    for: '',
+    keys: new Set(),
+  });
 
   const primary = props.layers[0];
   const primarySize = primary ? shownSize(primary) : { width: 1, height: 1 };
@@ -189,7 +195,9 @@ export function ZoomPane(props: {
   });
 
   // Decode each layer's image (and its placeholder first, when it has one), shared through the cache.
-  const sources = props.layers.map((l) => `${l.key}|${l.src}|${l.placeholder ?? ''}|${JSON.stringify(l.region ?? null)}`).join('\n');
+  const sources = props.layers
+    .map((l) => `${l.key}|${l.src}|${l.placeholder ?? ''}|${JSON.stringify(l.region ?? null)}`)
+    .join('\n');
   useEffect(() => {
     let live = true;
     const releases: (() => void)[] = [];
@@ -228,15 +236,12 @@ export function ZoomPane(props: {
       if (layer.placeholder) {
         const held = acquireBitmap(layer.placeholder);
         releases.push(held.release);
-        held.promise.then(
-          (image) => {
-            if (!live) return;
-            slot.placeholder = image;
-            redraw();
-            loadFull();
-          },
-          loadFull,
-        );
+        held.promise.then((image) => {
+          if (!live) return;
+          slot.placeholder = image;
+          redraw();
+          loadFull();
+        }, loadFull);
       } else loadFull();
     }
     return () => {
@@ -274,7 +279,12 @@ export function ZoomPane(props: {
       data-settled={allIn(settledKeys) ? 'true' : 'false'}
       onPointerDown={props.onPointerDown}
     >
-      <canvas ref={canvas} className="zoom-canvas" role="img" aria-label={props.layers.map((l) => l.alt).join('; ')} />
+      <canvas
+        ref={canvas}
+        className="zoom-canvas"
+        role="img"
+        aria-label={props.layers.map((l) => l.alt).join('; ')}
+      />
       {props.children}
     </div>
   );

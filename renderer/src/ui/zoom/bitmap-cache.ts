@@ -54,7 +54,8 @@ async function decode(src: string, region?: SourceRegion): Promise<Mipmapped> {
   await img.decode();
   // A whole image is drawn from the decoded <img> itself: copying it into an ImageBitmap measured ~0.5 s
   // on the main thread for a 4096² JPEG. A region is cut out once (it is small).
-  if (!region) return { levels: [img], width: img.naturalWidth, height: img.naturalHeight, settled: Promise.resolve() };
+  if (!region)
+    return { levels: [img], width: img.naturalWidth, height: img.naturalHeight, settled: Promise.resolve() };
   const cut = await createImageBitmap(img, region.x, region.y, region.width, region.height);
   return { levels: [cut], width: cut.width, height: cut.height, settled: Promise.resolve() };
 }
@@ -116,16 +117,19 @@ export function acquireBitmap(
       // Mips once the browser is idle: the first paint comes first (at fit the preview is drawn anyway).
       // Idle, or within half a second at the latest (a page animating every frame is never idle).
       const later = (run: () => void) =>
-        window.requestIdleCallback ? window.requestIdleCallback(run, { timeout: 500 }) : window.setTimeout(run, 50);
+        window.requestIdleCallback
+          ? window.requestIdleCallback(run, { timeout: 500 })
+          : window.setTimeout(run, 50);
       value.settled = new Promise<void>((resolve) =>
-        later(() =>
-          void buildMips(value).then(
-            (extra) => {
-              created.bytes += extra;
-              resolve();
-            },
-            () => resolve(),
-          ),
+        later(
+          () =>
+            void buildMips(value).then(
+              (extra) => {
+                created.bytes += extra;
+                resolve();
+              },
+              () => resolve(),
+            ),
         ),
       );
       return value;
