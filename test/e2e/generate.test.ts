@@ -237,7 +237,8 @@ describe('generate in the browser', () => {
     await panel.getByRole('button', { name: /^Generate/ }).click();
     const jobName = `${seeded.characterName} × ${seeded.poseName}`;
     const row = page.getByRole('listitem', { name: `${jobName}: Outcome unknown` });
-    await row.waitFor({ timeout: 15_000 });
+    // The free tier's 5 requests a minute may hold this third POST of the file back for up to a minute.
+    await row.waitFor({ timeout: 70_000 });
     await row.getByText('may have been charged').first().waitFor();
     expect(standIn.postCount - before).toBe(1);
 
