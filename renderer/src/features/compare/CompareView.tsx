@@ -6,12 +6,11 @@ import {
   CopyCheck,
   FlipHorizontal2,
   SplitSquareHorizontal,
-  X,
 } from 'lucide-react';
 import type { ResultFilter, ResultSort } from '../../../../src/contract/calls/workspace';
 import { getBridge } from '../../bridge/bridge';
 import { useKeyMap } from '../../ui/key-map';
-import { ZoomControls } from '../../ui/zoom/ZoomControls';
+import { ReviewToolbarEnd } from './ReviewToolbarEnd';
 import { ZoomPane, type ZoomLayer } from '../../ui/zoom/ZoomPane';
 import { useZoomGroup, zoomKeys } from '../../ui/zoom/use-zoom';
 import { setGallery } from '../results/gallery-store';
@@ -268,16 +267,7 @@ export function CompareView(props: {
           <kbd>→</kbd> candidate · <kbd>⇧</kbd>+<kbd>←</kbd>
           <kbd>→</kbd> select
         </span>
-        <ZoomControls group={group} linkable />
-        <button
-          type="button"
-          className="ghost icon"
-          onClick={() => setGallery({ view: 'grid' })}
-          title="Back to the grid (Esc)"
-          aria-label="Close compare"
-        >
-          <X size={16} />
-        </button>
+        <ReviewToolbarEnd group={group} closeLabel="Close compare" />
       </div>
       {stage}
     </div>

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { UsersRound, X } from 'lucide-react';
+import { UsersRound } from 'lucide-react';
 import { cropRects, scaleBoxOutward } from '../../../../src/domain/figure-crops';
 import type {
   PoseView,
@@ -13,7 +13,7 @@ import { EmptyState } from '../../ui/EmptyState';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { useKeyMap } from '../../ui/key-map';
 import { plural } from '../../ui/format';
-import { ZoomControls } from '../../ui/zoom/ZoomControls';
+import { ReviewToolbarEnd } from './ReviewToolbarEnd';
 import { ZoomPane } from '../../ui/zoom/ZoomPane';
 import { useZoomGroup, zoomKeys } from '../../ui/zoom/use-zoom';
 import { setGallery } from '../results/gallery-store';
@@ -221,16 +221,7 @@ export function SamePoseView(props: {
             </button>
           </div>
         )}
-        <ZoomControls group={group} linkable />
-        <button
-          type="button"
-          className="ghost icon"
-          onClick={() => setGallery({ view: 'grid' })}
-          title="Back to the grid (Esc)"
-          aria-label="Close the same pose view"
-        >
-          <X size={16} />
-        </button>
+        <ReviewToolbarEnd group={group} closeLabel="Close the same pose view" />
       </div>
       {body}
     </div>

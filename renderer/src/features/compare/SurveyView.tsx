@@ -1,8 +1,7 @@
-import { X } from 'lucide-react';
 import { getBridge } from '../../bridge/bridge';
 import { useKeyMap } from '../../ui/key-map';
 import { plural } from '../../ui/format';
-import { ZoomControls } from '../../ui/zoom/ZoomControls';
+import { ReviewToolbarEnd } from './ReviewToolbarEnd';
 import { ZoomPane } from '../../ui/zoom/ZoomPane';
 import { useZoomGroup, zoomKeys } from '../../ui/zoom/use-zoom';
 import { setGallery } from '../results/gallery-store';
@@ -71,16 +70,7 @@ export function SurveyView(props: {
           <kbd>←</kbd>
           <kbd>→</kbd> focus · <kbd>Del</kbd> remove · <kbd>0</kbd>–<kbd>5</kbd> rate
         </span>
-        <ZoomControls group={group} linkable />
-        <button
-          type="button"
-          className="ghost icon"
-          onClick={() => setGallery({ view: 'grid' })}
-          title="Back to the grid (Esc)"
-          aria-label="Close survey"
-        >
-          <X size={16} />
-        </button>
+        <ReviewToolbarEnd group={group} closeLabel="Close survey" />
       </div>
       <div
         className="compare-panes survey"
