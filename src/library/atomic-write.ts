@@ -43,11 +43,26 @@ export async function writeFileAtomic(
     await rm(temp, { force: true }).catch(() => undefined);
     throw error;
   }
-  await fsyncFolder(dir);
+  await fsyncFolderAfterCommit(dir);
 }
 
 export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
   await writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * The folder fsync that follows a rename or link which has already happened. The new file is in place
+ * and every reader sees it, so a failure here (EIO, EBUSY, a full disk) must not be reported as a failed
+ * write: the caller would roll back its other steps around a file that is in fact committed (a pose
+ * library naming an image the import then removed). It is logged; the only thing at risk is that a power
+ * cut in the next moments could undo the rename, which the crash reconciliation at open already settles.
+ */
+export async function fsyncFolderAfterCommit(dir: string): Promise<void> {
+  try {
+    await fsyncFolder(dir);
+  } catch (error) {
+    console.warn('[ccstudio] a folder could not be synced after a write (the write itself is kept):', (error as Error).message);
+  }
 }
 
 /** Folders cannot be opened for fsync on Windows; there the rename is already durable enough. */

@@ -3,7 +3,7 @@ import { constants } from 'node:fs';
 import { copyFile, link, mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { AppError, isAppError } from '../../domain';
-import { fsyncFolder } from '../atomic-write';
+import { fsyncFolderAfterCommit } from '../atomic-write';
 
 /** `a/b/c` relative to the project root, always with forward slashes (what the JSON and the UI use). */
 export const toProjectPath = (root: string, absolute: string): string =>
@@ -110,7 +110,7 @@ export async function writeNewFileAtomic(file: string, data: string | Uint8Array
   } finally {
     await rm(temp, { force: true }).catch(() => undefined);
   }
-  await fsyncFolder(dir);
+  await fsyncFolderAfterCommit(dir);
 }
 
 /**
