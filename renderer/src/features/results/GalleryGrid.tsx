@@ -1,8 +1,11 @@
-import { useEffect, useLayoutEffect, useRef, useState, type MouseEvent } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useLayoutEffect, useReducer, useRef, useState, type MouseEvent } from 'react';
+import { flushSync } from 'react-dom';
+import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import type { ResultFilter, ResultSort, ResultSummary } from '../../../../src/contract/calls/workspace';
 import { CAPTION_HEIGHT, Cell } from './GalleryCell';
 import { useResultWindow } from './results-data';
+import { scrollSpace } from './scaled-scroll';
+import { ScaledScroller } from './scaled-scroller';
 
 // The Loupe, the review views and ResultsView name these from here.
 export { describeResult, STACK_KEY } from './GalleryCell';
@@ -38,10 +41,27 @@ export interface RevealRequest {
   token: number;
 }
 
+/** The virtualizer's own observer of the scroll container's size, on the real element behind a ScaledScroller. */
+function observeRealRect(
+  instance: Virtualizer<HTMLDivElement, Element>,
+  element: HTMLDivElement,
+  cb: (rect: { width: number; height: number }) => void,
+) {
+  const real = Object.assign(Object.create(instance) as Virtualizer<HTMLDivElement, Element>, {
+    scrollElement: element,
+  });
+  return observeElementRect(real, cb);
+}
+
 /**
  * The results grid, virtualised by rows (@tanstack/react-virtual): only the rows in view (and a few
  * beyond) exist in the DOM, pages of results are fetched as rows come into view, and each cell has a
  * fixed size computed from the width and the thumbnail size slider.
+ *
+ * Past MAX_SCROLL_HEIGHT (about 80,000 rows: around a million results) the grid is taller than the
+ * browser can lay out: the scroll content is capped and the virtualizer is handed a ScaledScroller, which
+ * maps the capped range onto the rows (scaled-scroll.ts), so every result stays reachable by the wheel, the
+ * scrollbar, the keys and "scroll to item".
  */
 export function GalleryGrid(props: {
   project: string;
@@ -108,11 +128,46 @@ export function GalleryGrid(props: {
   const speed = useRef({ offset: 0, time: 0, settle: 0 });
   useEffect(() => () => window.clearTimeout(speed.current.settle), []);
   const viewportHeight = Math.max(1, box.height);
+
+  // The rows' height against the browser's limit: above it, the scaled scroller stands in for the element.
+  const space = scrollSpace(PAD + rows * rowHeight + PAD, box.height);
+  const scaler = useRef<ScaledScroller | null>(null);
+  const scalerFor = (element: HTMLDivElement) => (scaler.current ??= new ScaledScroller(element));
+  const drawnShift = useRef(0);
+  const [, redraw] = useReducer((n: number) => n + 1, 0);
+  // Before the virtualizer's own layout effect, which reads the scroll element this decides.
+  useLayoutEffect(() => {
+    const element = scrollRef.current;
+    if (!element) return;
+    const scroller = scalerFor(element);
+    scroller.setSpace(scrollSpace(space.height, space.viewport));
+    // A small scroll near an end can move the content by other than 1:1 without changing the rows in view.
+    scroller.afterScroll = () => {
+      if (scroller.shift() !== drawnShift.current) flushSync(redraw);
+    };
+  }, [space.height, space.viewport]);
+  useLayoutEffect(() => {
+    const scroller = scrollRef.current ? scalerFor(scrollRef.current) : null;
+    scroller?.attach();
+    return () => scroller?.detach();
+  }, []);
+
   // The virtualizer is mutable by design (it measures and scrolls); this component is not compiler-memoised.
   // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
+  const virtualizer = useVirtualizer<HTMLDivElement, Element>({
     count: rows,
-    getScrollElement: () => scrollRef.current,
+    getScrollElement: () => {
+      const element = scrollRef.current;
+      if (!element || !space.scaled) return element;
+      // Not an element, but it answers everything the virtualizer asks of one (see scaled-scroller.ts).
+      return scalerFor(element) as unknown as HTMLDivElement;
+    },
+    observeElementRect: (instance, cb) => {
+      const element = scrollRef.current;
+      return space.scaled && element
+        ? observeRealRect(instance, element, cb)
+        : observeElementRect(instance, cb);
+    },
     estimateSize: () => rowHeight,
     overscan,
     paddingStart: PAD,
@@ -148,20 +203,30 @@ export function GalleryGrid(props: {
   }, [props.reveal, columns, virtualizer]);
 
   const items = virtualizer.getVirtualItems();
+  // While the scrollbar's thumb is dragged fast through a scaled list, every frame lands hundreds of rows
+  // further: the pages on the way are not fetched (each would be one query deep into the list, all still
+  // running when the drag stops), only those where it slows or stops. The wheel's pace fetches as always.
+  const skipping = flung && space.scaled && (scaler.current?.jumped() ?? false);
   const firstRow = items[0]?.index ?? 0;
   const lastRow = items.at(-1)?.index ?? 0;
+  const fetched = useRef({ first: 0, last: 0 });
+  if (!skipping) fetched.current = { first: firstRow, last: lastRow };
+  const pages = fetched.current;
   const data = useResultWindow(
     props.project,
     props.filter,
     props.sort,
-    firstRow * columns,
-    (lastRow + 1) * columns - 1,
+    pages.first * columns,
+    (pages.last + 1) * columns - 1,
   );
   useEffect(() => {
     const offset = virtualizer.scrollOffset ?? 0;
     firstVisible.current = Math.max(0, Math.floor((offset - PAD) / rowHeight)) * columns;
   });
 
+  // Scaled: each cell is drawn at its virtual place plus the shift in force (real - virtual).
+  const shift = space.scaled ? (scaler.current?.shift() ?? 0) : 0;
+  drawnShift.current = shift;
   const cells = [];
   for (const row of items) {
     for (let c = 0; c < columns; c++) {
@@ -175,7 +240,7 @@ export function GalleryGrid(props: {
           index={index}
           total={props.total}
           x={PAD + c * (cell + GAP)}
-          y={row.start}
+          y={row.start + shift}
           width={cell}
           height={cellHeight}
           selected={item ? props.selected.has(item.id) : false}
@@ -208,7 +273,7 @@ export function GalleryGrid(props: {
             : undefined
         }
         data-testid="gallery-grid"
-        style={{ height: virtualizer.getTotalSize() }}
+        style={{ height: space.scaled ? space.realHeight : virtualizer.getTotalSize() }}
         onClick={(event) => {
           const index = target(event);
           if (index === null) return;

@@ -64,6 +64,7 @@ import { prefetchBitmap } from '../../ui/zoom/bitmap-cache';
 import {
   PAGE_SIZE,
   fetchIds,
+  fetchResultAt,
   summaryInCache,
   queryString,
   useResultAt,
@@ -235,7 +236,7 @@ export function ResultsView(props: { project: ProjectSummary }) {
       return;
     }
     // Plain moves are synchronous when the page is cached, so "→ 2" rates the next result, not this one.
-    const id = cachedAt(next)?.id ?? (await fetchIds(client, project, filter, sort))[next];
+    const id = (cachedAt(next) ?? (await fetchResultAt(client, project, filter, sort, next)))?.id;
     if (id) setSelection({ query: q, ids: new Set([id]), cursor: next, anchor: next });
   };
   const step = (delta: number, extend = false) => void moveTo(cursor < 0 ? 0 : cursor + delta, extend);

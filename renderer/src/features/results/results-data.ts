@@ -118,6 +118,25 @@ export function useResultAt(
   return index >= 0 ? query.data?.items[index % PAGE_SIZE] : undefined;
 }
 
+/**
+ * The result at `index`, fetching only the page that holds it (cached like the grid's pages): what a
+ * jump (End, a click far down a million results) needs, instead of every id.
+ */
+export async function fetchResultAt(
+  client: QueryClient,
+  project: string,
+  filter: ResultFilter,
+  sort: ResultSort,
+  index: number,
+): Promise<ResultSummary | undefined> {
+  const page = Math.floor(Math.max(0, index) / PAGE_SIZE);
+  const data = await client.fetchQuery({
+    queryKey: wsKeys.resultPage(project, queryString(filter, sort), page),
+    queryFn: () => fetchPage(filter, sort, page),
+  });
+  return data.items[index % PAGE_SIZE];
+}
+
 /** Every matching id in order: fetched when needed (select all, Shift ranges), cached until results change. */
 export function fetchIds(
   client: QueryClient,
