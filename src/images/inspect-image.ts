@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import sharp, { type Metadata } from 'sharp';
@@ -120,7 +121,9 @@ export async function inspectImage(
 async function readCapped(path: string, file: string, maxBytes: number): Promise<Uint8Array> {
   let handle;
   try {
-    handle = await open(path, 'r');
+    // O_NONBLOCK: a named pipe opens at once (and is refused below as not a file) instead of waiting
+    // for a writer for ever, holding a thread of the pool. It changes nothing for a regular file.
+    handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
     throw unreadable(file, error);
   }

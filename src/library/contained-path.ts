@@ -1,8 +1,9 @@
-import { constants } from 'node:fs';
-import { open, realpath, stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { AppError, isAppError } from '../domain/errors';
+import { DEFAULT_MAX_BYTES } from '../images/decode-policy';
 import { sha256 } from '../images/sha256';
+import { readRegularFile } from './contained-fs';
 
 export interface ContainedFileOptions {
   /**
@@ -63,22 +64,33 @@ export async function resolveContainedFile(
  * The one way the core reads a file of the project (a pose or reference image for upload, a result for an
  * export, a contact sheet or a cut): `projectPath` is a project-relative path as the JSON records it
  * (`poses/<id>/<image>.png`), checked exactly as the media route checks a URL (resolveContainedFile), so
- * a link leading out of the project is refused here as it is there. The file is then opened without
- * following a link in its last step (a link swapped in after the check fails to open) and read from that
- * one handle, which must still be a regular file.
+ * a link leading out of the project is refused here as it is there. The file is then read by
+ * readRegularFile (contained-fs.ts): opened without following a link in its last step (a link swapped in
+ * after the check fails to open) and with O_NONBLOCK, read from that one handle, which must still be a
+ * regular file, and never more than `maxBytes` (by default the largest image the app imports); a pipe or
+ * device swapped in is NOT_FOUND at once, a file over the cap PROJECT_DAMAGED (detail.reason 'too-large').
  */
-export async function readContainedFile(root: string, projectPath: string): Promise<Buffer> {
+export async function readContainedFile(
+  root: string,
+  projectPath: string,
+  maxBytes: number = DEFAULT_MAX_BYTES,
+): Promise<Buffer> {
   const real = await resolveContainedFile(root, projectPath, { encoded: false });
-  // O_NOFOLLOW does not exist on Windows; there the realpath check above is what holds.
-  const flags = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
-  const handle = await open(real, flags).catch((error: NodeJS.ErrnoException) => {
-    throw error.code === 'ELOOP' ? forbidden('symlink') : error.code === 'ENOENT' ? notFound() : error;
-  });
-  try {
-    if (!(await handle.stat()).isFile()) throw notFound();
-    return await handle.readFile();
-  } finally {
-    await handle.close();
+  const read = await readRegularFile(real, maxBytes, { noFollow: true });
+  if (read.ok) return read.bytes;
+  if (read.missing) throw notFound();
+  switch (read.refusal.reason) {
+    case 'link':
+    case 'link-loop':
+    case 'outside-project':
+      throw forbidden('symlink');
+    case 'too-large':
+      throw new AppError('PROJECT_DAMAGED', `${projectPath}: ${read.refusal.message}.`, {
+        file: projectPath,
+        reason: 'too-large',
+      });
+    default:
+      throw notFound();
   }
 }
 

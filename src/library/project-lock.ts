@@ -1,7 +1,8 @@
-import { open, readFile, rm, utimes, stat, mkdir } from 'node:fs/promises';
+import { open, rm, utimes, stat, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { readRegularFile } from './contained-fs';
 
 interface LockBody {
   pid: number;
@@ -75,9 +76,16 @@ export class ProjectLock {
   }
 }
 
+/**
+ * The lock file's body, or null when it is not a lock this app wrote. Only a regular file of a few KB is
+ * read, never through a link in its last step: a pipe, a device or a link in its place is no lock (and is
+ * removed like a stale one), and never holds the open waiting.
+ */
 async function readHolder(file: string): Promise<LockBody | null> {
   try {
-    const body = JSON.parse(await readFile(file, 'utf8')) as Partial<LockBody>;
+    const read = await readRegularFile(file, 64 * 1024, { noFollow: true });
+    if (!read.ok) return null;
+    const body = JSON.parse(read.bytes.toString('utf8')) as Partial<LockBody>;
     if (typeof body.pid === 'number' && typeof body.host === 'string' && typeof body.token === 'string') {
       return body as LockBody;
     }

@@ -21,6 +21,12 @@ function unwrapped(schema: z.ZodType): z.ZodType {
  * Known fields always come from `value`, so a known field this app removed stays removed. Items of an
  * array are matched by their `id` (references, poses); arrays without ids (figure boxes, tags) are
  * taken from `value` as they are, since an item's position says nothing about which old item it was.
+ *
+ * Depth: it descends only where the schema describes an object or an array, so it recurses as deep as
+ * the schema (a few levels) whatever `raw` holds; an unknown field is carried over whole, never walked.
+ * How deep the carried value may be is bounded where the file is read (readJsonValue refuses a file
+ * nested deeper than MAX_JSON_DEPTH as damaged), so JSON.stringify of the merged value, which is
+ * recursive, cannot run out of stack when it is saved.
  */
 export function keepUnknownFields(schema: z.ZodType, raw: unknown, value: unknown): unknown {
   const inner = unwrapped(schema);

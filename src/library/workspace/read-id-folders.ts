@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { IdSchema, type ProjectProblem } from '../../domain';
+import { IdSchema, isAppError, type ProjectProblem } from '../../domain';
 import { readJsonFile } from '../json-file';
 import type { ProjectHandle } from '../project-store';
 import { listDir, toProjectPath } from './fs-utils';
@@ -18,7 +18,9 @@ export async function readIdFolders<S extends z.ZodType<{ id: string }>>(
   schema: S,
   onMissing?: (relativeFile: string) => ProjectProblem | null,
 ): Promise<{ items: z.output<S>[]; problems: ProjectProblem[] }> {
-  const ids = (await listDir(dir)).filter((name) => IdSchema.safeParse(name).success);
+  const listed = await listIds(project, dir);
+  if ('problem' in listed) return { items: [], problems: [listed.problem] };
+  const ids = listed.ids;
   const problems: ProjectProblem[] = [];
   const read = await Promise.all(
     ids.map(async (id) => {
@@ -40,4 +42,33 @@ export async function readIdFolders<S extends z.ZodType<{ id: string }>>(
     items: read.filter((item): item is Awaited<z.output<S>> => item !== null),
     problems: [...earlier, ...problems],
   };
+}
+
+/**
+ * The id-named entries of `dir`. The folder itself leading out of the project through a link (refused by
+ * listDir, see contained-fs.ts) or being a file is the one problem to report: nothing in it is listed.
+ */
+async function listIds(
+  project: ProjectHandle,
+  dir: string,
+): Promise<{ ids: string[] } | { problem: ProjectProblem }> {
+  try {
+    return { ids: (await listDir(dir)).filter((name) => IdSchema.safeParse(name).success) };
+  } catch (error) {
+    const file = toProjectPath(project.root, dir);
+    if (isAppError(error) && error.code === 'PROJECT_DAMAGED') {
+      return {
+        problem: {
+          file: typeof error.detail?.file === 'string' ? error.detail.file : file,
+          reason: error.message,
+        },
+      };
+    }
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') {
+      return {
+        problem: { file, reason: `${file} is a file where a folder belongs, so nothing in it is listed.` },
+      };
+    }
+    throw error;
+  }
 }

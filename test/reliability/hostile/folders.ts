@@ -21,6 +21,7 @@ import {
   writeFile,
 } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ResultsIndexDb } from '../../../src/library/workspace/results-index-db';
 import type { WorkerCommand } from '../common/bundle';
 import { diffTrees, sameTree, snapshotTree } from '../common/tree';
 
@@ -177,29 +178,28 @@ const FOLDERS: Record<string, Build> = {
       characterId: b.characterId,
       poseId: b.characterId,
       rating: 9,
-      flag: 'pick',
+      flag: 'pick' as const,
       tags: [],
       seed: null,
       cost: null,
       m: 0,
       s: 0,
     };
+    // Written through the app's own index module, which stores rows as given: the open must check
+    // them (as it would a file made by anything else) before trusting one.
     const results = await stat(join(dir, 'results'));
-    await writeFile(
-      join(dir, '.studio', 'index.json'),
-      JSON.stringify({
-        format: 'ccstudio-results-index',
-        version: 1,
-        dirMtimeMs: results.mtimeMs,
-        count: 3,
-        entries: [
-          entry,
-          { ...entry, id: '0mx2zzzzzzzzzzzzz', file: '/etc/passwd' },
-          { ...entry, id: '..', file: 'results/..' },
-        ],
-        missing: ['..', '/etc'],
-      }),
-    );
+    const { db } = await ResultsIndexDb.open(join(dir, '.studio', 'results-index.sqlite'), {
+      readOnly: false,
+    });
+    db.apply({
+      put: [
+        { entry, imageMissing: false },
+        { entry: { ...entry, id: '0mx2zzzzzzzzzzzzz', file: '/etc/passwd' }, imageMissing: false },
+        { entry: { ...entry, id: '..', file: 'results/..' }, imageMissing: true },
+      ],
+    });
+    db.finishRebuild(results.mtimeMs);
+    db.close();
   },
   'huge JSON': async (dir, _outside, b) => {
     const characterFile = join(dir, `characters/${b.characterId}/character.json`);
@@ -222,17 +222,22 @@ const FOLDERS: Record<string, Build> = {
     await addDeepField(join(dir, `characters/${b.characterId}/character.json`), deepArrays(200_000));
     await addDeepField(join(dir, `poses/${b.libraryId}/library.json`), deepObjects(100_000));
     await addDeepField(join(dir, `results/${b.resultId}.json`), deepArrays(200_000));
-    await addDeepField(join(dir, 'project.json'), deepObjects(100_000));
     await addDeepField(join(dir, `trash/${b.trashId}/entry.json`), deepArrays(100_000));
     await writeFile(join(dir, 'presets.json'), deepArrays(300_000));
+  },
+  // On its own: a damaged project.json (nested too deep to save again) refuses the whole project, which
+  // would hide what the files above do.
+  'deeply nested project.json': async (dir) => {
+    await addDeepField(join(dir, 'project.json'), deepObjects(100_000));
   },
   'wrong kinds of file': async (dir, _outside, b) => {
     await rm(join(dir, `characters/${b.characterId}/character.json`));
     await mkdir(join(dir, `characters/${b.characterId}/character.json`));
     await rm(join(dir, 'presets.json'), { force: true });
     await mkdir(join(dir, 'presets.json'));
-    await rm(join(dir, '.studio', 'index.json'), { force: true });
-    await mkdir(join(dir, '.studio', 'index.json'));
+    for (const suffix of ['', '-wal', '-shm'])
+      await rm(join(dir, '.studio', `results-index.sqlite${suffix}`), { force: true });
+    await mkdir(join(dir, '.studio', 'results-index.sqlite'));
     await writeFile(join(dir, 'results', '0mx2zzzzzzzzzzzzy.json'), 'null');
     await writeFile(join(dir, 'results', '0mx2zzzzzzzzzzzzx.json'), '[]');
   },

@@ -56,4 +56,15 @@ describe('keepUnknownFields', () => {
     expect(keepUnknownFields(Doc, 'not an object', value)).toBe(value);
     expect(keepUnknownFields(Doc, [1, 2], value)).toBe(value);
   });
+
+  it('carries an unknown field nested 200,000 deep over whole, without walking it', () => {
+    const deep: unknown = JSON.parse(`${'['.repeat(200_000)}1${']'.repeat(200_000)}`);
+    const merged = keepUnknownFields(
+      Doc,
+      { name: 'old', params: {}, future: deep },
+      { name: 'new', params: {} },
+    );
+    expect(merged).toMatchObject({ name: 'new' });
+    expect((merged as { future: unknown }).future).toBe(deep);
+  });
 });
