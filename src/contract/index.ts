@@ -6,6 +6,7 @@ import type { AppErrorData } from '../domain/errors';
 export { contractCalls } from './calls';
 export { contractEvents } from './events';
 export * from './define';
+export { withoutUndefinedFields } from './input';
 
 export type Calls = typeof contractCalls;
 export type CallName = keyof Calls & string;

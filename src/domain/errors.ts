@@ -21,6 +21,8 @@ export const ErrorCodeSchema = z.enum([
   'ALREADY_EXISTS',
   'DISK_FULL',
   'PERMISSION_DENIED',
+  /** The disk failed a read or write for a reason of its own (EIO, EBUSY, ...): not the person's doing. */
+  'IO_ERROR',
   'OFFLINE',
   'TIMEOUT',
   'CANCELLED',

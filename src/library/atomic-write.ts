@@ -1,6 +1,7 @@
-import { open, rm, mkdir } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { makeFolderInside } from './contained-fs';
 import { renameWithRetry } from './rename-retry';
 
 /** `.<name>.<12 hex>.tmp`: hidden, unique per write, and recognisable afterwards (targetOfTempName). */
@@ -19,7 +20,9 @@ export function targetOfTempName(name: string): string | undefined {
  * The one way the app writes a file it cares about: write a temp file beside the target, fsync it,
  * rename it over the target, then fsync the folder so the rename itself survives a power cut.
  * A reader therefore sees the old file or the new one, never half of one. On failure (a full disk,
- * a read-only folder) the temp file is removed and the old file is untouched.
+ * a read-only folder) the temp file is removed and the old file is untouched. In an open project, a
+ * folder that leads out of it through a link is neither created nor written into (PROJECT_DAMAGED,
+ * contained-fs.ts); a link in the target's own place is replaced by the file, never written through.
  */
 export async function writeFileAtomic(
   file: string,
@@ -27,7 +30,7 @@ export async function writeFileAtomic(
   options: { mode?: number; dirMode?: number } = {},
 ): Promise<void> {
   const dir = dirname(file);
-  await mkdir(dir, { recursive: true, ...(options.dirMode === undefined ? {} : { mode: options.dirMode }) });
+  await makeFolderInside(dir, options.dirMode);
   const temp = join(dir, tempNameFor(basename(file)));
   try {
     const handle = await open(temp, 'wx', options.mode ?? 0o644);

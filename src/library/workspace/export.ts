@@ -1,7 +1,7 @@
-import { lstat, mkdir, readdir, realpath } from 'node:fs/promises';
-import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { lstat, readdir, realpath } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import sharp from 'sharp';
-import { AppError, isAppError, type Result } from '../../domain';
+import { AppError, isAppError, type ErrorCode, type Result } from '../../domain';
 import {
   embedParameters,
   formatA1111Parameters,
@@ -14,8 +14,13 @@ import { readContainedFile } from '../contained-path';
 import { ProjectLayout } from '../project-layout';
 import {
   isEnvironmentError,
+  makeOutputFolder,
+  notMissingAfterAll,
+  readFault,
   realLocation,
   removeQuietly,
+  removeWithRetry,
+  storageFault,
   writeNewFileAtomic,
   writeRefused,
 } from './fs-utils';
@@ -135,7 +140,7 @@ export interface ExportOptions {
 export interface ExportResult {
   dir: string;
   files: { id: string; file: string; name: string; receiptFile?: string }[];
-  failed: { id: string; message: string }[];
+  failed: { id: string; code: ErrorCode; message: string }[];
   cancelled: boolean;
 }
 
@@ -165,8 +170,12 @@ async function refuseProjectContent(ws: Workspace, target: string, what: string)
   );
 }
 
-/** A result's image, read through the project's one contained read path. */
+/**
+ * A result's image, read through the project's one contained read path. Only a file that is not there is
+ * "missing": a disk that failed to read it is IO_ERROR (PERMISSION_DENIED for a refused read).
+ */
 async function readResultImage(ws: Workspace, result: Result): Promise<Uint8Array> {
+  const missing = () => new AppError('NOT_FOUND', 'Its image is missing from the project folder.');
   try {
     return await readContainedFile(ws.project.root, result.file);
   } catch (error) {
@@ -176,13 +185,16 @@ async function readResultImage(ws: Workspace, result: Result): Promise<Uint8Arra
         'Its image file leads outside the project folder, so it was not read.',
       );
     }
-    throw new AppError('NOT_FOUND', 'Its image is missing from the project folder.');
+    if (isAppError(error) && error.code === 'NOT_FOUND')
+      throw await notMissingAfterAll(ws.project.root, result.file, missing(), 'its image');
+    throw readFault(error, 'its image', missing) ?? error;
   }
 }
 
 /**
  * Writes the exported image (and its receipt) under the first free human name. Never replaces a file:
  * a name taken since the folder was listed (another program writing there) moves on to the next one.
+ * Temp files that could not be removed are added to `leftovers` (swept when the export ends).
  */
 async function writeUnderFreeName(
   dir: string,
@@ -191,23 +203,28 @@ async function writeUnderFreeName(
   image: Uint8Array,
   receipt: Result | undefined,
   taken: Set<string>,
+  leftovers: Set<string>,
 ): Promise<{ stem: string; file: string; receiptFile?: string }> {
   for (;;) {
     const stem = uniqueStem(stemWanted, receipt ? [ext, 'json'] : [ext], taken);
     const file = join(dir, `${stem}.${ext}`);
-    if (!(await writeUnlessTaken(file, image))) continue;
+    if (!(await writeUnlessTaken(file, image, leftovers))) continue;
     if (!receipt) return { stem, file };
     const receiptFile = join(dir, `${stem}.json`);
-    if (await writeUnlessTaken(receiptFile, `${JSON.stringify(receipt, null, 2)}\n`))
+    if (await writeUnlessTaken(receiptFile, `${JSON.stringify(receipt, null, 2)}\n`, leftovers))
       return { stem, file, receiptFile };
     await removeQuietly(file); // keep the pair under one name
   }
 }
 
 /** False when the name was taken meanwhile; the file is then left alone. */
-async function writeUnlessTaken(file: string, data: string | Uint8Array): Promise<boolean> {
+async function writeUnlessTaken(
+  file: string,
+  data: string | Uint8Array,
+  leftovers: Set<string>,
+): Promise<boolean> {
   try {
-    await writeNewFileAtomic(file, data);
+    await writeNewFileAtomic(file, data, { leftovers });
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
@@ -229,77 +246,122 @@ export async function exportResults(
 ): Promise<ExportResult> {
   const dir = checkedDir(options.dir);
   await refuseProjectContent(ws, dir, 'An export');
-  await mkdir(dir, { recursive: true }).catch((error: unknown) => {
-    throw isEnvironmentError(error)
-      ? writeRefused(error, 'the export folder', 'Nothing was exported')
-      : error;
-  });
-  const taken = new Set((await readdir(dir)).map((n) => n.normalize('NFC').toLowerCase()));
+  await makeOutputFolder(dir, 'the export', 'Nothing was exported');
+  const taken = new Set(
+    (
+      await readdir(dir).catch((error: unknown) => {
+        throw readFault(error, 'the export folder', undefined, 'Nothing was exported') ?? error;
+      })
+    ).map((n) => n.normalize('NFC').toLowerCase()),
+  );
   const cat = await ws.catalog();
   const out: ExportResult = { dir, files: [], failed: [], cancelled: false };
   const unique = [...new Set(ids)];
+  // Temp files whose removal failed even after retries: swept once more when the export ends, so no
+  // hidden file of ours stays in the person's folder.
+  const leftovers = new Set<string>();
   control.onProgress?.(0, unique.length, 0);
 
-  for (const [i, id] of unique.entries()) {
-    if (control.signal?.aborted) {
-      out.cancelled = true;
-      break;
-    }
-    try {
-      const result = await ws.results.get(id);
-      const characterName =
-        cat.characters.get(result.characterId)?.name ?? cat.trashed.get(result.characterId)?.name ?? null;
-      const poseName = cat.poses.get(result.poseId)?.name ?? cat.trashed.get(result.poseId)?.name ?? null;
-      let bytes = await readResultImage(ws, result);
-      const sniffed = sniffFormat(bytes);
-      if (sniffed.kind !== 'image') throw unreadableImage();
-      let format: 'png' | 'jpeg';
-      if (options.format === 'original' && (sniffed.format === 'jpeg' || sniffed.format === 'png')) {
-        format = sniffed.format;
-      } else {
-        bytes = await sharp(bytes, { pages: 1 })
-          .png()
-          .toBuffer()
-          .catch(() => {
-            throw unreadableImage();
-          });
-        format = 'png';
+  try {
+    for (const [i, id] of unique.entries()) {
+      if (control.signal?.aborted) {
+        out.cancelled = true;
+        break;
       }
-      const embedded = embedParameters(bytes, parametersText(result, characterName, poseName), { format });
-      const ext = format === 'png' ? 'png' : 'jpg';
-      const written = await writeUnderFreeName(
-        dir,
-        humanStem(result, characterName, poseName),
-        ext,
-        embedded,
-        options.includeReceipt ? result : undefined,
-        taken,
-      );
-      out.files.push({
-        id,
-        file: written.file,
-        name: `${written.stem}.${ext}`,
-        ...(written.receiptFile ? { receiptFile: written.receiptFile } : {}),
-      });
-    } catch (error) {
-      if (isEnvironmentError(error)) {
-        throw writeRefused(
-          error,
-          'the export',
-          `${out.files.length} file(s) were exported before it stopped; the project is unchanged`,
+      // Reading from the project: a result that cannot be read is listed in `failed`, the rest go on.
+      let source: Awaited<ReturnType<typeof readForExport>>;
+      try {
+        source = await readForExport(ws, cat, id, options.format);
+      } catch (error) {
+        out.failed.push({ id, ...failureOf(readFault(error, 'its receipt') ?? error) });
+        control.onProgress?.(i + 1, unique.length, out.failed.length);
+        continue;
+      }
+      // Writing into the export folder: a full disk or a refused folder stops it all.
+      try {
+        const { result, characterName, poseName, format } = source;
+        const embedded = embedParameters(source.bytes, parametersText(result, characterName, poseName), {
+          format,
+        });
+        const ext = format === 'png' ? 'png' : 'jpg';
+        const written = await writeUnderFreeName(
+          dir,
+          humanStem(result, characterName, poseName),
+          ext,
+          embedded,
+          options.includeReceipt ? result : undefined,
+          taken,
+          leftovers,
         );
+        out.files.push({
+          id,
+          file: written.file,
+          name: `${written.stem}.${ext}`,
+          ...(written.receiptFile ? { receiptFile: written.receiptFile } : {}),
+        });
+      } catch (error) {
+        if (isEnvironmentError(error)) {
+          throw writeRefused(
+            error,
+            'the export',
+            `${out.files.length} file(s) were exported before it stopped; the project is unchanged`,
+            'the export folder',
+          );
+        }
+        out.failed.push({
+          id,
+          ...failureOf(
+            storageFault(error) === undefined
+              ? error
+              : writeRefused(error, 'its file', 'The project is unchanged', 'the export folder'),
+          ),
+        });
       }
-      out.failed.push({
-        id,
-        message: isAppError(error)
-          ? error.message
-          : 'It could not be exported because of an unexpected error.',
-      });
-      if (!isAppError(error)) console.error('[ccstudio] export failed:', error);
+      control.onProgress?.(i + 1, unique.length, out.failed.length);
     }
-    control.onProgress?.(i + 1, unique.length, out.failed.length);
+  } finally {
+    for (const temp of leftovers) await removeWithRetry(temp, [50, 200]);
   }
   return out;
+}
+
+/** A result as the export writes it: its receipt, its names, and its image bytes in the output format. */
+async function readForExport(
+  ws: Workspace,
+  cat: Awaited<ReturnType<Workspace['catalog']>>,
+  id: string,
+  wanted: ExportOptions['format'],
+): Promise<{
+  result: Result;
+  characterName: string | null;
+  poseName: string | null;
+  bytes: Uint8Array;
+  format: 'png' | 'jpeg';
+}> {
+  const result = await ws.results.get(id);
+  const characterName =
+    cat.characters.get(result.characterId)?.name ?? cat.trashed.get(result.characterId)?.name ?? null;
+  const poseName = cat.poses.get(result.poseId)?.name ?? cat.trashed.get(result.poseId)?.name ?? null;
+  let bytes = await readResultImage(ws, result);
+  const sniffed = sniffFormat(bytes);
+  if (sniffed.kind !== 'image') throw unreadableImage();
+  if (wanted === 'original' && (sniffed.format === 'jpeg' || sniffed.format === 'png')) {
+    return { result, characterName, poseName, bytes, format: sniffed.format };
+  }
+  bytes = await sharp(bytes, { pages: 1 })
+    .png()
+    .toBuffer()
+    .catch(() => {
+      throw unreadableImage();
+    });
+  return { result, characterName, poseName, bytes, format: 'png' };
+}
+
+/** One result's failure as the report lists it: an AppError's own words, anything else logged. */
+function failureOf(error: unknown): { code: ErrorCode; message: string } {
+  if (isAppError(error)) return { code: error.code, message: error.message };
+  console.error('[ccstudio] export failed:', error);
+  return { code: 'INTERNAL', message: 'It could not be exported because of an unexpected error.' };
 }
 
 const unreadableImage = (): AppError =>
@@ -358,14 +420,18 @@ export async function writeContactSheet(
     cellSize: options.cellSize,
     ...(options.background ? { background: options.background } : {}),
   });
+  await makeOutputFolder(dirname(file), 'the contact sheet', 'The project is unchanged');
+  const leftovers = new Set<string>();
   try {
     if (options.overwrite) await writeFileAtomic(file, sheet.png);
-    else await writeNewFileAtomic(file, sheet.png);
+    else await writeNewFileAtomic(file, sheet.png, { leftovers });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw alreadyExists(file); // appeared meanwhile
-    throw isEnvironmentError(error)
-      ? writeRefused(error, 'the contact sheet', 'The project is unchanged')
-      : error;
+    throw storageFault(error) === undefined
+      ? error
+      : writeRefused(error, 'the contact sheet', 'The project is unchanged', 'that folder');
+  } finally {
+    for (const temp of leftovers) await removeWithRetry(temp, [50, 200]);
   }
   return { file, width: sheet.width, height: sheet.height, count: items.length };
 }

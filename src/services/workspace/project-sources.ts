@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { AppError } from '../../domain';
+import { AppError, isAppError, type StoredImage } from '../../domain';
+import type { ProjectHandle } from '../../library/project-store';
 import { readRecordedFile } from '../../library/contained-path';
 import { workspaceFor } from '../../library/workspace';
+import { notMissingAfterAll, readFault } from '../../library/workspace/fs-utils';
 import type { ProjectSources } from '../generation/project-sources';
 
 /**
@@ -17,13 +19,13 @@ export const workspaceProjectSources: ProjectSources = {
     const found = await workspaceFor(project).poses.findPose(id);
     if (!found) throw new AppError('NOT_FOUND', 'That pose is not in the project (it may be in the trash).');
     const { pose } = found;
-    return { pose, bytes: await readRecordedFile(project.root, pose.image, `The pose “${pose.name}”`) };
+    return { pose, bytes: await readImage(project, pose.image, `The pose “${pose.name}”`) };
   },
   async referenceImage(project, characterId, imageId) {
     const character = await workspaceFor(project).characters.get(characterId);
     const image = character.referenceImages.find((i) => i.id === imageId);
     if (!image) throw new AppError('NOT_FOUND', `That reference image is not one of ${character.name}’s.`);
-    return readRecordedFile(project.root, image, `${character.name}’s reference “${image.originalName}”`);
+    return readImage(project, image, `${character.name}’s reference “${image.originalName}”`);
   },
   result: (project, id) => workspaceFor(project).results.get(id),
   async commitResult(project, result, imageFile) {
@@ -32,3 +34,19 @@ export const workspaceProjectSources: ProjectSources = {
     await ws.results.add(result, await readFile(imageFile));
   },
 };
+
+/**
+ * A pose's or reference's image for an upload (readRecordedFile: contained, hash-checked). Only a file
+ * that is not there is reported missing: one the disk failed to read is IO_ERROR, or PERMISSION_DENIED
+ * for a refused read, so the person tries again instead of importing the picture again.
+ */
+async function readImage(project: ProjectHandle, image: StoredImage, what: string): Promise<Buffer> {
+  try {
+    return await readRecordedFile(project.root, image, what);
+  } catch (error) {
+    const described = `the image file of ${what.charAt(0).toLowerCase()}${what.slice(1)}`;
+    if (isAppError(error) && error.code === 'NOT_FOUND')
+      throw await notMissingAfterAll(project.root, image.file, error, described);
+    throw readFault(error, described) ?? error;
+  }
+}
