@@ -1,41 +1,93 @@
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { IdSchema, JobSchema, nowIso, type Job } from '../domain';
-import { writeFileAtomic, writeJsonAtomic } from '../library/atomic-write';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { IdSchema, JobSchema, nowIso, type Job, type JobOutput } from '../domain';
+import {
+  fsyncFolderAfterCommit,
+  targetOfTempName,
+  writeFileAtomic,
+  writeJsonAtomic,
+} from '../library/atomic-write';
 import { quarantine, readJsonFile } from '../library/json-file';
+import { renameWithRetry } from '../library/rename-retry';
+import { findPaidImage, RECEIVED_FILE, writePaidImage } from './paid-image';
+
+/** A job being enqueued is put together here, then renamed into place whole (see create). */
+const STAGING = /^\.enqueue-([a-z0-9]+)$/;
+const stagingName = (id: string): string => `.enqueue-${id}`;
+const inputName = (format: string): string => `input.${format === 'jpeg' ? 'jpg' : format}`;
+
+export interface OutboxLoad {
+  /** Jobs found `submitting`: their POST may have been in flight, so they are `unknown` now. */
+  interrupted: Job[];
+  /** Jobs found `submitting`/`unknown` whose paid image had arrived and was kept: `completed` now. */
+  recovered: Job[];
+  /** Job folders whose job.json was damaged (moved to quarantine). */
+  damaged: string[];
+  /** Job folders left without their job.json (an interrupted enqueue): removed, or moved aside. */
+  settled: string[];
+}
 
 /**
  * The durable list of generation jobs, in the app's user-data folder (not the project: a job outlives a
  * closed project and a restart). One folder per job: job.json, the sheet exactly as it will be sent
- * (input.*), and, once paid for, the image exactly as it arrived (output.*).
+ * (input.*), and, once paid for, the image exactly as it arrived (output.*) with its record
+ * (received.json, see paid-image.ts).
  *
- * Every state change is written (atomically, fsynced) before the step it names happens.
+ * Every state change is written (atomically, fsynced) before the step it names happens. A job's folder
+ * appears whole: it is put together under a hidden name and renamed into place (create).
  */
 export class JobOutbox {
   private readonly jobs = new Map<string, Job>();
 
   constructor(readonly dir: string) {}
 
+  /** Where job folders left without their job.json are moved when they hold more than a copied sheet. */
+  private get leftoversDir(): string {
+    return join(dirname(this.dir), 'leftovers', 'outbox');
+  }
+
   /**
-   * Loads every job. A job found `submitting` was interrupted while its POST may have been in flight:
-   * it becomes `unknown` (it may have been charged) and is never re-sent without the person saying so.
+   * Loads every job and settles what a crash left:
+   * - a job found `submitting` or `unknown` whose paid image is in its folder, complete and as recorded
+   *   (findPaidImage), is `completed` with it: it is delivered, and never sent again;
+   * - any other job found `submitting` was interrupted while its POST may have been in flight: it becomes
+   *   `unknown` (it may have been charged) and is never re-sent without the person saying so;
+   * - an enqueue that never finished (a hidden staging folder, or a job folder without job.json) is
+   *   removed: its job was never listed, and nothing was sent for it. A folder that holds anything but a
+   *   copied sheet is moved aside instead, never deleted.
    */
-  async load(): Promise<{ interrupted: Job[]; damaged: string[] }> {
+  async load(): Promise<OutboxLoad> {
     await mkdir(this.dir, { recursive: true });
-    const interrupted: Job[] = [];
-    const damaged: string[] = [];
+    const out: OutboxLoad = { interrupted: [], recovered: [], damaged: [], settled: [] };
     for (const entry of await readdir(this.dir, { withFileTypes: true })) {
-      if (!entry.isDirectory() || !IdSchema.safeParse(entry.name).success) continue;
+      if (!entry.isDirectory()) continue;
+      if (STAGING.test(entry.name)) {
+        await rm(join(this.dir, entry.name), { recursive: true, force: true });
+        out.settled.push(entry.name);
+        continue;
+      }
+      if (!IdSchema.safeParse(entry.name).success) continue;
       const file = this.jobFile(entry.name);
       const read = await readJsonFile(file, JobSchema);
       if (!read.ok) {
         if (!read.missing) {
           await quarantine(this.dir, join(this.dir, '..', 'quarantine'), file, read.reason);
-          damaged.push(entry.name);
+          out.damaged.push(entry.name);
+        } else if (await this.settleWithoutJob(entry.name)) {
+          out.settled.push(entry.name);
         }
         continue;
       }
       let job = read.value;
+      if ((job.state === 'submitting' || job.state === 'unknown') && !job.output) {
+        const output = await findPaidImage(join(this.dir, job.id), job);
+        if (output) {
+          const { error: _error, waitingFor: _waiting, ...rest } = job;
+          job = { ...rest, state: 'completed', finishedAt: output.completedAt, output, updatedAt: nowIso() };
+          await this.write(job);
+          out.recovered.push(job);
+        }
+      }
       if (job.state === 'submitting') {
         job = {
           ...job,
@@ -48,11 +100,37 @@ export class JobOutbox {
           },
         };
         await this.write(job);
-        interrupted.push(job);
+        out.interrupted.push(job);
       }
       this.jobs.set(job.id, job);
     }
-    return { interrupted, damaged };
+    return out;
+  }
+
+  /**
+   * A job folder without job.json: an enqueue from before staging (create) stopped between the sheet and
+   * the job. Only a copied sheet and temp files: removed. Anything else: moved aside, never deleted.
+   */
+  private async settleWithoutJob(id: string): Promise<boolean> {
+    const folder = join(this.dir, id);
+    const names = await readdir(folder).catch(() => null);
+    if (names === null) return false;
+    const disposable = (name: string) => name.startsWith('input.') || targetOfTempName(name) !== undefined;
+    try {
+      if (names.every(disposable)) await rm(folder, { recursive: true, force: true });
+      else {
+        const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+        await mkdir(this.leftoversDir, { recursive: true });
+        await rename(folder, join(this.leftoversDir, `${stamp}__${id}`));
+      }
+      return true;
+    } catch (error) {
+      console.warn(
+        `[ccstudio] the unfinished job folder ${id} could not be settled:`,
+        (error as Error).message,
+      );
+      return false;
+    }
   }
 
   list(): Job[] {
@@ -63,6 +141,27 @@ export class JobOutbox {
     return this.jobs.get(id);
   }
 
+  /**
+   * Adds a new job with the sheet it will send. The folder is put together under a hidden name (sheet,
+   * then job.json) and renamed into place: a crash leaves the whole job or no job, never a job without
+   * its sheet nor a sheet without its job (the hidden folder is removed by the next load).
+   */
+  async create(job: Job, input: Uint8Array): Promise<Job> {
+    const next = { ...job, updatedAt: nowIso() };
+    const staging = join(this.dir, stagingName(job.id));
+    try {
+      await writeFileAtomic(join(staging, inputName(job.sentImage.format)), input);
+      await writeJsonAtomic(join(staging, 'job.json'), next);
+      await renameWithRetry(staging, join(this.dir, job.id));
+    } catch (error) {
+      await rm(staging, { recursive: true, force: true }).catch(() => undefined);
+      throw error;
+    }
+    await fsyncFolderAfterCommit(this.dir);
+    this.jobs.set(next.id, next);
+    return next;
+  }
+
   /** Persists the job, then makes it visible: a crash between the two loses nothing. */
   async save(job: Job): Promise<Job> {
     const next = { ...job, updatedAt: nowIso() };
@@ -71,23 +170,32 @@ export class JobOutbox {
     return next;
   }
 
-  async saveInput(jobId: string, bytes: Uint8Array, format: string): Promise<void> {
-    await writeFileAtomic(this.inputFile(jobId, format), bytes);
-  }
-
   async readInput(job: Job): Promise<Buffer> {
     return readFile(this.inputFile(job.id, job.sentImage.format));
   }
 
-  /** The paid image, written the moment it arrives. Returns the file name inside the job's folder. */
-  async saveOutput(jobId: string, bytes: Uint8Array, extension: string): Promise<string> {
-    const name = `output.${extension}`;
-    await writeFileAtomic(join(this.dir, jobId, name), bytes);
-    return name;
+  /**
+   * The paid image, written the moment it arrives, after its record (paid-image.ts): from here on a crash
+   * cannot strand it, even before job.json records `output`.
+   */
+  async savePaidImage(job: Job, bytes: Uint8Array, output: JobOutput): Promise<void> {
+    await writePaidImage(join(this.dir, job.id), job, bytes, output);
+  }
+
+  /** What arrived for a paid request that was not an image, kept for diagnosis and for any dispute. */
+  async saveUnusableAnswer(jobId: string, bytes: Uint8Array): Promise<void> {
+    await writeFileAtomic(join(this.dir, jobId, 'output.bin'), bytes);
   }
 
   outputPath(job: Job): string | null {
     return job.output ? join(this.dir, job.id, job.output.file) : null;
+  }
+
+  /** Once the result is in its project: the outbox copies (paid image, its record, the sheet) go. */
+  async dropDelivered(job: Job): Promise<void> {
+    const folder = join(this.dir, job.id);
+    const names = [job.output?.file, RECEIVED_FILE, inputName(job.sentImage.format)];
+    for (const name of names) if (name) await rm(join(folder, name), { force: true });
   }
 
   /** Forgets a job for good (dismissed, or completed and committed). Its folder goes with it. */
@@ -100,7 +208,7 @@ export class JobOutbox {
     return join(this.dir, id, 'job.json');
   }
   private inputFile(id: string, format: string): string {
-    return join(this.dir, id, `input.${format === 'jpeg' ? 'jpg' : format}`);
+    return join(this.dir, id, inputName(format));
   }
   private async write(job: Job): Promise<void> {
     await writeJsonAtomic(this.jobFile(job.id), job);

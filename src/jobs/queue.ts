@@ -1,7 +1,5 @@
-import { rm } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
-import { AppError, nowIso, type AppErrorData, type Job, type Settings } from '../domain';
+import { AppError, nowIso, type AppErrorData, type Job, type JobOutput, type Settings } from '../domain';
 import { buildRequestBody, getModel } from '../models';
 import type { GenerateSuccess, RequestFailure, SegmindClient } from '../segmind';
 import type { JobOutbox } from './outbox';
@@ -81,9 +79,9 @@ export class JobQueue {
     return this.deps.outbox.list();
   }
 
-  /** Adds a job (already written to the outbox as `queued` with its input) and starts the pump. */
-  async add(job: Job): Promise<Job> {
-    const saved = await this.deps.outbox.save(job);
+  /** Adds a `queued` job with the sheet it will send (written to the outbox together) and starts the pump. */
+  async add(job: Job, input: Uint8Array): Promise<Job> {
+    const saved = await this.deps.outbox.create(job, input);
     this.deps.onJob(saved);
     this.pump();
     return saved;
@@ -294,27 +292,28 @@ export class JobQueue {
     else await this.failed(submitting, result, flight.cancelRequested);
   }
 
-  /** The image is written to disk the moment it arrives, before anything else happens to it. */
+  /**
+   * The image is written to disk the moment it arrives, before anything else happens to it, and with its
+   * record (paid-image.ts): a crash before the job below is `completed` leaves an image the next start
+   * finds and completes the job with, instead of a job that asks to be paid for again.
+   */
   private async received(job: Job, result: GenerateSuccess): Promise<void> {
     this.deps.network.reportReachable();
     const extension = result.image.format === 'jpeg' ? 'jpg' : result.image.format;
-    const file = await this.deps.outbox.saveOutput(job.id, result.bytes, extension);
-    const completed = await this.update(job, {
-      state: 'completed',
-      finishedAt: nowIso(),
-      output: {
-        file,
-        contentType: result.contentType,
-        bytes: result.bytes.length,
-        sha256: createHash('sha256').update(result.bytes).digest('hex'),
-        width: result.image.width,
-        height: result.image.height,
-        status: result.status,
-        headers: result.headers,
-        completedAt: result.timings.completedAt,
-        durationMs: result.timings.durationMs,
-      },
-    });
+    const output: JobOutput = {
+      file: `output.${extension}`,
+      contentType: result.contentType,
+      bytes: result.bytes.length,
+      sha256: createHash('sha256').update(result.bytes).digest('hex'),
+      width: result.image.width,
+      height: result.image.height,
+      status: result.status,
+      headers: result.headers,
+      completedAt: result.timings.completedAt,
+      durationMs: result.timings.durationMs,
+    };
+    await this.deps.outbox.savePaidImage(job, result.bytes, output);
+    const completed = await this.update(job, { state: 'completed', finishedAt: nowIso(), output });
     await this.deliver(completed);
   }
 
@@ -343,15 +342,7 @@ export class JobQueue {
       }
       await this.update(job, { resultId, waitingFor: undefined, error: undefined });
       // The result is in the project now: the outbox copies are no longer needed.
-      await rm(outputFile, { force: true });
-      await rm(
-        join(
-          this.deps.outbox.dir,
-          job.id,
-          `input.${job.sentImage.format === 'jpeg' ? 'jpg' : job.sentImage.format}`,
-        ),
-        { force: true },
-      );
+      await this.deps.outbox.dropDelivered(job);
     } catch (error) {
       await this.update(job, {
         waitingFor: undefined,
@@ -387,7 +378,7 @@ export class JobQueue {
     }
     if (result.bytes && result.billed !== 'no') {
       // Paid for but not an image: keep exactly what arrived, for diagnosis and for any dispute.
-      await this.deps.outbox.saveOutput(job.id, result.bytes, 'bin');
+      await this.deps.outbox.saveUnusableAnswer(job.id, result.bytes);
     }
     // Stopped after the request left is `unknown` too, even when the answer had begun to arrive (sent: 'yes').
     if (result.sent === 'maybe' || error.code === 'OUTCOME_UNKNOWN' || error.code === 'CANCELLED') {

@@ -10,6 +10,7 @@ import type { ImageFacts } from '../../images';
 import type { ProjectLayout } from '../project-layout';
 import { writeFileAtomic } from '../atomic-write';
 import { removeQuietly, toProjectPath } from './fs-utils';
+import { whileInFlight } from './in-flight';
 import {
   makeThumbQuietly,
   runIntake,
@@ -98,7 +99,8 @@ export function placeImage(
 /**
  * Writes the image's exact bytes to `target` (atomically), makes its thumbnail, then runs `commit`
  * (adding it to its list). If anything after the write fails, the image and thumbnail are removed
- * again, so the image is in the project whole or not at all.
+ * again, so the image is in the project whole or not at all. Until then the image is held in flight:
+ * a reconciliation at open must not take it for a crash's leftover (in-flight.ts).
  */
 export async function writeImageThen<R>(
   layout: ProjectLayout,
@@ -107,13 +109,15 @@ export async function writeImageThen<R>(
   bytes: Uint8Array,
   commit: () => Promise<R>,
 ): Promise<R> {
-  await writeFileAtomic(target, bytes);
-  try {
-    await makeThumbQuietly(layout, imageId, bytes);
-    return await commit();
-  } catch (error) {
-    await removeQuietly(target);
-    await removeQuietly(thumbPathFor(layout, imageId));
-    throw error;
-  }
+  return whileInFlight(imageId, async () => {
+    await writeFileAtomic(target, bytes);
+    try {
+      await makeThumbQuietly(layout, imageId, bytes);
+      return await commit();
+    } catch (error) {
+      await removeQuietly(target);
+      await removeQuietly(thumbPathFor(layout, imageId));
+      throw error;
+    }
+  });
 }

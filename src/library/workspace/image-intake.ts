@@ -1,4 +1,4 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { AppError, isAppError } from '../../domain';
 import type { ImportFailure, ImageSource } from '../../contract/calls/workspace';
@@ -9,6 +9,7 @@ import {
   mapWithConcurrency,
   type ImageFacts,
 } from '../../images';
+import { readRegularFile } from '../contained-fs';
 import type { ProjectLayout } from '../project-layout';
 import { isEnvironmentError, writeRefused } from './fs-utils';
 import { IMAGE_FILE_NAME, THUMB_SIZE, thumbPathFor } from './paths';
@@ -120,17 +121,16 @@ export async function loadAndInspect(item: IntakeItem): Promise<Inspected> {
   const path = item.path ?? '';
   const info = await stat(path).catch(() => null);
   if (!info || !info.isFile() || info.size > DEFAULT_MAX_BYTES) await inspectImage(path, options);
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch {
+  // A regular file only, at most the cap, opened without waiting (a pipe swapped in answers at once).
+  const read = await readRegularFile(path, DEFAULT_MAX_BYTES).catch(() => null);
+  if (!read?.ok) {
     await inspectImage(path, options); // says why, naming the file
     throw new AppError('IMAGE_REJECTED', `“${item.display}” could not be read.`, {
       file: item.display,
       reason: 'unreadable',
     });
   }
-  return { bytes, facts: await inspectImage(bytes, options) };
+  return { bytes: read.bytes, facts: await inspectImage(read.bytes, options) };
 }
 
 export function failureOf(file: string, error: unknown): ImportFailure {

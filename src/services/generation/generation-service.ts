@@ -1,7 +1,5 @@
-import { z } from 'zod';
 import { AppError, newId, nowIso, type Job, type Result } from '../../domain';
-import type { generationCalls, KeyStatus, Preset } from '../../contract/calls/generation';
-import { PresetSchema } from '../../contract/calls/generation';
+import type { generationCalls, KeyStatus } from '../../contract/calls/generation';
 import { composePrompt, defaultParams, getModel, validateParams, type ModelSpec } from '../../models';
 import {
   canReachOverFetch,
@@ -10,9 +8,7 @@ import {
   type SegmindClient,
 } from '../../segmind';
 import { normaliseForUpload } from '../../images';
-import { writeJsonAtomic } from '../../library/atomic-write';
-import { readJsonFile } from '../../library/json-file';
-import type { ProjectHandle } from '../../library/project-store';
+import { workspaceFor } from '../../library/workspace';
 import { validateKeyShape, type SecretStore } from '../../secrets/secret-store';
 import { JobOutbox } from '../../jobs/outbox';
 import { ProjectLock } from '../../library/project-lock';
@@ -23,7 +19,6 @@ import type { HandlersFor, ServiceContext } from '../context';
 import type { ProjectSources } from './project-sources';
 import { resultFromJob } from './receipt';
 
-const PresetsFileSchema = z.object({ presets: z.array(PresetSchema) });
 const MAX_RANDOM_SEED = 2 ** 32 - 1;
 
 /**
@@ -68,11 +63,11 @@ export class GenerationService {
     });
   }
 
-  /** Loads the outbox (interrupted jobs become `unknown`) and starts sending what is queued. */
   /**
-   * Takes ownership of the outbox (one process at a time: the app, or a CLI `generate`), turns interrupted
-   * jobs into `unknown`, and starts sending what is queued. A process that cannot own the outbox, or was
-   * asked not to run the queue, never sends anything.
+   * Takes ownership of the outbox (one process at a time: the app, or a CLI `generate`), settles what a
+   * crash left (JobOutbox.load: a paid image that arrived completes its job, other interrupted jobs become
+   * `unknown`), and starts sending what is queued. Completed jobs are delivered when their project opens.
+   * A process that cannot own the outbox, or was asked not to run the queue, never sends anything.
    */
   async start(options: { runQueue: boolean }): Promise<void> {
     if (!options.runQueue) return;
@@ -82,7 +77,10 @@ export class GenerationService {
       return;
     }
     this.ownerLock = outcome.lock;
-    await this.outbox.load();
+    const settled = await this.outbox.load();
+    for (const job of settled.recovered) {
+      console.warn(`[ccstudio] job ${job.id}: its paid image had arrived before the app stopped; kept.`);
+    }
     this.queue.pump();
   }
 
@@ -185,9 +183,8 @@ export class GenerationService {
         ? {}
         : { waitingFor: 'Offline: this job goes out when the network is back.' }),
     };
-    // The input first, then the job that names it: a crash in between leaves no job without its sheet.
-    await this.outbox.saveInput(job.id, sheet.bytes, sheet.format);
-    return this.queue.add(job);
+    // The sheet and the job that names it go into the outbox together: a crash leaves both or neither.
+    return this.queue.add(job, sheet.bytes);
   }
 
   async rerun(resultId: string, seed: 'same' | 'new' | number): Promise<Job> {
@@ -223,19 +220,6 @@ export class GenerationService {
     if (model.status !== 'supported')
       throw new AppError('UNSUPPORTED', `${model.name} cannot be generated with yet.`);
     return model;
-  }
-
-  private async readPresets(project: ProjectHandle): Promise<Preset[]> {
-    const read = await readJsonFile(project.layout.presetsFile, PresetsFileSchema);
-    if (read.ok) return read.value.presets;
-    if (!read.missing) await project.quarantine(project.layout.presetsFile, read.reason);
-    return [];
-  }
-
-  private async writePresets(project: ProjectHandle, presets: Preset[]): Promise<Preset[]> {
-    const sorted = [...presets].sort((a, b) => a.name.localeCompare(b.name));
-    await writeJsonAtomic(project.layout.presetsFile, { presets: sorted });
-    return sorted;
   }
 
   handlers(): HandlersFor<typeof generationCalls> {
@@ -292,21 +276,20 @@ export class GenerationService {
         this.queue.resume();
         return this.queue.state();
       },
-      'presets.list': async () => this.readPresets(this.ctx.project()),
+      'presets.list': async () => workspaceFor(this.ctx.project()).presets.list(),
       'presets.save': async (preset) => {
         const project = this.ctx.writableProject();
         const model = this.supportedModel(preset.modelId);
         const { [model.prompt.field]: _p, ...params } = preset.params;
         if (model.prompt.negativeField) delete params[model.prompt.negativeField];
-        const others = (await this.readPresets(project)).filter((p) => p.name !== preset.name);
-        return this.writePresets(project, [...others, { ...preset, params, updatedAt: nowIso() }]);
+        return workspaceFor(project).presets.update((presets) => [
+          ...presets.filter((p) => p.name !== preset.name),
+          { ...preset, params, updatedAt: nowIso() },
+        ]);
       },
       'presets.delete': async ({ name }) => {
         const project = this.ctx.writableProject();
-        return this.writePresets(
-          project,
-          (await this.readPresets(project)).filter((p) => p.name !== name),
-        );
+        return workspaceFor(project).presets.update((presets) => presets.filter((p) => p.name !== name));
       },
     };
   }

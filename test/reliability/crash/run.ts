@@ -71,6 +71,7 @@ const totals = {
   workerExits: 0,
   workerInternalErrors: 0,
   leftoversMovedAside: 0,
+  paidImagesRecovered: 0,
   strayTemps: 0,
   ops: 0,
   childMs: [] as number[],
@@ -240,6 +241,7 @@ async function runChild(lane: Lane, kill: number): Promise<void> {
   );
   totals.verifyMs.push(Date.now() - v0);
   totals.leftoversMovedAside += notes.leftoversMovedAside;
+  totals.paidImagesRecovered += notes.paidImagesRecovered;
   totals.strayTemps += notes.strayTemps.length;
   // A lane's figures for a project are those of its last check, which covers the project's whole life.
   if (lane.killsOnProject >= PROJECT_KILLS || nextKill >= KILLS) {
@@ -331,7 +333,7 @@ console.log(
   `  calls completed by the children    ${totals.ops}; unexpected errors (INTERNAL) ${totals.workerInternalErrors}; children that died by themselves ${totals.workerExits}`,
 );
 console.log(
-  `  generation POSTs                   ${sum('posts')}; paid answers ${sum('paid')}; results kept ${sum('results')}; outcome unknown after a kill ${sum('unknown')}`,
+  `  generation POSTs                   ${sum('posts')}; paid answers ${sum('paid')}; results kept ${sum('results')}; outcome unknown after a kill ${sum('unknown')}; paid images kept before their job recorded them ${totals.paidImagesRecovered}`,
 );
 console.log(
   `  leftovers moved aside on open      ${totals.leftoversMovedAside}; job folders without job.json ${sum('orphans')}; stray cache/export temp files ${totals.strayTemps}`,

@@ -16,8 +16,10 @@
  * - no temp file is taken for data: none is left in a content folder (each was adopted whole or moved
  *   aside), and what the handlers list (characters, poses, results, the trash) is exactly what the
  *   files say (a list built from anything else, a temp file or a stale index, shows up here);
- * - the outbox holds only valid jobs: each job.json validates, a queued job has its input, a completed
- *   job not yet delivered has its paid image (with the recorded hash), a delivered one its result;
+ * - the outbox, settled as the app's next start settles it (JobOutbox.load), holds only valid jobs: each
+ *   job.json validates, a queued job has its input, a completed job not yet delivered has its paid image
+ *   (with the recorded hash), a delivered one its result, no folder lacks its job.json, and no paid image
+ *   lies beside a job that does not record it (stranded: never delivered, and offered to be paid again);
  * - every paid answer (a POST the stand-in answered 200) is in the project (results/ or the trash) or
  *   waiting in the outbox exactly once; when it is in neither, its job must be `submitting` (the kill
  *   came before the answer was kept; it becomes `unknown` and the person decides) or it is lost;
@@ -29,7 +31,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { z } from 'zod';
-import { PresetSchema } from '../../../src/contract/calls/generation';
+import { PresetsFileSchema } from '../../../src/library/workspace/preset-store';
 import {
   CharacterSchema,
   JobSchema,
@@ -44,6 +46,7 @@ import {
 import { targetOfTempName } from '../../../src/library/atomic-write';
 import { parseIndexFile } from '../../../src/library/workspace/result-index-file';
 import { TrashEntryFileSchema } from '../../../src/library/workspace/trash-store';
+import { JobOutbox } from '../../../src/jobs/outbox';
 import { MemoryStore } from '../../../src/secrets/memory-store';
 import { dispatchCall } from '../../../src/services/dispatch';
 import { createAppRuntime } from '../../../src/services/runtime';
@@ -73,6 +76,8 @@ export interface Notes {
   unknownOutcomes: number;
   /** Job folders without job.json (the kill came between the sheet and the job). */
   orphanJobFolders: number;
+  /** Paid images the kill left before their job recorded them, completed by the settle at start. */
+  paidImagesRecovered: number;
   /** Temp files outside the content folders: the cache's (.studio) and exports'. */
   strayTemps: string[];
   paidAnswers: number;
@@ -86,7 +91,6 @@ export interface LaneDirs {
   exportDirs: string[];
 }
 
-const PresetsFileSchema = z.object({ presets: z.array(PresetSchema) });
 const RecentFileSchema = z.object({ projects: z.array(RecentProjectSchema.omit({ exists: true })) });
 const ID = /^[a-z0-9]{8,40}$/;
 const isTemp = (name: string): boolean => targetOfTempName(name) !== undefined;
@@ -406,13 +410,48 @@ interface OutboxJob {
   files: string[];
 }
 
-async function readOutbox(dirs: LaneDirs, findings: Finding[], notes: Notes): Promise<OutboxJob[]> {
+/**
+ * Settles the outbox as the app's next start does (JobOutbox.load: the killed child owned it; the
+ * verifier's runtime runs no queue, so it would not). A paid image that arrived before the kill completes
+ * its job there, and an enqueue cut short is cleared away; what the kill left is counted first.
+ */
+async function settleOutbox(dirs: LaneDirs, findings: Finding[], notes: Notes): Promise<void> {
+  const outbox = join(dirs.userDataDir, 'outbox');
+  for (const name of await list(outbox)) {
+    const files = await list(join(outbox, name));
+    if (/^\.enqueue-/.test(name)) notes.orphanJobFolders++;
+    else if (ID.test(name) && !files.includes('job.json') && files.some((f) => !isTemp(f)))
+      notes.orphanJobFolders++;
+  }
+  try {
+    notes.paidImagesRecovered += (await new JobOutbox(outbox).load()).recovered.length;
+  } catch (error) {
+    findings.push({
+      category: 'outbox',
+      key: 'outbox load',
+      detail: `the outbox does not load: ${(error as Error).message}`,
+    });
+  }
+}
+
+async function readOutbox(dirs: LaneDirs, findings: Finding[]): Promise<OutboxJob[]> {
   const out: OutboxJob[] = [];
   const outbox = join(dirs.userDataDir, 'outbox');
+  for (const name of (await list(outbox)).filter((n) => /^\.enqueue-/.test(n)))
+    findings.push({
+      category: 'outbox',
+      key: `staged ${name}`,
+      detail: `${name}: an unfinished enqueue is still there after the outbox was loaded`,
+    });
   for (const id of (await list(outbox)).filter((n) => ID.test(n))) {
     const files = await list(join(outbox, id));
     if (!files.includes('job.json')) {
-      if (files.some((f) => !isTemp(f))) notes.orphanJobFolders++;
+      if (files.some((f) => !isTemp(f)))
+        findings.push({
+          category: 'outbox',
+          key: `job ${id} without job.json`,
+          detail: `outbox folder ${id} has no job.json after the outbox was loaded: ${files.join(', ')}`,
+        });
       continue;
     }
     const job = await readJson(join(outbox, id, 'job.json'), JobSchema);
@@ -575,12 +614,14 @@ export async function verifyAfterKill(
     leftoversMovedAside: 0,
     unknownOutcomes: 0,
     orphanJobFolders: 0,
+    paidImagesRecovered: 0,
     strayTemps: [],
     paidAnswers: 0,
     posts: 0,
     results: 0,
   };
   await checkJson(dirs, findings, 'as the kill left it');
+  await settleOutbox(dirs, findings, notes);
 
   const runtime = await createAppRuntime({
     userDataDir: dirs.userDataDir,
@@ -622,7 +663,7 @@ export async function verifyAfterKill(
     await checkJson(dirs, findings, 'after opening');
     const receipts = await checkProject(dirs, findings, notes);
     await checkViews(runtime.handlers, dirs, receipts, findings);
-    const jobs = await readOutbox(dirs, findings, notes);
+    const jobs = await readOutbox(dirs, findings);
     checkPaid(posts, jobs, receipts, findings, notes, await walk(dirs.projectDir));
     await checkExports(dirs, findings, notes);
   } finally {
