@@ -1,4 +1,4 @@
-import { mkdir, readdir, stat, access, readFile } from 'node:fs/promises';
+import { mkdir, readdir, stat, access } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -13,11 +13,15 @@ import {
   type ProjectSummary,
 } from '../domain';
 import { writeJsonAtomic } from './atomic-write';
-import { readJsonFile, writeJsonKeepingUnknown } from './json-file';
+import { guardProjectFolder } from './contained-fs';
+import { readJsonFile, readJsonValue, writeJsonKeepingUnknown } from './json-file';
+import { setAsideStudioLink, settleLinksOut } from './links-out';
 import { ProjectLayout } from './project-layout';
 import { ProjectLock } from './project-lock';
 import { quarantine, quarantinedProblems } from './quarantine';
 import { reconcileLeftovers } from './workspace/reconcile-leftovers';
+import { settleTrash } from './workspace/trash-store';
+import { guardWrite, makeOutputFolder } from './workspace/fs-utils';
 
 /**
  * An open project: its folder layout, its project.json, whether this instance may write to it, and the
@@ -25,6 +29,8 @@ import { reconcileLeftovers } from './workspace/reconcile-leftovers';
  */
 export class ProjectHandle {
   readonly problems: ProjectProblem[] = [];
+  /** What must be let go when the project closes (the results index's database connection). */
+  private readonly closers: (() => void)[] = [];
   constructor(
     readonly layout: ProjectLayout,
     public file: ProjectFile,
@@ -64,15 +70,27 @@ export class ProjectHandle {
     };
   }
 
+  /** Runs `closer` when the project closes (before its lock is released). */
+  onClose(closer: () => void): void {
+    this.closers.push(closer);
+  }
+
   async close(): Promise<void> {
+    for (const closer of this.closers.splice(0)) {
+      try {
+        closer();
+      } catch (error) {
+        console.warn('[ccstudio] closing part of the project failed:', (error as Error).message);
+      }
+    }
     await this.lock?.release();
   }
 }
 
 /** Creates a project in an empty (or new) folder. Refuses a folder that already holds a project or other files. */
 export async function createProject(dir: string, name: string): Promise<ProjectHandle> {
-  const layout = new ProjectLayout(resolve(dir));
-  await mkdir(layout.root, { recursive: true });
+  // The folder is the person's choice: made one level at a time, never on /proc or over a file.
+  const layout = new ProjectLayout(await makeOutputFolder(dir, 'the project'));
   const existing = (await readdir(layout.root)).filter((entry) => !entry.startsWith('.'));
   if (existing.includes('project.json')) {
     throw new AppError('ALREADY_EXISTS', `There is already a project in ${layout.root}. Open it instead.`);
@@ -91,12 +109,14 @@ export async function createProject(dir: string, name: string): Promise<ProjectH
     createdAt: now,
     updatedAt: now,
   };
-  await Promise.all(
-    [layout.charactersDir, layout.posesDir, layout.resultsDir, layout.trashDir, layout.studioDir].map((d) =>
-      mkdir(d, { recursive: true }),
-    ),
-  );
-  await writeJsonAtomic(layout.projectFile, file);
+  await guardWrite('the new project', async () => {
+    await Promise.all(
+      [layout.charactersDir, layout.posesDir, layout.resultsDir, layout.trashDir, layout.studioDir].map((d) =>
+        mkdir(d, { recursive: true }),
+      ),
+    );
+    await writeJsonAtomic(layout.projectFile, file);
+  });
   return openProject(layout.root);
 }
 
@@ -113,10 +133,19 @@ const VersionProbeSchema = z
  * The open project's problems start with what it holds in quarantine (reported on every open until the
  * person deals with it) and, when this instance is the one writer, what a crash left behind, settled now
  * and reported this once (reconcileLeftovers).
+ *
+ * While it is open, every path of the project is contained (contained-fs.ts): a link that leads out of
+ * the folder is never followed. Its top-level folders are looked at first (settleLinksOut): one that is
+ * such a link is moved to quarantine (reported, when the project is open read-only).
  */
 export async function openProject(dir: string): Promise<ProjectHandle> {
   const handle = await openHandle(dir);
   const layout = handle.layout;
+  const linksOut = await settleLinksOut(layout, !handle.readOnly).catch((error: unknown) => {
+    console.warn('[ccstudio] looking for links out of the project failed:', (error as Error).message);
+    return [];
+  });
+  handle.problems.push(...linksOut);
   const inQuarantine = await quarantinedProblems(layout.root, layout.quarantineDir).catch(
     (error: unknown) => {
       console.warn('[ccstudio] the quarantine folder could not be read:', (error as Error).message);
@@ -125,6 +154,11 @@ export async function openProject(dir: string): Promise<ProjectHandle> {
   );
   handle.problems.push(...inQuarantine);
   if (!handle.readOnly) {
+    // A delete or restore a crash interrupted is finished first (its entry says how far it got), so what
+    // the leftovers check sees next is whole. It may quarantine a damaged trash entry: before `quarantined`.
+    await settleTrash(handle).catch((error: unknown) => {
+      console.warn('[ccstudio] finishing an interrupted delete or restore failed:', (error as Error).message);
+    });
     const quarantined = new Set(handle.problems.map((p) => p.file));
     const leftovers = await reconcileLeftovers(layout, quarantined).catch((error: unknown) => {
       console.warn('[ccstudio] settling what a crash left behind failed:', (error as Error).message);
@@ -139,7 +173,19 @@ async function openHandle(dir: string): Promise<ProjectHandle> {
   const layout = new ProjectLayout(resolve(dir));
   const info = await stat(layout.root).catch(() => null);
   if (!info?.isDirectory()) throw new AppError('NOT_FOUND', `There is no folder at ${layout.root}.`);
+  // From here until the handle closes, every path of the project is contained (contained-fs.ts).
+  const release = await guardProjectFolder(layout.root);
+  try {
+    const handle = await openGuarded(layout);
+    handle.onClose(release);
+    return handle;
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
 
+async function openGuarded(layout: ProjectLayout): Promise<ProjectHandle> {
   const probe = await readJsonFile(layout.projectFile, VersionProbeSchema);
   if (!probe.ok && probe.missing) {
     throw new AppError(
@@ -155,12 +201,17 @@ async function openHandle(dir: string): Promise<ProjectHandle> {
   const read = probe.ok ? await readJsonFile(layout.projectFile, ProjectFileSchema) : probe;
   if (!read.ok) {
     const reason = read.missing ? 'it is missing' : read.reason;
-    await quarantine(layout.root, layout.quarantineDir, layout.projectFile, reason, {
+    // A copy is kept only of a file that is there (never of what a link points at, nor of a pipe).
+    const copied = await quarantine(layout.root, layout.quarantineDir, layout.projectFile, reason, {
       keepOriginal: true,
     }).catch(() => undefined);
+    const kept =
+      copied?.quarantinedAs === undefined
+        ? 'Nothing was overwritten.'
+        : 'A copy was kept in .studio/quarantine; nothing was overwritten.';
     throw new AppError(
       'PROJECT_DAMAGED',
-      `The project file project.json in ${layout.root} is damaged: ${reason}. A copy was kept in .studio/quarantine; nothing was overwritten.`,
+      `The project file project.json in ${layout.root} is damaged: ${reason}. ${kept}`,
       { file: 'project.json', reason },
     );
   }
@@ -173,6 +224,13 @@ async function openHandle(dir: string): Promise<ProjectHandle> {
       undefined,
     );
   }
+  // The lock lives in .studio/: a .studio that is a link out of the project is set aside before it.
+  await setAsideStudioLink(layout).catch((error: unknown) => {
+    console.warn(
+      '[ccstudio] a .studio link out of the project could not be set aside:',
+      (error as Error).message,
+    );
+  });
   const outcome = await ProjectLock.acquire(layout.lockFile).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'EACCES' || error.code === 'EROFS' || error.code === 'EPERM') return null;
     throw error;
@@ -206,7 +264,11 @@ async function isWritable(dir: string): Promise<boolean> {
 }
 
 async function looseProjectFile(layout: ProjectLayout): Promise<ProjectFile> {
-  const raw = JSON.parse(await readFile(layout.projectFile, 'utf8')) as Record<string, unknown>;
+  const read = await readJsonValue(layout.projectFile);
+  const raw = (read.ok && typeof read.value === 'object' && read.value !== null ? read.value : {}) as Record<
+    string,
+    unknown
+  >;
   const text = (v: unknown, fallback: string) => (typeof v === 'string' ? v : fallback);
   return {
     schemaVersion: Number(raw.schemaVersion),

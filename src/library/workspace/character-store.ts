@@ -1,4 +1,3 @@
-import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   AppError,
@@ -17,13 +16,18 @@ import type {
   ImportFailure,
   StoredImageView,
 } from '../../contract/calls/workspace';
+import { writeFileAtomic } from '../atomic-write';
+import { makeFolderInside } from '../contained-fs';
+import { readContainedFile, readRecordedFile } from '../contained-path';
 import { readJsonFile, writeJsonKeepingUnknown } from '../json-file';
 import { exists, guardWrite, removeQuietly, toProjectPath } from './fs-utils';
+import { whileInFlight } from './in-flight';
 import { readIdFolders } from './read-id-folders';
 import { expandSources, type DuplicateOf } from './image-intake';
 import { importImages, placeImage, writeImageThen } from './image-import';
 import { thumbFileFor, thumbPathFor } from './paths';
 import type { TaskControl } from './task-control';
+import type { TrashedReferencePayload } from './trash-records';
 import type { Workspace } from './workspace';
 
 export const viewImage = (image: StoredImage): StoredImageView => ({
@@ -93,19 +97,30 @@ export class CharacterStore {
     return valid;
   }
 
+  /**
+   * A new character: its folder and character.json. A create that fails leaves nothing behind, not even
+   * the folder its write made (which would be listed as a character whose character.json is missing).
+   * Until character.json is there the id is held in flight, so the folder is never taken for a leftover.
+   */
   async create(fields: Partial<CharacterFields> & { name: string }): Promise<Character> {
     this.ws.project.assertWritable();
     const now = nowIso();
-    return this.ws.locks.run(`character:new`, () =>
-      this.save(
-        CharacterSchema.parse({
-          ...fields,
-          id: newId(),
-          referenceImages: [],
-          createdAt: now,
-          updatedAt: now,
-        }),
-      ),
+    const character = CharacterSchema.parse({
+      ...fields,
+      id: newId(),
+      referenceImages: [],
+      createdAt: now,
+      updatedAt: now,
+    });
+    return whileInFlight(character.id, () =>
+      this.ws.locks.run(`character:new`, async () => {
+        try {
+          return await this.save(character);
+        } catch (error) {
+          await removeQuietly(this.layout.characterDir(character.id));
+          throw error;
+        }
+      }),
     );
   }
 
@@ -126,16 +141,24 @@ export class CharacterStore {
     const refsDir = join(this.layout.characterDir(copyId), 'refs');
     return guardWrite('the copy', async () => {
       try {
-        await mkdir(refsDir, { recursive: true });
+        await makeFolderInside(refsDir);
         const referenceImages: StoredImage[] = [];
         for (const image of source.referenceImages) {
           const imageId = newId();
           const ext = image.file.slice(image.file.lastIndexOf('.') + 1);
           const target = join(refsDir, `${imageId}.${ext}`);
-          await copyFile(join(this.ws.project.root, image.file), target);
-          await copyFile(thumbPathFor(this.layout, image.id), thumbPathFor(this.layout, imageId)).catch(
-            () => undefined,
+          // Read the contained way and checked against its recorded hash, like an upload: a reference
+          // that is a link out of the project, or has other bytes than those imported, is not copied.
+          const root = this.ws.project.root;
+          const bytes = await readRecordedFile(
+            root,
+            image,
+            `${source.name}’s reference “${image.originalName}”`,
           );
+          await writeFileAtomic(target, bytes);
+          await readContainedFile(root, thumbFileFor(image.id))
+            .then((thumb) => writeFileAtomic(thumbPathFor(this.layout, imageId), thumb))
+            .catch(() => undefined); // a thumbnail is remade when missing
           referenceImages.push({ ...image, id: imageId, file: toProjectPath(this.ws.project.root, target) });
         }
         const copy = CharacterSchema.parse({
@@ -222,43 +245,43 @@ export class CharacterStore {
     };
   }
 
-  /** Moves one reference image to the trash; restoring puts it back on the character. */
+  /**
+   * Moves one reference image to the trash; restoring puts it back on the character. TrashStore.put
+   * moves the image into the entry, then drops it from character.json (held under the character's lock
+   * throughout, so a failed step puts the file back byte for byte).
+   */
   async removeReference(id: string, imageId: string): Promise<{ character: Character; trashId: string }> {
     this.ws.project.assertWritable();
     return this.ws.locks.run(`character:${id}`, async () => {
       const current = await this.get(id);
       const image = current.referenceImages.find((i) => i.id === imageId);
       if (!image) throw new AppError('NOT_FOUND', 'That reference image is no longer on this character.');
-      const entry = await guardWrite('the trash', () =>
-        this.ws.trash.put({
-          kind: 'reference',
-          label: `Reference of ${current.name}`,
-          count: 1,
-          moves: [image.file],
-          refs: {},
-          thumbIds: [image.id],
-          payload: { characterId: id, image },
-        }),
-      );
-      const character = await this.save({
+      let entryId: string;
+      try {
+        const payload: TrashedReferencePayload = { characterId: id, image };
+        const entry = await guardWrite('the trash', () =>
+          this.ws.trash.put({
+            kind: 'reference',
+            label: `Reference of ${current.name}`,
+            count: 1,
+            moves: [image.file],
+            refs: {},
+            thumbIds: [image.id],
+            payload,
+          }),
+        );
+        entryId = entry.id;
+      } finally {
+        // The trash rewrote character.json itself (and may have put it back).
+        this.ws.invalidateCatalog();
+      }
+      // The image is in the trash now: a failed read of the result must not report the delete as failed.
+      const fallback = {
         ...current,
         referenceImages: current.referenceImages.filter((i) => i.id !== imageId),
-        updatedAt: nowIso(),
-      });
-      return { character, trashId: entry.id };
-    });
-  }
-
-  /** Puts a trashed reference image back on its character (the file is already back in place). */
-  async reattachReference(characterId: string, image: StoredImage): Promise<void> {
-    await this.ws.locks.run(`character:${characterId}`, async () => {
-      const current = await this.get(characterId);
-      if (current.referenceImages.some((i) => i.id === image.id)) return;
-      await this.save({
-        ...current,
-        referenceImages: [...current.referenceImages, image],
-        updatedAt: nowIso(),
-      });
+      };
+      const character = await this.get(id).catch(() => fallback);
+      return { character, trashId: entryId };
     });
   }
 

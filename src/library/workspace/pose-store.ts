@@ -1,10 +1,9 @@
-import { mkdir, rmdir } from 'node:fs/promises';
-import { z } from 'zod';
+import { rmdir } from 'node:fs/promises';
 import {
   AppError,
-  IdSchema,
   PoseLibrarySchema,
   PoseSchema,
+  isAppError,
   newId,
   nowIso,
   type Box,
@@ -20,6 +19,7 @@ import type {
   PoseView,
 } from '../../contract/calls/workspace';
 import { findFigures } from '../../images';
+import { makeFolderInside } from '../contained-fs';
 import { readJsonFile, writeJsonKeepingUnknown } from '../json-file';
 import { guardWrite, toProjectPath } from './fs-utils';
 import { readIdFolders } from './read-id-folders';
@@ -27,6 +27,7 @@ import { expandSources, type DuplicateOf } from './image-intake';
 import { importImages, placeImage, writeImageThen } from './image-import';
 import { viewImage } from './character-store';
 import type { TaskControl } from './task-control';
+import { withLocks, type TrashedPosesPayload } from './trash-records';
 import type { Workspace } from './workspace';
 
 export const viewPose = (pose: Pose, libraryId: string): PoseView => ({
@@ -55,10 +56,8 @@ export interface PoseImportResult {
   cancelled: boolean;
 }
 
-/** What restoring trashed poses needs: each pose's JSON and the library it was in. */
-export const TrashedPosesPayloadSchema = z.object({
-  poses: z.array(z.object({ libraryId: IdSchema, libraryName: z.string(), pose: PoseSchema })),
-});
+// Kept importable from here, where it always was; it lives with the other trash records.
+export { TrashedPosesPayloadSchema } from './trash-records';
 
 const byName = (a: { name: string }, b: { name: string }) =>
   a.name.localeCompare(b.name, undefined, { sensitivity: 'base', numeric: true });
@@ -150,9 +149,7 @@ export class PoseLibraryStore {
       createdAt: now,
       updatedAt: now,
     });
-    await guardWrite('the pose library', () =>
-      mkdir(this.layout.poseLibraryDir(library.id), { recursive: true }),
-    );
+    await guardWrite('the pose library', () => makeFolderInside(this.layout.poseLibraryDir(library.id)));
     return this.save(library);
   }
 
@@ -311,62 +308,58 @@ export class PoseLibraryStore {
   }
 
   /**
-   * Moves poses to the trash as one entry: the entry (holding each pose's JSON) is written, the images
-   * move into it, then each library.json drops them. Restore reverses it.
+   * Moves poses to the trash as one entry (TrashStore.put: the entry, holding each pose's JSON, is
+   * written; the images move into it; then each library.json drops them). The libraries holding them
+   * stay locked throughout, so a failed step can put their files back byte for byte. Restore reverses it.
    */
   async trashPoses(poseIds: readonly string[]): Promise<string> {
     this.ws.project.assertWritable();
     const wanted = new Set(poseIds);
     const { libraries } = await this.readAll();
-    const found = libraries.flatMap((library) =>
-      library.poses
-        .filter((p) => wanted.has(p.id))
-        .map((pose) => ({ libraryId: library.id, libraryName: library.name, pose })),
-    );
-    if (found.length === 0) throw poseNotFound();
-    const first = found[0];
-    const entry = await guardWrite('the trash', () =>
-      this.ws.trash.put({
-        kind: 'pose',
-        label: found.length === 1 && first ? first.pose.name : `${found.length} poses`,
-        count: found.length,
-        moves: found.map((f) => f.pose.image.file),
-        refs: {
-          poses: found.map((f) => ({
-            id: f.pose.id,
-            name: f.pose.name,
-            libraryId: f.libraryId,
-            kind: f.pose.kind,
-            figures: f.pose.figures.length,
-          })),
-        },
-        thumbIds: found.map((f) => f.pose.image.id),
-        payload: { poses: found },
-      }),
-    );
-    const byLibrary = new Set(found.map((f) => f.libraryId));
-    await guardWrite('the pose library', async () => {
-      for (const libraryId of byLibrary) {
-        await this.modify(libraryId, (library) => ({
-          ...library,
-          poses: library.poses.filter((p) => !wanted.has(p.id)),
-        }));
+    const holding = libraries.filter((l) => l.poses.some((p) => wanted.has(p.id))).map((l) => l.id);
+    if (holding.length === 0) throw poseNotFound();
+    const locks = holding.map((id) => `library:${id}`);
+    return withLocks(this.ws.locks, locks, async () => {
+      // Read again under the locks: the poses as they are now are what the entry keeps.
+      const found: TrashedPosesPayload['poses'] = [];
+      for (const libraryId of holding) {
+        const library = await this.get(libraryId).catch((error: unknown) => {
+          if (isAppError(error) && error.code === 'NOT_FOUND') return undefined;
+          throw error;
+        });
+        if (!library) continue; // trashed meanwhile, with its poses
+        for (const pose of library.poses) {
+          if (wanted.has(pose.id)) found.push({ libraryId, libraryName: library.name, pose });
+        }
+      }
+      const first = found[0];
+      if (!first) throw poseNotFound();
+      try {
+        const entry = await guardWrite('the trash', () =>
+          this.ws.trash.put({
+            kind: 'pose',
+            label: found.length === 1 ? first.pose.name : `${found.length} poses`,
+            count: found.length,
+            moves: found.map((f) => f.pose.image.file),
+            refs: {
+              poses: found.map((f) => ({
+                id: f.pose.id,
+                name: f.pose.name,
+                libraryId: f.libraryId,
+                kind: f.pose.kind,
+                figures: f.pose.figures.length,
+              })),
+            },
+            thumbIds: found.map((f) => f.pose.image.id),
+            payload: { poses: found } satisfies TrashedPosesPayload,
+          }),
+        );
+        return entry.id;
+      } finally {
+        // The trash rewrote library.json files itself (and may have put them back).
+        this.ws.invalidateCatalog();
       }
     });
-    return entry.id;
-  }
-
-  /** Puts trashed poses back into their libraries (their images are already back in place). */
-  async reattachPoses(payload: z.infer<typeof TrashedPosesPayloadSchema>): Promise<void> {
-    const byLibrary = new Map<string, Pose[]>();
-    for (const item of payload.poses)
-      byLibrary.set(item.libraryId, [...(byLibrary.get(item.libraryId) ?? []), item.pose]);
-    for (const [libraryId, poses] of byLibrary) {
-      await this.modify(libraryId, (library) => {
-        const have = new Set(library.poses.map((p) => p.id));
-        return { ...library, poses: [...library.poses, ...poses.filter((p) => !have.has(p.id))] };
-      });
-    }
   }
 }
 

@@ -1,42 +1,31 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  AppError,
-  IdSchema,
-  PoseLibrarySchema,
-  StoredImageSchema,
-  nowIso,
-  type Box,
-  type Result,
-} from '../../domain';
+import { AppError, IdSchema, PoseLibrarySchema, type Box, type Result } from '../../domain';
 import type { TrashEntryView } from '../../contract/calls/workspace';
-import { writeJsonAtomic } from '../atomic-write';
-import { readJsonFile } from '../json-file';
+import { readJsonFile, readJsonValue } from '../json-file';
 import type { ProjectHandle } from '../project-store';
 import { CharacterStore } from './character-store';
 import { guardWrite, listDir } from './fs-utils';
 import { KeyedMutex } from './keyed-mutex';
 import { thumbFileFor } from './paths';
+import { PresetStore } from './preset-store';
 import { PoseLibraryStore, TrashedPosesPayloadSchema } from './pose-store';
 import { type Catalog } from './result-query';
 import { ResultStore } from './result-store';
 import type { ResultDraft } from './result-types';
 import { TrashStore, type TrashEntryFile, type TrashKind } from './trash-store';
-import { z } from 'zod';
+import { TrashedReferencePayloadSchema, lockKeysFor, trashLock, withLocks } from './trash-records';
 
 const isId = (name: string): boolean => IdSchema.safeParse(name).success;
 
-/** JSON.parse of a small file, or undefined when it is missing or not JSON. */
+/**
+ * A JSON file read the contained way (readJsonValue: never through a link out of the project, never a
+ * pipe or a device, never too large or too deep), or undefined when it is missing, refused or not JSON.
+ */
 async function readLoose(file: string): Promise<Record<string, unknown> | undefined> {
-  try {
-    const raw: unknown = JSON.parse(await readFile(file, 'utf8'));
-    return typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
+  const read = await readJsonValue(file).catch(() => null);
+  const raw = read?.ok ? read.value : undefined;
+  return typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : undefined;
 }
-
-const ReferencePayloadSchema = z.object({ characterId: z.string(), image: StoredImageSchema });
 
 /** A pose's figures and sheet size, wherever the pose is now (a library, or the trash). */
 export interface PoseGeometry {
@@ -55,6 +44,7 @@ export class Workspace {
   readonly characters: CharacterStore;
   readonly poses: PoseLibraryStore;
   readonly results: ResultStore;
+  readonly presets: PresetStore;
   private catalogPromise: Promise<Catalog> | null = null;
   private catalogVersion = 0;
 
@@ -63,6 +53,7 @@ export class Workspace {
     this.characters = new CharacterStore(this);
     this.poses = new PoseLibraryStore(this);
     this.results = new ResultStore(this);
+    this.presets = new PresetStore(this);
   }
 
   /** Names and states of characters, libraries and poses (live or trashed), cached until something changes. */
@@ -176,7 +167,7 @@ export class Workspace {
   /** Why an entry cannot go back yet (its library or character is itself in the trash), in words. */
   private blockedBy(entry: TrashEntryFile, cat: Catalog): string | undefined {
     if (entry.kind === 'reference') {
-      const payload = ReferencePayloadSchema.safeParse(entry.payload);
+      const payload = TrashedReferencePayloadSchema.safeParse(entry.payload);
       if (!payload.success) return 'Its record is damaged.';
       const id = payload.data.characterId;
       if (cat.characters.has(id)) return undefined;
@@ -197,54 +188,28 @@ export class Workspace {
     return undefined;
   }
 
-  /** Puts a trash entry back. Answers its kind, so the UI knows which lists to refresh. */
+  /**
+   * Puts a trash entry back (TrashStore.restore: all of it or, when a step fails, none of it). Answers
+   * its kind, so the UI knows which lists to refresh. Holds the locks of every file the restore touches.
+   */
   async restore(trashId: string): Promise<TrashKind> {
     this.project.assertWritable();
     const entry = await this.trash.read(trashId);
+    if (entry.state !== 'done') throw new AppError('NOT_FOUND', 'That item is no longer in the trash.');
     const blocked = this.blockedBy(entry, await this.catalog());
     if (blocked)
       throw new AppError('NOT_FOUND', `“${entry.label}” cannot be restored yet. ${blocked}`, { trashId });
-    await guardWrite('the restore', async () => {
-      switch (entry.kind) {
-        case 'character':
-        case 'poseLibrary':
-          await this.trash.moveBack(entry);
-          break;
-        case 'reference': {
-          const { characterId, image } = ReferencePayloadSchema.parse(entry.payload);
-          await this.trash.moveBack(entry);
-          await this.characters.reattachReference(characterId, image);
-          break;
-        }
-        case 'pose': {
-          const payload = TrashedPosesPayloadSchema.parse(entry.payload);
-          // A library deleted for good comes back (same id and name) to hold its poses again.
-          for (const item of payload.poses) {
-            const file = this.project.layout.poseLibraryFile(item.libraryId);
-            const read = await readJsonFile(file, PoseLibrarySchema);
-            if (read.ok || !read.missing) continue;
-            const now = nowIso();
-            await writeJsonAtomic(file, {
-              id: item.libraryId,
-              name: item.libraryName,
-              tags: [],
-              poses: [],
-              createdAt: now,
-              updatedAt: now,
-            });
-          }
-          await this.trash.moveBack(entry);
-          await this.poses.reattachPoses(payload);
-          break;
-        }
-        case 'results':
-          await this.trash.moveBack(entry);
-          await this.results.readBack(entry.refs.results);
-          break;
-      }
-      await this.trash.discard(entry, { dropThumbs: false });
-    });
-    this.invalidateCatalog();
+    try {
+      await withLocks(this.locks, lockKeysFor(entry), () =>
+        guardWrite('the restore', async () => {
+          if (entry.kind === 'results') await this.results.restoreFromTrash(trashId, entry.refs.results);
+          else await this.trash.restore(trashId);
+        }),
+      );
+    } finally {
+      // Records may have been rewritten (and put back again, when the restore failed).
+      this.invalidateCatalog();
+    }
     return entry.kind;
   }
 
@@ -256,8 +221,10 @@ export class Workspace {
     let removed = 0;
     for (const entry of entries) {
       if (wanted && !wanted.has(entry.id)) continue;
-      await guardWrite('the trash', () => this.trash.discard(entry, { dropThumbs: true }));
-      removed++;
+      const gone = await this.locks.run(trashLock(entry.id), () =>
+        guardWrite('the trash', () => this.trash.empty(entry.id)),
+      );
+      if (gone) removed++;
     }
     this.invalidateCatalog();
     return removed;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createProject } from '../../../src/library/project-store';
+import { createProject, openProject } from '../../../src/library/project-store';
 import { workspaceFor } from '../../../src/library/workspace';
 import { useTempDirs } from '../../helpers/temp-dir';
 
@@ -40,12 +40,14 @@ describe('the trash store', () => {
         refs: {},
       }),
     );
-    await expect(ws.restore(id)).rejects.toMatchObject({ code: 'FORBIDDEN_SENDER' });
+    // A damaged entry in the project, not a hostile caller: quarantined and reported, its files kept.
+    await expect(ws.restore(id)).rejects.toMatchObject({ code: 'PROJECT_DAMAGED' });
     expect(await readdir(join(dir, 'trash', id, 'files', 'results'))).toEqual(['a.json']);
+    expect(project.problems.map((p) => p.file)).toEqual([`trash/${id}/entry.json`]);
     await project.close();
   });
 
-  it('drops a stale entry whose files never moved (a crash between the two steps)', async () => {
+  it('drops, at open, an entry a crash left moving before its files moved', async () => {
     const dir = join(await tempDir(), 'p');
     const project = await createProject(dir, 'T');
     const ws = workspaceFor(project);
@@ -63,11 +65,16 @@ describe('the trash store', () => {
         count: 1,
         moves: [`characters/${c.id}`],
         refs: { characters: [{ id: c.id, name: 'Kept' }] },
+        state: 'moving',
       }),
     );
+    // Never listed (it is not in the trash), never deleted by listing: settled when the project opens.
     expect(await ws.trashView()).toEqual([]);
-    expect(await readdir(join(dir, 'trash'))).toEqual([]);
-    expect((await ws.characters.readAll()).characters.map((x) => x.name)).toEqual(['Kept']);
+    expect(await readdir(join(dir, 'trash'))).toEqual([id]);
     await project.close();
+    const again = await openProject(dir);
+    expect(await readdir(join(dir, 'trash'))).toEqual([]);
+    expect((await workspaceFor(again).characters.readAll()).characters.map((x) => x.name)).toEqual(['Kept']);
+    await again.close();
   });
 });
