@@ -17,7 +17,7 @@ const dist = join(root, 'dist');
 await rm(dist, { recursive: true, force: true });
 
 // Native modules and electron stay outside the bundle; electron-builder unpacks keytar and sharp.
-const external = ['electron', 'keytar', 'sharp'];
+const external = ['electron', 'keytar', 'sharp', 'better-sqlite3'];
 const common = {
   bundle: true,
   platform: 'node',

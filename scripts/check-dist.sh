@@ -4,8 +4,8 @@
 #   2. makes an unpacked Linux build (`electron-builder --dir`) with a stand-in Electron folder
 #      (Electron's binary cannot be downloaded here), in a temp copy of the project;
 #   3. checks the result: app.asar holds dist/main/main.cjs, preload.cjs and the renderer, and no
-#      sources, tests, source maps or the browser host; keytar's .node and sharp's binding and libvips
-#      sit in app.asar.unpacked (outside the archive); the fuses were flipped.
+#      sources, tests, source maps or the browser host; keytar's .node, better-sqlite3's .node, sharp's
+#      binding and libvips sit in app.asar.unpacked (outside the archive); the fuses were flipped.
 #
 #   npm run build && bash scripts/check-dist.sh
 #   bash scripts/check-dist.sh --placeholders   # no build yet: stage placeholder dist files (temp copy only)
@@ -139,13 +139,15 @@ const check = (ok, message) => { if (!ok) problems.push(message); else console.l
   };
   const keytarNode = path.join(unpacked, 'node_modules', 'keytar', 'build', 'Release', 'keytar.node');
   check(fs.existsSync(keytarNode), 'keytar.node is in app.asar.unpacked');
+  const sqliteNode = path.join(unpacked, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+  check(fs.existsSync(sqliteNode), 'better_sqlite3.node (the results index) is in app.asar.unpacked');
   const sharpBinding = find(path.join(unpacked, 'node_modules', '@img'), (n) => /^sharp-.*\.node$/.test(n));
   check(sharpBinding.length > 0, `sharp's binding is in app.asar.unpacked (${sharpBinding.map((f) => path.relative(resources, f)).join(', ')})`);
   const libvips = find(path.join(unpacked, 'node_modules', '@img'), (n) => /^libvips(-cpp)?\.(so|dylib|dll)/.test(n) || /^libvips.*\.(so|dylib|dll)/.test(n));
   check(libvips.length > 0, `sharp's libvips is in app.asar.unpacked (${libvips.map((f) => path.relative(resources, f)).join(', ')})`);
   const nativeInside = packed.filter((f) => /\.(node|so(\.\d+)*|dylib|dll)$/.test(f));
   check(nativeInside.length === 0, `no native library is packed inside app.asar${nativeInside.length ? ': ' + nativeInside.join(', ') : ''}`);
-  check(has('/node_modules/sharp/package.json') && has('/node_modules/keytar/package.json'), 'keytar and sharp are production dependencies of the app');
+  check(has('/node_modules/sharp/package.json') && has('/node_modules/keytar/package.json') && has('/node_modules/better-sqlite3/package.json'), 'keytar, sharp and better-sqlite3 are production dependencies of the app');
   check(!files.some((f) => f.startsWith('/node_modules/electron/')), 'electron itself is not packaged as a dependency');
 
   const wire = await getCurrentFuseWire(path.join(appDir, 'consistent-character-studio'));

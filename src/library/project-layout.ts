@@ -57,7 +57,12 @@ export class ProjectLayout {
   get thumbsDir(): string {
     return join(this.studioDir, 'thumbs');
   }
-  get indexFile(): string {
+  /** The results index (results-index-db.ts): a cache of the receipts, rebuilt when missing or damaged. */
+  get resultsIndexFile(): string {
+    return join(this.studioDir, 'results-index.sqlite');
+  }
+  /** The JSON index of earlier versions: removed once the SQLite index has been built. */
+  get legacyIndexFile(): string {
     return join(this.studioDir, 'index.json');
   }
 }

@@ -296,11 +296,11 @@ export function workspaceHandlers(ctx: ServiceContext): HandlersFor<typeof works
     },
     'results.contactSheet': async ({ ids, file, columns, cellSize, background, overwrite }) =>
       writeContactSheet(ws(), ids, { file, columns, cellSize, background, overwrite }),
-    'results.refresh': async () => {
+    'results.refresh': async ({ full }) => {
       const project = ctx.project();
       const w = workspaceFor(project);
       w.invalidateCatalog();
-      const report = await w.results.refresh();
+      const report = await w.results.refresh({ full: full ?? false });
       noticeProblems(project);
       if (report.added + report.removed + report.changed > 0) changed('results');
       return {

@@ -8,6 +8,7 @@ import { benchOpenProject } from './open-project';
 import { benchGenerationOverhead } from './generation-overhead';
 import { benchGalleryScroll } from './gallery-scroll';
 import { benchCompareZoom } from './compare-zoom';
+import { benchScale } from './scale';
 
 interface Bench {
   name: string;
@@ -20,6 +21,7 @@ const benches: Bench[] = [
   { name: 'Gallery scroll in Chromium (issue: workspace)', run: benchGalleryScroll },
   { name: 'Thumbnails vs vipsthumbnail (issue: workspace)', run: benchThumbnails },
   { name: 'Compare and survey: linked zoom and opening (issue: compare)', run: benchCompareZoom },
+  { name: 'A project at scale: changes, open, refresh, rebuild (issue: scale)', run: benchScale },
 ];
 
 const only = process.argv.slice(2);

@@ -4,14 +4,25 @@ import { join } from 'node:path';
 import { addResult, hasResult, workspaceFor } from '../../../src/library/workspace';
 import { useTempDirs } from '../../helpers/temp-dir';
 import type * as AtomicWrite from '../../../src/library/atomic-write';
-import { draftFor, newProject, resultJpeg } from './support';
+import { draftFor, newProject, readIndexRows, resultJpeg } from './support';
 
 /** Every atomic write in order, and switches to make receipt or library.json writes fail as on a full disk. */
-const writes = vi.hoisted(() => ({ log: [] as string[], failReceipts: false, failLibraries: false }));
+const writes = vi.hoisted(() => ({
+  log: [] as string[],
+  failReceipts: false,
+  failLibraries: false,
+  /** A project whose index is read at each write of a result's file (what a crash there would leave). */
+  watchIndexOf: undefined as string | undefined,
+  indexWhileWriting: [] as { rows: string[]; pending: string[] }[],
+}));
 vi.mock('../../../src/library/atomic-write', async (importOriginal) => {
   const real = await importOriginal<typeof AtomicWrite>();
   const writeFileAtomic = async (file: string, data: string | Uint8Array) => {
     writes.log.push(file);
+    if (writes.watchIndexOf && /results[\\/][a-z0-9]+\.(json|jpg)$/.test(file)) {
+      const { rows, pending } = readIndexRows(writes.watchIndexOf);
+      writes.indexWhileWriting.push({ rows: rows.map((r) => r.id), pending });
+    }
     if (
       (writes.failReceipts && /results[\\/][a-z0-9]+\.json$/.test(file)) ||
       (writes.failLibraries && file.endsWith('library.json'))
@@ -32,17 +43,26 @@ const tempDir = useTempDirs();
 
 describe('committing a paid result', () => {
   it('writes the image before its JSON, and the index after both', async () => {
-    const { project, ws } = await newProject(tempDir);
+    const { project, ws, dir } = await newProject(tempDir);
+    await ws.results.load();
     writes.log.length = 0;
+    writes.watchIndexOf = dir;
     const draft = draftFor({ characterId: 'character01', poseId: 'posepose01' });
     await addResult(project, draft, await resultJpeg());
-    const from = writes.log.findIndex((f) => f.includes(draft.id));
-    const ours = writes.log.slice(from).filter((f) => f.includes(draft.id) || f.endsWith('index.json'));
+    writes.watchIndexOf = undefined;
+    const ours = writes.log.filter((f) => f.includes(draft.id));
     expect(ours.map((f) => f.split(/[\\/]/).slice(-2).join('/'))).toEqual([
       `results/${draft.id}.jpg`,
       `results/${draft.id}.json`,
-      '.studio/index.json',
     ]);
+    // While each file was written the index only had the id in its pending journal, not its row: a
+    // crash there makes the next open read this receipt. After the commit the row is there, unmarked.
+    expect(writes.indexWhileWriting).toEqual([
+      { rows: [], pending: [draft.id] },
+      { rows: [], pending: [draft.id] },
+    ]);
+    expect(readIndexRows(dir).rows.map((r) => r.id)).toEqual([draft.id]);
+    expect(readIndexRows(dir).pending).toEqual([]);
     expect(await ws.results.has(draft.id)).toBe(true);
     await project.close();
   });

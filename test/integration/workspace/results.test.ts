@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { readFile, readdir, rename, rm, stat, writeFile, copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { ResultSchema, newId } from '../../../src/domain';
 import { openProject, type ProjectHandle } from '../../../src/library/project-store';
 import { addResult, workspaceFor, type Workspace } from '../../../src/library/workspace';
 import { makeOpenPoseSheet, rowOfFigures } from '../../fixtures-gen/pose-sheets';
 import { useTempDirs } from '../../helpers/temp-dir';
-import { draftFor, newProject, resultJpeg } from './support';
+import { draftFor, newProject, readIndexRows, resultJpeg } from './support';
 
 const tempDir = useTempDirs();
 
@@ -67,9 +68,9 @@ describe('committing results', () => {
       expect((await sharp(join(dir, json.file)).metadata()).format).toBe('jpeg');
       expect((await sharp(join(dir, '.studio', 'thumbs', `${id}.webp`)).metadata()).format).toBe('webp');
     }
-    const index = JSON.parse(await readFile(join(dir, '.studio', 'index.json'), 'utf8'));
-    expect(index).toMatchObject({ format: 'ccstudio-results-index', version: 1, count: 3 });
-    expect(index.entries.map((e: { id: string }) => e.id)).toEqual([...ids].reverse());
+    const index = readIndexRows(dir);
+    expect(index.rows.map((e) => e.id)).toEqual([...ids].reverse());
+    expect(index.pending).toEqual([]);
 
     const page = await ws.results.query(firstPage, await ws.catalog());
     expect(page.total).toBe(3);
@@ -187,24 +188,28 @@ describe('the results index stays true to the folder', () => {
   it('rebuilds a damaged index from the receipts', async () => {
     const { project, dir, ids } = await populated(5);
     await project.close();
-    await writeFile(
-      join(dir, '.studio', 'index.json'),
-      '{"format":"ccstudio-results-index","version":1,"entr',
-    );
+    // Not a database at all (a disk error, a sync tool's conflict copy): made anew from the receipts.
+    const indexFile = join(dir, '.studio', 'results-index.sqlite');
+    await rm(`${indexFile}-wal`, { force: true });
+    await rm(`${indexFile}-shm`, { force: true });
+    await writeFile(indexFile, 'SQLite format 3\0 but then nothing of the sort'.repeat(200));
     const again = await openProject(dir);
     const ws = workspaceFor(again);
     expect(await ws.results.load()).toMatchObject({ mode: 'rebuilt', read: 5 });
     expect((await ws.results.query(firstPage, await ws.catalog())).items.map((i) => i.id)).toEqual(
       [...ids].reverse(),
     );
-    const index = JSON.parse(await readFile(join(dir, '.studio', 'index.json'), 'utf8'));
-    expect(index.count).toBe(5);
+    expect(readIndexRows(dir).rows).toHaveLength(5);
 
-    // An entry of the wrong shape (one field) is enough to distrust the whole cache.
-    index.entries[2].rating = 'five';
-    await writeFile(join(dir, '.studio', 'index.json'), JSON.stringify(index));
+    // A rebuild cut short (the app was killed during it) is never trusted: it runs again.
+    const db = new Database(indexFile);
+    db.exec(
+      "DELETE FROM results WHERE id IN (SELECT id FROM results LIMIT 2); UPDATE meta SET value = 0 WHERE key = 'complete'",
+    );
+    db.close();
     const third = await reopen(again, dir);
     expect(await third.ws.results.load()).toMatchObject({ mode: 'rebuilt', read: 5 });
+    expect(readIndexRows(dir).rows).toHaveLength(5);
     await third.project.close();
   });
 
@@ -287,8 +292,7 @@ describe('reviewing, querying, facets', () => {
       expect(json.review).toEqual({ rating: 4, flag: 'pick', tags: ['keeper', 'Hero'] });
       expect(json.receipt.request.seed).toBeTypeOf('number'); // the rest of the receipt is intact
     }
-    const index = JSON.parse(await readFile(join(dir, '.studio', 'index.json'), 'utf8'));
-    for (const e of index.entries) expect(e.rating).toBe(chosen.includes(e.id) ? 4 : 0);
+    for (const e of readIndexRows(dir).rows) expect(e.rating).toBe(chosen.includes(e.id) ? 4 : 0);
 
     await ws.results.review(chosen.slice(0, 1), { removeTags: ['HERO'], flag: 'reject' });
     expect(JSON.parse(await readFile(join(dir, 'results', `${chosen[0]}.json`), 'utf8')).review).toEqual({

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { newId, type Receipt } from '../../../src/domain';
 import { createProject, type ProjectHandle } from '../../../src/library/project-store';
@@ -124,4 +125,33 @@ export async function tinyDisk(bytes: number): Promise<{ dir: string; release: (
 export async function ensureDir(dir: string): Promise<string> {
   await mkdir(dir, { recursive: true });
   return dir;
+}
+
+/**
+ * What the results index (.studio/results-index.sqlite) holds, read with SQLite itself (read-only,
+ * beside the open project): the rows newest first, and the ids in its pending journal.
+ */
+export function readIndexRows(dir: string): {
+  rows: { id: string; rating: number; flag: string; image_missing: number }[];
+  pending: string[];
+} {
+  const db = new Database(join(dir, '.studio', 'results-index.sqlite'), {
+    readonly: true,
+    fileMustExist: true,
+  });
+  try {
+    return {
+      rows: db
+        .prepare('SELECT id, rating, flag, image_missing FROM results ORDER BY t DESC, id DESC')
+        .all() as {
+        id: string;
+        rating: number;
+        flag: string;
+        image_missing: number;
+      }[],
+      pending: db.prepare('SELECT id FROM pending').pluck().all() as string[],
+    };
+  } finally {
+    db.close();
+  }
 }

@@ -40,7 +40,7 @@ export async function workerCommand(
     target: 'node20',
     // sharp's JavaScript is bundled too (its many small files, semver's above all, took half the start);
     // its native addon is loaded from node_modules as usual.
-    external: ['keytar', 'electron', '*.node'],
+    external: ['keytar', 'electron', 'better-sqlite3', '*.node'],
     banner: {
       js: "import { createRequire as __ccCreateRequire } from 'node:module'; const require = __ccCreateRequire(import.meta.url);",
     },
