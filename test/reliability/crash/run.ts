@@ -30,6 +30,7 @@ import { createAppRuntime } from '../../../src/services/runtime';
 import { startSegmindStandIn } from '../../fakes/segmind-stand-in';
 import { workerCommand } from '../common/bundle';
 import { startPaidFront, type PaidFront } from '../common/paid-front';
+import { filesHoldingKey, textHoldsKey } from '../common/key-scan';
 import { Prng, envInt, runSeed } from '../common/prng';
 import type { WorkerConfig } from './worker';
 import { verifyAfterKill, type Category, type Finding } from './verify';
@@ -86,9 +87,17 @@ const workerProblems: string[] = [];
 const epochNotes: { unknown: number; orphans: number; paid: number; posts: number; results: number }[] = [];
 let nextKill = 0;
 
+/** Files and outputs where the API key was found (the canary-key scan): must stay empty. */
+const keyLeaks: string[] = [];
+
+/** Scans a lane's folder for the key, then removes it unless it is kept. */
+async function retire(lane: Lane): Promise<void> {
+  keyLeaks.push(...(await filesHoldingKey(lane.root, standIn.key)));
+  if (!lane.hadFindings && !KEEP) await rm(lane.root, { recursive: true, force: true, maxRetries: 5 });
+}
+
 async function newProject(lane: Lane): Promise<void> {
-  if (lane.root && !lane.hadFindings && !KEEP)
-    await rm(lane.root, { recursive: true, force: true, maxRetries: 5 });
+  if (lane.root) await retire(lane);
   lane.root = await mkdtemp(join(tmpdir(), `ccstudio-crash-${lane.index}-`));
   lane.projectDir = join(lane.root, 'project');
   lane.userDataDir = join(lane.root, 'user-data');
@@ -184,6 +193,7 @@ async function runChild(lane: Lane, kill: number): Promise<void> {
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
+    if (textHoldsKey(chunk.toString(), standIn.key)) keyLeaks.push(`lane ${lane.index} kill ${kill}: stderr`);
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
@@ -192,6 +202,7 @@ async function runChild(lane: Lane, kill: number): Promise<void> {
   const ready = new Promise<boolean>((resolve) => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
+      if (textHoldsKey(chunk.toString(), standIn.key)) keyLeaks.push(`lane ${lane.index} kill ${kill}: stdout`);
       out += chunk.toString();
       const phases = /ready (\d+) (\d+) (\d+)\n/.exec(out);
       if (phases) {
@@ -301,7 +312,7 @@ await Promise.all(lanes.map((lane) => runLane(lane)));
 await standIn.close();
 for (const lane of lanes) {
   await lane.front.close();
-  if (!lane.hadFindings && !KEEP) await rm(lane.root, { recursive: true, force: true, maxRetries: 5 });
+  await retire(lane);
 }
 await worker.dispose();
 
@@ -329,6 +340,9 @@ console.log(
   `  lost or duplicated paid results    ${count('lost') + count('duplicated') + count('stranded')}   (lost ${count('lost')}, duplicated ${count('duplicated')}, paid image stranded beside an unknown job ${count('stranded')})`,
 );
 console.log(`  double POSTs                       ${count('double-post')}`);
+console.log(
+  `  the API key in files or output     ${keyLeaks.length}${keyLeaks.length ? `: ${keyLeaks.slice(0, 5).join(', ')}` : ''}`,
+);
 console.log(
   `  calls completed by the children    ${totals.ops}; unexpected errors (INTERNAL) ${totals.workerInternalErrors}; children that died by themselves ${totals.workerExits}`,
 );
@@ -365,7 +379,11 @@ if (findings.length) {
   }
 }
 const failed =
-  findings.length > 0 || totals.workerInternalErrors > 0 || totals.workerExits > 0 || totals.kills < KILLS;
+  findings.length > 0 ||
+  keyLeaks.length > 0 ||
+  totals.workerInternalErrors > 0 ||
+  totals.workerExits > 0 ||
+  totals.kills < KILLS;
 console.log('');
 console.log(failed ? `crash suite FAILED (seed ${seed})` : `crash suite passed (seed ${seed})`);
 process.exit(failed ? 1 : 0);

@@ -22,6 +22,8 @@ export interface PartConfig {
   sandbox: Sandbox;
   /** Where the image part makes its projects. */
   imagesDir: string;
+  /** The API key the app runs with: the parent scans every file the children leave for it. */
+  key: string;
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as PartConfig;
@@ -43,7 +45,7 @@ const onHang = async (n: number, figures: object): Promise<never> => {
 };
 
 if (config.part === 'contract') {
-  const standIn = await startSegmindStandIn({ credits: 1_000_000 });
+  const standIn = await startSegmindStandIn({ credits: 1_000_000, keys: [config.key] });
   const figures = await runContractFuzz({
     seed: config.seed,
     from: config.from,

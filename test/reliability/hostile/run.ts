@@ -34,7 +34,8 @@ import { MemoryStore } from '../../../src/secrets/memory-store';
 import { dispatchCall } from '../../../src/services/dispatch';
 import { createAppRuntime } from '../../../src/services/runtime';
 import { makePoseSheet } from '../../fakes/pose-sheet';
-import { startSegmindStandIn } from '../../fakes/segmind-stand-in';
+import { newStandInKey, startSegmindStandIn } from '../../fakes/segmind-stand-in';
+import { filesHoldingKey } from '../common/key-scan';
 import { workerCommand } from '../common/bundle';
 import { Prng, envInt, runSeed } from '../common/prng';
 import { emptyFuzzFigures, type FuzzFigures } from './contract-fuzz';
@@ -57,6 +58,8 @@ const master = new Prng(seed);
 const seeds = { contract: master.u32(), images: master.u32() };
 
 const root = await mkdtemp(join(tmpdir(), 'ccstudio-hostile-'));
+/** The one API key every part runs with: a canary the scan at the end must not find anywhere. */
+const canaryKey = newStandInKey();
 const SHARDS = Math.max(1, envInt('HOSTILE_SHARDS', 2));
 
 /** A sandbox per shard: its project, the folder relative paths land in, and what hostile paths aim at. */
@@ -126,6 +129,7 @@ async function runShard<T extends { hangs: number; crashes: number; problems: st
       to: total,
       sandbox,
       imagesDir: join(sandbox.root, 'images'),
+      key: canaryKey,
     };
     const child = spawn(process.execPath, [...(partWorker?.args ?? []), JSON.stringify(config)], {
       cwd: join(sandbox.root, 'cwd'),
@@ -230,7 +234,7 @@ if (partWorker) await partWorker.dispose();
 if (PARTS.has('folders')) {
   const t0 = Date.now();
   const worker = await workerCommand(join(here, 'folder-worker.ts'));
-  const standIn = await startSegmindStandIn({ credits: 1_000_000 });
+  const standIn = await startSegmindStandIn({ credits: 1_000_000, keys: [canaryKey] });
   const secrets = new MemoryStore();
   await secrets.set(standIn.key);
   const runtime = await createAppRuntime({
@@ -323,7 +327,16 @@ if (folders) {
   );
   for (const line of folders.lines) console.log(`    ${line}`);
 }
-const problems = [...(contract?.problems ?? []), ...(images?.problems ?? []), ...(folders?.problems ?? [])];
+const keyLeaks = await filesHoldingKey(root, canaryKey);
+console.log(
+  `  the API key in files               ${keyLeaks.length}${keyLeaks.length ? `: ${keyLeaks.slice(0, 5).join(', ')}` : ''}`,
+);
+const problems = [
+  ...(contract?.problems ?? []),
+  ...(images?.problems ?? []),
+  ...(folders?.problems ?? []),
+  ...keyLeaks.map((file) => `the API key was written to ${file}`),
+];
 if (problems.length) {
   console.log('');
   console.log(`problems (${problems.length}; first 40):`);

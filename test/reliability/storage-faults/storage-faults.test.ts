@@ -37,6 +37,7 @@
  * [STORAGE_FAULTS_OPS=1: list the flow's operations] [STORAGE_FAULTS_PROFILE=1: time each case's phases].
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { filesHoldingKey } from '../common/key-scan';
 
 vi.mock('node:fs/promises', async (importOriginal) => {
   const { wrapFsPromises } = await import('./fault-injector');
@@ -464,6 +465,9 @@ async function runFlow(flow: Flow, flowIndex: number): Promise<void> {
           for (const job of (jobs.value as { jobs: { id: string; resultId?: string }[] }).jobs)
             if (job.resultId) await call('jobs.dismiss', { id: job.id });
       }
+      // The canary-key scan: nothing a case leaves (project, exports, quarantine) may hold the key.
+      for (const file of await filesHoldingKey(caseRoot, standIn.key))
+        note(`the API key was written to ${file}`);
       if (KEEP) originalConsole.warn(`kept: ${caseRoot} (N=${n ?? 'dry run'} ${code})`);
       else await fs.rm(caseRoot, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
       phase('cleanup');
@@ -568,4 +572,9 @@ describe('storage faults', () => {
       600_000,
     );
   }
+  // After every flow: the runtime's user data (settings, the job outbox with its paid images and
+  // received.json records) and everything else the suite wrote, searched for the key.
+  it('never writes the API key anywhere (user data, outbox, projects, exports)', async () => {
+    expect(await filesHoldingKey(work, standIn.key)).toEqual([]);
+  });
 });
