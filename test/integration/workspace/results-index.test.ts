@@ -7,22 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { copyFile, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ResultSchema, newId } from '../../../src/domain';
-import { openProject, type ProjectHandle } from '../../../src/library/project-store';
+import { openProject } from '../../../src/library/project-store';
 import { addResult, workspaceFor, type Workspace } from '../../../src/library/workspace';
 import { ResultsIndexDb } from '../../../src/library/workspace/results-index-db';
 import { useTempDirs } from '../../helpers/temp-dir';
-import { draftFor, newProject, readIndexRows, resultJpeg } from './support';
+import { draftFor, newProject, readIndexRows, reopen, resultJpeg } from './support';
 
 const tempDir = useTempDirs();
-
-async function reopen(
-  project: ProjectHandle,
-  dir: string,
-): Promise<{ project: ProjectHandle; ws: Workspace }> {
-  await project.close();
-  const next = await openProject(dir);
-  return { project: next, ws: workspaceFor(next) };
-}
 
 /** What the receipts in results/ say: id, rating and flag of each. */
 async function receiptsOnDisk(dir: string): Promise<{ id: string; rating: number; flag: string }[]> {

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { ResultSchema, newId } from '../../../src/domain';
-import { openProject, type ProjectHandle } from '../../../src/library/project-store';
-import { addResult, workspaceFor, type Workspace } from '../../../src/library/workspace';
+import { openProject } from '../../../src/library/project-store';
+import { addResult, workspaceFor } from '../../../src/library/workspace';
 import { makeOpenPoseSheet, rowOfFigures } from '../../fixtures-gen/pose-sheets';
 import { useTempDirs } from '../../helpers/temp-dir';
-import { draftFor, newProject, readIndexRows, resultJpeg } from './support';
+import { draftFor, newProject, readIndexRows, reopen, resultJpeg } from './support';
 
 const tempDir = useTempDirs();
 
@@ -40,15 +40,6 @@ async function populated(count: number) {
     ids.push(result.id);
   }
   return { project, ws, dir, mira, library, pose, sheet, ids };
-}
-
-async function reopen(
-  project: ProjectHandle,
-  dir: string,
-): Promise<{ project: ProjectHandle; ws: Workspace }> {
-  await project.close();
-  const next = await openProject(dir);
-  return { project: next, ws: workspaceFor(next) };
 }
 
 describe('committing results', () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { newId, type Receipt } from '../../../src/domain';
-import { createProject, type ProjectHandle } from '../../../src/library/project-store';
+import { createProject, openProject, type ProjectHandle } from '../../../src/library/project-store';
 import { workspaceFor, type ResultDraft, type Workspace } from '../../../src/library/workspace';
 import { v1Receipt } from '../../fixtures-gen/receipts';
 
@@ -21,6 +21,16 @@ export async function newProject(
   const dir = join(await tempDir(), 'project');
   const project = await createProject(dir, name);
   return { project, ws: workspaceFor(project), dir };
+}
+
+/** Closes the project and opens it again (a new workspace: caches and the index are read anew). */
+export async function reopen(
+  project: ProjectHandle,
+  dir: string,
+): Promise<{ project: ProjectHandle; ws: Workspace }> {
+  await project.close();
+  const next = await openProject(dir);
+  return { project: next, ws: workspaceFor(next) };
 }
 
 export function receiptFor(
