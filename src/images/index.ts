@@ -2,15 +2,18 @@
  * src/images: everything the app does to pixels, on sharp (libvips). Node-only.
  *
  *   inspectImage        the gate for every imported image (format from bytes, caps, full decode)
+ *   orientedImageSize   an image's size from its header, EXIF orientation applied
  *   normaliseForUpload  a pose sheet as the exact bytes sent as the API's `image`
  *   makeThumbnail(s)    WebP thumbnails, fast path, written atomically
  *   findFigures         the figures' boxes in a pose sheet
  *   cutFigures          a result sheet cut into single poses
  *   embed/readParameters, formatA1111Parameters, parseA1111Parameters   A1111-style metadata for export
  *   makeContactSheet    a captioned grid of images
+ *   firstFrameAsPng     an image's first frame as PNG (export)
  *   sha256, sha256File  content hashes
  */
 export { inspectImage, type InspectOptions, type ImageFacts } from './inspect-image';
+export { orientedImageSize } from './image-size';
 export { sniffFormat, type ImageFormat, type Sniffed } from './sniff-format';
 export type { RejectionReason } from './image-rejection';
 export { DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS } from './decode-policy';
@@ -46,5 +49,6 @@ export {
   type ContactSheetItem,
   type ContactSheetOptions,
 } from './contact-sheet';
+export { firstFrameAsPng } from './first-frame-png';
 export { sha256, sha256File } from './sha256';
 export { mapWithConcurrency, defaultImageConcurrency, defaultThumbnailConcurrency } from './concurrency';

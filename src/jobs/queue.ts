@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AppError, nowIso, type AppErrorData, type Job, type JobOutput, type Settings } from '../domain';
+import { storageFault } from '../library/storage-fault';
 import { buildRequestBody, getModel } from '../models';
 import type { GenerateSuccess, RequestFailure, SegmindClient } from '../segmind';
 import type { JobOutbox } from './outbox';
@@ -454,11 +455,37 @@ export class JobQueue {
   }
 }
 
+/**
+ * What a job (or the paused queue) says went wrong: an AppError as it is; a file-system error by the one
+ * errno table (storageFault, storage-fault.ts), with the codes toAppError gives the same faults, so a
+ * disk that failed a read or write (EIO, EBUSY, EISDIR, ...) is IO_ERROR (try again), never INTERNAL.
+ * Only what is no file-system error at all (a bug) is INTERNAL.
+ */
 function errorData(error: unknown, fallback: string): AppErrorData {
   if (error instanceof AppError) return error.toData();
-  const code = (error as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOSPC') return { code: 'DISK_FULL', message: `${fallback} The disk is full.` };
-  if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM')
-    return { code: 'PERMISSION_DENIED', message: `${fallback} The folder is not writable.` };
-  return { code: 'INTERNAL', message: fallback };
+  switch (storageFault(error)) {
+    case 'full':
+      return { code: 'DISK_FULL', message: `${fallback} The disk is full: free some space and try again.` };
+    case 'read-only':
+      return { code: 'PERMISSION_DENIED', message: `${fallback} The disk is read-only.` };
+    case 'denied':
+      return {
+        code: 'PERMISSION_DENIED',
+        message: `${fallback} The app is not allowed to use the folder: check its permissions.`,
+      };
+    case 'missing':
+      return { code: 'NOT_FOUND', message: `${fallback} A file or folder it needs is missing.` };
+    case 'exists':
+      return { code: 'ALREADY_EXISTS', message: `${fallback} A file with that name is already there.` };
+    case 'name-too-long':
+      return {
+        code: 'INVALID_INPUT',
+        message: `${fallback} A file or folder name is too long for the disk.`,
+        detail: { reason: 'name-too-long' },
+      };
+    case 'io':
+      return { code: 'IO_ERROR', message: `${fallback} The disk failed the read or write: try again.` };
+    default:
+      return { code: 'INTERNAL', message: fallback };
+  }
 }

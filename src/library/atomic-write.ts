@@ -64,7 +64,10 @@ export async function fsyncFolderAfterCommit(dir: string): Promise<void> {
   try {
     await fsyncFolder(dir);
   } catch (error) {
-    console.warn('[ccstudio] a folder could not be synced after a write (the write itself is kept):', (error as Error).message);
+    console.warn(
+      '[ccstudio] a folder could not be synced after a write (the write itself is kept):',
+      (error as Error).message,
+    );
   }
 }
 

@@ -4,6 +4,7 @@ import { AppError, isAppError } from '../domain/errors';
 import { DEFAULT_MAX_BYTES } from '../images/decode-policy';
 import { sha256 } from '../images/sha256';
 import { readRegularFile } from './contained-fs';
+import { storageFault } from './storage-fault';
 
 export interface ContainedFileOptions {
   /**
@@ -29,6 +30,12 @@ export interface ContainedFileOptions {
  * Then both root and target go through realpath, and a target (e.g. a symlink) that resolves outside
  * realpath(root) is refused too. Missing files and anything that is not a regular file are NOT_FOUND.
  *
+ * Only a file that is not there is NOT_FOUND (ENOENT/ENOTDIR by the errno table in storage-fault.ts; also
+ * a name too long to exist and a link loop, which no file can be behind). Any other failure of realpath
+ * or stat, of the root or of the file (EACCES, EIO, EBUSY, ...), is thrown as the errno error it is, as
+ * readRegularFile does: the caller names it with readFault (PERMISSION_DENIED, IO_ERROR), and a file the
+ * disk failed to read is never taken for one that is missing.
+ *
  * Returns the real path of the file. (Files whose names contain `%XX` literally cannot be served by
  * URL; the app names its files by id, so none do.)
  */
@@ -39,25 +46,31 @@ export async function resolveContainedFile(
 ): Promise<string> {
   const segments = parseRelativePath(requestedPath, options.encoded ?? true);
 
-  let realRoot: string;
-  try {
-    realRoot = await realpath(root);
-  } catch {
-    throw new AppError('NOT_FOUND', 'The project folder is not available.');
-  }
+  const realRoot = await realpath(root).catch((error: unknown) => {
+    throw ifMissing(error, () => new AppError('NOT_FOUND', 'The project folder is not available.'));
+  });
   const lexical = resolve(realRoot, ...segments);
   if (!isInside(realRoot, lexical)) throw forbidden('outside');
 
-  let real: string;
-  try {
-    real = await realpath(lexical);
-  } catch {
-    throw notFound();
-  }
+  const real = await realpath(lexical).catch((error: unknown) => {
+    throw ifMissing(error, notFound);
+  });
   if (!isInside(realRoot, real)) throw forbidden('symlink-outside');
-  const info = await stat(real).catch(() => null);
-  if (!info?.isFile()) throw notFound();
+  const info = await stat(real).catch((error: unknown) => {
+    throw ifMissing(error, notFound);
+  });
+  if (!info.isFile()) throw notFound();
   return real;
+}
+
+/**
+ * `missing()` when `error` says the path is not there (the errno table's `missing`, a name too long to
+ * exist, a link loop); otherwise `error` itself, untouched, for the caller to name (readFault).
+ */
+function ifMissing(error: unknown, missing: () => AppError): unknown {
+  if (storageFault(error) === 'missing') return missing();
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return code === 'ENAMETOOLONG' || code === 'ELOOP' ? missing() : error;
 }
 
 /**
@@ -69,6 +82,8 @@ export async function resolveContainedFile(
  * after the check fails to open) and with O_NONBLOCK, read from that one handle, which must still be a
  * regular file, and never more than `maxBytes` (by default the largest image the app imports); a pipe or
  * device swapped in is NOT_FOUND at once, a file over the cap PROJECT_DAMAGED (detail.reason 'too-large').
+ * NOT_FOUND only for a file that is not there: a refused or failed read (EACCES, EIO, ...) is thrown as
+ * its errno error, for the caller to name with readFault.
  */
 export async function readContainedFile(
   root: string,
@@ -106,7 +121,8 @@ export interface RecordedFile {
  * imported, so what leaves the machine (an upload to Segmind) is exactly what the person imported, never
  * a file swapped in or pointed elsewhere behind the app's back. `what` names it for the person ("The
  * pose “Arms up”"). Refusals are PROJECT_DAMAGED with detail.reason 'outside-project' (a link out of
- * the folder) or 'changed-on-disk' (other bytes); a missing file is NOT_FOUND.
+ * the folder) or 'changed-on-disk' (other bytes); a missing file is NOT_FOUND; a refused or failed read
+ * is thrown as its errno error (readContainedFile), for the caller to name with readFault.
  */
 export async function readRecordedFile(root: string, recorded: RecordedFile, what: string): Promise<Buffer> {
   let bytes: Buffer;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { z } from 'zod';
 import {
   RecentProjectSchema,
@@ -11,7 +11,7 @@ import {
 } from '../domain';
 import { segmindAddressProblem } from '../domain/segmind-address';
 import { writeJsonAtomic } from './atomic-write';
-import { quarantine, readJsonFile } from './json-file';
+import { quarantine, readJsonFile, readJsonValue } from './json-file';
 
 const RecentFileSchema = z.object({ projects: z.array(RecentProjectSchema.omit({ exists: true })) });
 const MAX_RECENT = 20;
@@ -49,11 +49,16 @@ export class UserDataStore {
    * to the default and the file rewritten without it. Null when there is nothing of the kind to scrub.
    */
   private async scrubKeyFromAddress(): Promise<Settings | null> {
+    // The contained read (readJsonValue): a regular file of a sane size only, opened without waiting, so
+    // a named pipe or a device in place of settings.json answers at once (readOrQuarantine then moves it
+    // aside) instead of holding this call, and a thread, for ever.
     let raw: unknown;
     try {
-      raw = JSON.parse(await readFile(this.settingsFile, 'utf8'));
+      const read = await readJsonValue(this.settingsFile);
+      if (!read.ok) return null;
+      raw = read.value;
     } catch {
-      return null;
+      return null; // a disk error: readOrQuarantine meets it again and says so
     }
     if (typeof raw !== 'object' || raw === null) return null;
     const address = (raw as { segmindBaseUrl?: unknown }).segmindBaseUrl;

@@ -23,12 +23,12 @@ import { readJsonFile, writeJsonKeepingUnknown } from '../json-file';
 import { exists, guardWrite, removeQuietly, toProjectPath } from './fs-utils';
 import { whileInFlight } from './in-flight';
 import { readIdFolders } from './read-id-folders';
-import { expandSources, type DuplicateOf } from './image-intake';
-import { importImages, placeImage, writeImageThen } from './image-import';
+import type { DuplicateOf } from './image-intake';
+import { expandSources, importImages, placeImage, writeImageThen } from './image-import';
 import { thumbFileFor, thumbPathFor } from './paths';
 import type { TaskControl } from './task-control';
 import type { TrashedReferencePayload } from './trash-records';
-import type { Workspace } from './workspace';
+import type { CatalogStoreContext } from './store-context';
 
 export const viewImage = (image: StoredImage): StoredImageView => ({
   ...image,
@@ -56,7 +56,7 @@ const byName = (a: { name: string }, b: { name: string }) =>
  * character.json is moved to quarantine and reported while the others load.
  */
 export class CharacterStore {
-  constructor(private readonly ws: Workspace) {}
+  constructor(private readonly ws: CatalogStoreContext) {}
 
   private get layout() {
     return this.ws.project.layout;

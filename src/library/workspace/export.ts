@@ -1,9 +1,9 @@
 import { lstat, readdir, realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import sharp from 'sharp';
 import { AppError, isAppError, type ErrorCode, type Result } from '../../domain';
 import {
   embedParameters,
+  firstFrameAsPng,
   formatA1111Parameters,
   makeContactSheet,
   sniffFormat,
@@ -15,7 +15,6 @@ import { ProjectLayout } from '../project-layout';
 import {
   isEnvironmentError,
   makeOutputFolder,
-  notMissingAfterAll,
   readFault,
   realLocation,
   removeQuietly,
@@ -185,8 +184,7 @@ async function readResultImage(ws: Workspace, result: Result): Promise<Uint8Arra
         'Its image file leads outside the project folder, so it was not read.',
       );
     }
-    if (isAppError(error) && error.code === 'NOT_FOUND')
-      throw await notMissingAfterAll(ws.project.root, result.file, missing(), 'its image');
+    if (isAppError(error) && error.code === 'NOT_FOUND') throw missing(); // only ever a file not there
     throw readFault(error, 'its image', missing) ?? error;
   }
 }
@@ -348,12 +346,9 @@ async function readForExport(
   if (wanted === 'original' && (sniffed.format === 'jpeg' || sniffed.format === 'png')) {
     return { result, characterName, poseName, bytes, format: sniffed.format };
   }
-  bytes = await sharp(bytes, { pages: 1 })
-    .png()
-    .toBuffer()
-    .catch(() => {
-      throw unreadableImage();
-    });
+  bytes = await firstFrameAsPng(bytes).catch(() => {
+    throw unreadableImage();
+  });
   return { result, characterName, poseName, bytes, format: 'png' };
 }
 

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { copyFile, link, lstat, mkdir, open, realpath, rename, rm, stat, statfs } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, realpath, rename, rm, stat, statfs } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { AppError, isAppError } from '../../domain';
+import { storageFault } from '../storage-fault';
 import { fsyncFolderAfterCommit } from '../atomic-write';
 import { assertInsideProject, isInsideProject, listFolderInside, makeFolderInside } from '../contained-fs';
 
@@ -55,69 +56,9 @@ export const removeQuietly = async (path: string): Promise<void> => {
 
 // -- what a file-system error means ---------------------------------------------------------------
 
-/**
- * What a failed file-system call means for the person, judged by its errno code. The one table the app
- * maps file-system errors by: toAppError, writeRefused, readFault, guardWrite and makeOutputFolder all
- * ask it, so a code cannot mean one thing in one place and another elsewhere.
- * - `missing` (ENOENT, ENOTDIR): the path is not there. The only codes that may be reported as missing.
- * - `full` (ENOSPC, EDQUOT), `read-only` (EROFS), `denied` (EACCES, EPERM): the person's to fix.
- * - `exists` (EEXIST), `name-too-long` (ENAMETOOLONG): the name chosen.
- * - `io`: any other errno code (EIO, EBUSY, ESTALE, ETIMEDOUT on a path, ...): the disk failed the call
- *   for a reason of its own. The file may well be there, and trying again may work.
- * undefined: not a file-system error (an AppError, a bug, a network error): the caller decides.
- */
-export type StorageFault = 'missing' | 'full' | 'read-only' | 'denied' | 'exists' | 'name-too-long' | 'io';
-
-/** Codes a socket answers; they are a file system's only when the error names a path (a network mount). */
-const NETWORK_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'EHOSTDOWN',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'ENETRESET',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'EADDRINUSE',
-  'EADDRNOTAVAIL',
-  'EPROTO',
-  'ETIMEDOUT',
-]);
-
-export function storageFault(error: unknown): StorageFault | undefined {
-  if (isAppError(error) || typeof error !== 'object' || error === null) return undefined;
-  let code: unknown;
-  let path: unknown;
-  try {
-    ({ code, path } = error as NodeJS.ErrnoException);
-  } catch {
-    return undefined; // a thrown object whose fields cannot be read is no errno error
-  }
-  if (typeof code !== 'string' || !/^E[A-Z0-9]+$/.test(code)) return undefined;
-  if (NETWORK_CODES.has(code) && typeof path !== 'string') return undefined;
-  switch (code) {
-    case 'ENOENT':
-    case 'ENOTDIR':
-      return 'missing';
-    case 'ENOSPC':
-    case 'EDQUOT':
-      return 'full';
-    case 'EROFS':
-      return 'read-only';
-    case 'EACCES':
-    case 'EPERM':
-      return 'denied';
-    case 'EEXIST':
-      return 'exists';
-    case 'ENAMETOOLONG':
-      return 'name-too-long';
-    default:
-      return 'io';
-  }
-}
+// The errno table (storageFault) lives in library/storage-fault.ts, below the contained read path that
+// needs it too; it is re-exported here, where its importers have always found it.
+export { storageFault, type StorageFault } from '../storage-fault';
 
 /** True for errors that mean "this computer will not let us write": stop the whole operation. */
 export function isEnvironmentError(error: unknown): boolean {
@@ -201,31 +142,6 @@ export function readFault(
 
 const diskCouldNotRead = (what: string, kept = 'Nothing was changed'): AppError =>
   new AppError('IO_ERROR', `The disk could not read ${what}. ${kept}: try again.`);
-
-/**
- * The contained read path (readContainedFile, resolveContainedFile) answers NOT_FOUND when realpath or
- * stat of a file fails, whatever the reason, a disk error included. Before such a NOT_FOUND reaches the
- * person this looks once more, with lstat (no link followed in the last step): a regular file that is
- * there was not missing, the disk failed to read it (IO_ERROR; PERMISSION_DENIED when lstat itself is
- * refused). Anything else (not there, a folder, a link) keeps `notFound`. Only for lexically checked
- * project paths (the contained read path refuses the others before answering NOT_FOUND).
- */
-export async function notMissingAfterAll(
-  root: string,
-  projectPath: string,
-  notFound: AppError,
-  what: string,
-): Promise<AppError> {
-  try {
-    const info = await lstat(join(root, ...projectPath.split('/')));
-    return info.isFile() ? diskCouldNotRead(what) : notFound;
-  } catch (error) {
-    const fault = storageFault(error);
-    return fault === 'missing' || fault === 'name-too-long' || fault === undefined
-      ? notFound
-      : (readFault(error, what) ?? notFound);
-  }
-}
 
 /** Runs `work`; a refused write becomes the person's error (DISK_FULL, PERMISSION_DENIED, IO_ERROR). */
 export async function guardWrite<T>(what: string, work: () => Promise<T>, kept?: string): Promise<T> {

@@ -8,7 +8,7 @@
  */
 export { addResult, hasResult, workspaceFor, Workspace, type PoseGeometry } from './workspace';
 export type { ResultDraft } from './result-types';
-export type { LoadReport } from './result-store';
+export type { LoadReport } from './results/result-store';
 export type { TaskControl } from './task-control';
 export {
   exportResults,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PresetSchema, type Preset } from '../../contract/calls/generation';
 import { readJsonFile, writeJsonKeepingUnknown } from '../json-file';
 import { guardWrite } from './fs-utils';
-import type { Workspace } from './workspace';
+import type { StoreContext } from './store-context';
 
 export const PresetsFileSchema = z.object({ presets: z.array(PresetSchema) });
 
@@ -12,7 +12,7 @@ export const PresetsFileSchema = z.object({ presets: z.array(PresetSchema) });
  * a double click) each see the other's result instead of one silently undoing the other.
  */
 export class PresetStore {
-  constructor(private readonly ws: Workspace) {}
+  constructor(private readonly ws: StoreContext) {}
 
   private get file(): string {
     return this.ws.project.layout.presetsFile;

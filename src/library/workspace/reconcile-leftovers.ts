@@ -1,4 +1,4 @@
-import { lstat, readdir, readFile, realpath, rename, stat } from 'node:fs/promises';
+import { lstat, readdir, realpath, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import {
@@ -11,7 +11,7 @@ import {
   type ProjectProblem,
 } from '../../domain';
 import { targetOfTempName, writeJsonAtomic } from '../atomic-write';
-import { readJsonFile } from '../json-file';
+import { readJsonFile, readJsonValue } from '../json-file';
 import type { ProjectLayout } from '../project-layout';
 import { exists, listDir, moveInto, removeQuietly, toProjectPath } from './fs-utils';
 import { idOfFileName, isInFlight } from './in-flight';
@@ -338,8 +338,14 @@ async function settleResults(aside: MoveAside, quarantined: ReadonlySet<string>)
   const layout = aside.layout;
   const before = await stat(layout.resultsDir).catch(() => null);
   if (!before) return;
-  const checked = await readFile(layout.leftoversCheckFile, 'utf8')
-    .then((text) => (JSON.parse(text) as { resultsDirMtimeMs?: unknown }).resultsDirMtimeMs)
+  // The contained read: a pipe or device in place of the check file answers at once (and counts as no
+  // check), where a plain readFile would wait on it for ever with the project half open.
+  const checked = await readJsonValue(layout.leftoversCheckFile)
+    .then((read) =>
+      read.ok && typeof read.value === 'object' && read.value !== null
+        ? (read.value as { resultsDirMtimeMs?: unknown }).resultsDirMtimeMs
+        : undefined,
+    )
     .catch(() => undefined);
   if (checked === before.mtimeMs && hasFineMtime(before.mtimeMs)) return;
 

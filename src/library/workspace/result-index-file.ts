@@ -59,6 +59,7 @@ const ID = /^[a-z0-9]{8,40}$/;
 const FLAGS = new Set(['none', 'pick', 'reject']);
 /** A result's image is a plain file directly in results/ (never a path leading elsewhere). */
 export const RESULT_FILE = /^results\/(?!\.\.?$)[^/\\]+$/;
+export const isResultFile = (file: string): boolean => RESULT_FILE.test(file);
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isStr = (v: unknown): v is string => typeof v === 'string';

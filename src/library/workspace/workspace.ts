@@ -10,8 +10,9 @@ import { thumbFileFor } from './paths';
 import { PresetStore } from './preset-store';
 import { PoseLibraryStore, TrashedPosesPayloadSchema } from './pose-store';
 import { type Catalog } from './result-query';
-import { ResultStore } from './result-store';
+import { ResultStore } from './results/result-store';
 import type { ResultDraft } from './result-types';
+import type { CatalogStoreContext } from './store-context';
 import { TrashStore, type TrashEntryFile, type TrashKind } from './trash-store';
 import { TrashedReferencePayloadSchema, lockKeysFor, trashLock, withLocks } from './trash-records';
 
@@ -38,7 +39,7 @@ export interface PoseGeometry {
  * (so a library.json or the index is never written by two operations at once), and a catalog of names
  * and trash states that result summaries are built with. One per ProjectHandle (workspaceFor).
  */
-export class Workspace {
+export class Workspace implements CatalogStoreContext {
   readonly locks = new KeyedMutex();
   readonly trash: TrashStore;
   readonly characters: CharacterStore;

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { AppError, isAppError, type StoredImage } from '../../domain';
+import { AppError, type StoredImage } from '../../domain';
 import type { ProjectHandle } from '../../library/project-store';
 import { readRecordedFile } from '../../library/contained-path';
 import { workspaceFor } from '../../library/workspace';
-import { notMissingAfterAll, readFault } from '../../library/workspace/fs-utils';
+import { readFault } from '../../library/workspace/fs-utils';
 import type { ProjectSources } from '../generation/project-sources';
 
 /**
@@ -45,8 +45,6 @@ async function readImage(project: ProjectHandle, image: StoredImage, what: strin
     return await readRecordedFile(project.root, image, what);
   } catch (error) {
     const described = `the image file of ${what.charAt(0).toLowerCase()}${what.slice(1)}`;
-    if (isAppError(error) && error.code === 'NOT_FOUND')
-      throw await notMissingAfterAll(project.root, image.file, error, described);
     throw readFault(error, described) ?? error;
   }
 }

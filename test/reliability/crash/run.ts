@@ -202,7 +202,8 @@ async function runChild(lane: Lane, kill: number): Promise<void> {
   const ready = new Promise<boolean>((resolve) => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
-      if (textHoldsKey(chunk.toString(), standIn.key)) keyLeaks.push(`lane ${lane.index} kill ${kill}: stdout`);
+      if (textHoldsKey(chunk.toString(), standIn.key))
+        keyLeaks.push(`lane ${lane.index} kill ${kill}: stdout`);
       out += chunk.toString();
       const phases = /ready (\d+) (\d+) (\d+)\n/.exec(out);
       if (phases) {
