@@ -125,7 +125,9 @@ async function writeBaseline(): Promise<void> {
   const handle = await openProject(projectDir);
   const ws = workspaceFor(handle);
   await ws.results.settled();
-  await writeFile(baselineFile, JSON.stringify({ entries: ws.results.allEntries() }));
+  const { ids } = await ws.results.queryIds({}, 'newest', await ws.catalog());
+  const entries = ids.map((id) => ws.results.entry(id));
+  await writeFile(baselineFile, JSON.stringify({ entries }));
   await handle.close();
 }
 

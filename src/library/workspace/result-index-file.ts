@@ -138,9 +138,5 @@ export function entryOf(result: Result, stat: { mtimeMs: number; size: number })
   return entry;
 }
 
-/** Newest first; ties (same millisecond) by id, which is time-first too. */
-export const newestFirst = (a: IndexEntry, b: IndexEntry): number =>
-  b.t - a.t || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
-
 /** Whole-second (or 2 s) timestamps cannot tell two changes in one second apart. */
 export const hasFineMtime = (mtimeMs: number): boolean => mtimeMs % 1000 !== 0;

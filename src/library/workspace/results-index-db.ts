@@ -9,6 +9,9 @@ import { isIndexEntry, type IndexEntry } from './result-index-file';
  * `.studio/results-index.sqlite`: the results index as an SQLite database, so a change costs what it
  * changes (a rating writes one row, a few KB of WAL) instead of rewriting a 36 MB file at 100,000 results.
  * It is a cache: the receipts (results/<id>.json) stay the truth and the index can be deleted and rebuilt.
+ * It is also what the gallery queries (results/result-sql.ts): nothing holds every result in memory, so
+ * opening a project of 1,000,000 results reads one page of rows. Every row read is checked
+ * (entryFromRow): a file SQLite can read may still hold rows the app never wrote.
  *
  * Why SQLite (better-sqlite3): it is what catalog apps of this size use (Lightroom, digiKam), it writes
  * in place with a write-ahead log, survives a killed process by construction, and better-sqlite3's
@@ -25,8 +28,8 @@ import { isIndexEntry, type IndexEntry } from './result-index-file';
  * many results the project holds and whatever the folder's time says.
  */
 
-/** Bumped when the tables change: an index of another version is dropped and rebuilt. */
-export const RESULTS_INDEX_VERSION = 1;
+/** Bumped when the tables change: an index of another version is dropped and rebuilt (2: cut and tag columns for SQL queries). */
+export const RESULTS_INDEX_VERSION = 2;
 
 const SCHEMA = `
   CREATE TABLE results (
@@ -45,11 +48,23 @@ const SCHEMA = `
     seed INTEGER,
     cost REAL,
     cut_from TEXT,
+    cut_from_id TEXT,
+    cut_figure INTEGER,
     m REAL NOT NULL,
     s INTEGER NOT NULL,
     image_missing INTEGER NOT NULL DEFAULT 0
   ) WITHOUT ROWID;
   CREATE INDEX results_newest ON results (t DESC, id DESC);
+  CREATE INDEX results_rating ON results (rating DESC, t DESC, id DESC);
+  CREATE INDEX results_character ON results (character_id);
+  CREATE INDEX results_cuts ON results (cut_from_id) WHERE cut_from_id IS NOT NULL;
+  CREATE TABLE result_tags (
+    result_id TEXT NOT NULL,
+    tag_lower TEXT NOT NULL,
+    tag TEXT NOT NULL,
+    PRIMARY KEY (result_id, tag_lower)
+  ) WITHOUT ROWID;
+  CREATE INDEX result_tags_tag ON result_tags (tag_lower);
   CREATE TABLE pending (id TEXT PRIMARY KEY) WITHOUT ROWID;
   CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
 `;
@@ -70,6 +85,8 @@ interface Row {
   seed: number | null;
   cost: number | null;
   cut_from: string | null;
+  cut_from_id: string | null;
+  cut_figure: number | null;
   m: number;
   s: number;
   image_missing: number;
@@ -91,37 +108,55 @@ const toRow = (e: IndexEntry, imageMissing: boolean): Row => ({
   seed: e.seed,
   cost: e.cost,
   cut_from: e.cutFrom ? JSON.stringify(e.cutFrom) : null,
+  cut_from_id: e.cutFrom?.resultId ?? null,
+  cut_figure: e.cutFrom?.figureIndex ?? null,
   m: e.m,
   s: e.s,
   image_missing: imageMissing ? 1 : 0,
 });
 
-function fromRow(r: Row): IndexEntry {
-  const entry: IndexEntry = {
-    id: r.id,
-    file: r.file,
-    width: r.width,
-    height: r.height,
-    createdAt: r.created_at,
-    t: r.t,
-    modelId: r.model_id,
-    characterId: r.character_id,
-    poseId: r.pose_id,
-    rating: r.rating,
-    flag: r.flag as Flag,
-    tags: JSON.parse(r.tags) as string[],
-    seed: r.seed,
-    cost: r.cost,
-    m: r.m,
-    s: r.s,
-  };
-  if (r.cut_from !== null) entry.cutFrom = JSON.parse(r.cut_from) as CutFrom;
-  return entry;
+/**
+ * A row as the app wrote it, or null: a row of a hostile or damaged file that SQLite still reads (an
+ * image path out of results/, a rating of 9) is never used. Every row read goes through here.
+ */
+export function entryFromRow(r: Row): IndexedResult | null {
+  let entry: IndexEntry;
+  try {
+    entry = {
+      id: r.id,
+      file: r.file,
+      width: r.width,
+      height: r.height,
+      createdAt: r.created_at,
+      t: r.t,
+      modelId: r.model_id,
+      characterId: r.character_id,
+      poseId: r.pose_id,
+      rating: r.rating,
+      flag: r.flag as Flag,
+      tags: JSON.parse(r.tags) as string[],
+      seed: r.seed,
+      cost: r.cost,
+      m: r.m,
+      s: r.s,
+    };
+    if (r.cut_from !== null) entry.cutFrom = JSON.parse(r.cut_from) as CutFrom;
+  } catch {
+    return null;
+  }
+  if (!isIndexEntry(entry) || (entry.cutFrom?.resultId ?? null) !== r.cut_from_id) return null;
+  return { entry, imageMissing: r.image_missing === 1 };
+}
+
+/** A result as the index holds it: its summary, and whether its image was missing when last looked at. */
+export interface IndexedResult {
+  entry: IndexEntry;
+  imageMissing: boolean;
 }
 
 /** One change to the index, applied in one transaction. */
 export interface IndexChange {
-  put?: readonly { entry: IndexEntry; imageMissing: boolean }[];
+  put?: readonly IndexedResult[];
   remove?: readonly string[];
   /** Ids whose pending mark is settled by this change. */
   settle?: readonly string[];
@@ -135,23 +170,16 @@ export interface OpenedIndex {
   needsRebuild: boolean;
 }
 
-export class ResultsIndexDb {
-  private readonly upsert: Database.Statement<Row>;
-  private readonly del: Database.Statement<[string]>;
-  private readonly addPending: Database.Statement<[string]>;
-  private readonly delPending: Database.Statement<[string]>;
-  private readonly setMetaStmt: Database.Statement<[string, number | string]>;
+/** Named parameters of a query (better-sqlite3 binds `@name`). */
+export type SqlParams = Record<string, unknown>;
 
-  private constructor(private readonly db: Database.Database) {
-    this.upsert = db.prepare(
-      `INSERT OR REPLACE INTO results VALUES (@id, @file, @width, @height, @created_at, @t, @model_id,
-        @character_id, @pose_id, @rating, @flag, @tags, @seed, @cost, @cut_from, @m, @s, @image_missing)`,
-    );
-    this.del = db.prepare('DELETE FROM results WHERE id = ?');
-    this.addPending = db.prepare('INSERT OR IGNORE INTO pending (id) VALUES (?)');
-    this.delPending = db.prepare('DELETE FROM pending WHERE id = ?');
-    this.setMetaStmt = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
-  }
+/** Statements kept prepared; queries built from filters vary, so the cache is bounded. */
+const STATEMENT_CACHE = 200;
+
+export class ResultsIndexDb {
+  private readonly statements = new Map<string, Database.Statement>();
+
+  private constructor(private db: Database.Database) {}
 
   /**
    * Opens the index at `file` (`null`: in memory, for a read-only project without a usable one). A file
@@ -196,12 +224,15 @@ export class ResultsIndexDb {
     try {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
+      // 32 MB of page cache: the pages a gallery reads stay in memory, well inside the 300 MB budget.
+      db.pragma('cache_size = -32768');
       const version = userVersion(db);
       if (version === RESULTS_INDEX_VERSION) {
         return { db: new ResultsIndexDb(db), needsRebuild: !complete(db) };
       }
       // New, or written by another version: start over (the receipts hold everything).
-      db.exec('DROP TABLE IF EXISTS results; DROP TABLE IF EXISTS pending; DROP TABLE IF EXISTS meta;');
+      for (const name of db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all())
+        db.exec(`DROP TABLE IF EXISTS "${String(name).replace(/"/g, '""')}"`);
       return { db: ResultsIndexDb.create(db), needsRebuild: true };
     } catch (error) {
       db.close();
@@ -215,54 +246,106 @@ export class ResultsIndexDb {
     return new ResultsIndexDb(db);
   }
 
-  /**
-   * Every entry, newest first, with which images were missing when last looked at; null when a row is
-   * not what the app writes (a hostile or damaged file that SQLite still reads): then the whole cache
-   * is distrusted and rebuilt, as one bad field proves nothing about the rest.
-   */
-  readAll(): { entries: IndexEntry[]; missing: string[] } | null {
-    const entries: IndexEntry[] = [];
-    const missing: string[] = [];
-    try {
-      for (const row of this.db
-        .prepare('SELECT * FROM results ORDER BY t DESC, id DESC')
-        .iterate() as IterableIterator<Row>) {
-        const entry = fromRow(row);
-        if (!isIndexEntry(entry)) return null;
-        entries.push(entry);
-        if (row.image_missing) missing.push(row.id);
-      }
-    } catch (error) {
-      console.warn('[ccstudio] the results index could not be read:', (error as Error).message);
-      return null;
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      if (this.statements.size >= STATEMENT_CACHE) this.statements.clear();
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
     }
-    return { entries, missing };
+    return statement;
+  }
+
+  /** Rows of a query over the index's tables (the callers build them: result-sql.ts). */
+  all<T>(sql: string, params: SqlParams = {}): T[] {
+    return this.statement(sql).all(params) as T[];
+  }
+
+  /** The first column of each row. */
+  column<T>(sql: string, params: SqlParams = {}): T[] {
+    return this.statement(sql).pluck().all(params) as T[];
+  }
+
+  /** The first column of the first row. */
+  value<T>(sql: string, params: SqlParams = {}): T | undefined {
+    return this.statement(sql).pluck().get(params) as T | undefined;
+  }
+
+  /** Rows one at a time, for a pass over every result without holding them all. */
+  iterate<T>(sql: string, params: SqlParams = {}): IterableIterator<T> {
+    return this.statement(sql).iterate(params) as IterableIterator<T>;
+  }
+
+  /** Full rows of a query selecting `results` columns; rows that are not what the app writes are left out. */
+  entries(sql: string, params: SqlParams = {}, distrusted?: (id: string) => void): IndexedResult[] {
+    const out: IndexedResult[] = [];
+    for (const row of this.all<Row>(sql, params)) {
+      const read = entryFromRow(row);
+      if (read) out.push(read);
+      else distrusted?.(row.id);
+    }
+    return out;
+  }
+
+  /** One result's row; undefined when there is none, null when it is not what the app writes. */
+  get(id: string): IndexedResult | null | undefined {
+    const row = this.statement('SELECT * FROM results WHERE id = ?').get(id) as Row | undefined;
+    return row === undefined ? undefined : entryFromRow(row);
+  }
+
+  count(): number {
+    return this.value<number>('SELECT count(*) FROM results') ?? 0;
   }
 
   /** Ids whose receipt was being written or moved when the app last stopped (see the pending journal). */
   pending(): string[] {
-    return (this.db.prepare('SELECT id FROM pending').pluck().all() as string[]).slice();
+    return this.column<string>('SELECT id FROM pending');
   }
 
   /** Records that these receipts are about to be written or moved: committed before the files change. */
   markPending(ids: readonly string[]): void {
+    this.writable();
+    const add = this.statement('INSERT OR IGNORE INTO pending (id) VALUES (?)');
     this.db.transaction(() => {
-      for (const id of ids) this.addPending.run(id);
+      for (const id of ids) add.run(id);
     })();
   }
 
   apply(change: IndexChange): void {
+    this.writable();
+    const upsert = this.statement(
+      `INSERT OR REPLACE INTO results VALUES (@id, @file, @width, @height, @created_at, @t, @model_id,
+        @character_id, @pose_id, @rating, @flag, @tags, @seed, @cost, @cut_from, @cut_from_id, @cut_figure,
+        @m, @s, @image_missing)`,
+    );
+    const del = this.statement('DELETE FROM results WHERE id = ?');
+    const delTags = this.statement('DELETE FROM result_tags WHERE result_id = ?');
+    const addTag = this.statement(
+      'INSERT OR IGNORE INTO result_tags (result_id, tag_lower, tag) VALUES (?, ?, ?)',
+    );
+    const delPending = this.statement('DELETE FROM pending WHERE id = ?');
     this.db.transaction(() => {
-      for (const { entry, imageMissing } of change.put ?? []) this.upsert.run(toRow(entry, imageMissing));
-      for (const id of change.remove ?? []) this.del.run(id);
-      for (const id of change.settle ?? []) this.delPending.run(id);
-      if (change.dirMtimeMs !== undefined) this.setMetaStmt.run('dirMtimeMs', change.dirMtimeMs);
+      for (const { entry, imageMissing } of change.put ?? []) {
+        upsert.run(toRow(entry, imageMissing));
+        delTags.run(entry.id);
+        for (const tag of entry.tags) addTag.run(entry.id, tag.toLowerCase(), tag);
+      }
+      for (const id of change.remove ?? []) {
+        del.run(id);
+        delTags.run(id);
+      }
+      for (const id of change.settle ?? []) delPending.run(id);
+      if (change.dirMtimeMs !== undefined) this.setMeta('dirMtimeMs', change.dirMtimeMs);
     })();
+  }
+
+  private setMeta(key: string, value: number | string): void {
+    this.statement('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
   }
 
   /** The results folder's time the index was last known to agree with (0: never). */
   dirMtimeMs(): number {
-    const value = this.db.prepare("SELECT value FROM meta WHERE key = 'dirMtimeMs'").pluck().get();
+    const value = this.value<unknown>("SELECT value FROM meta WHERE key = 'dirMtimeMs'");
     return typeof value === 'number' ? value : 0;
   }
 
@@ -271,17 +354,31 @@ export class ResultsIndexDb {
    * rebuild cut short by a crash is started again at the next open rather than trusted.
    */
   beginRebuild(): void {
+    this.writable();
     this.db.transaction(() => {
-      this.db.exec('DELETE FROM results; DELETE FROM pending;');
-      this.setMetaStmt.run('complete', 0);
+      this.db.exec('DELETE FROM results; DELETE FROM result_tags; DELETE FROM pending;');
+      this.setMeta('complete', 0);
     })();
   }
 
   finishRebuild(dirMtimeMs: number): void {
+    this.writable();
     this.db.transaction(() => {
-      this.setMetaStmt.run('complete', 1);
-      this.setMetaStmt.run('dirMtimeMs', dirMtimeMs);
+      this.setMeta('complete', 1);
+      this.setMeta('dirMtimeMs', dirMtimeMs);
     })();
+  }
+
+  /**
+   * A read-only project's index is opened read-only and never written; when this session has to change
+   * it (a result added or edited outside the app), it carries on with a copy in memory.
+   */
+  private writable(): void {
+    if (!this.db.readonly) return;
+    const copy = new Database(this.db.serialize());
+    this.db.close();
+    this.db = copy;
+    this.statements.clear();
   }
 
   close(): void {

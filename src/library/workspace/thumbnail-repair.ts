@@ -31,10 +31,8 @@ export async function repairThumbnails(
     ws.poses.readAll(),
     ws.results.load(),
   ]);
-  const wanted: WantedThumb[] = [];
-  for (const e of ws.results.allEntries())
-    if (!ws.results.isImageMissing(e.id))
-      wanted.push({ id: e.id, file: e.file, width: e.width, height: e.height });
+  // Built from the index's list, not spread into another: a million arguments overflow the stack.
+  const wanted: WantedThumb[] = ws.results.presentImages();
   for (const l of libraries) for (const p of l.poses) wanted.push(p.image);
   for (const c of characters) for (const i of c.referenceImages) wanted.push(i);
   const missing = wanted.filter((w) => !have.has(`${w.id}.webp`));

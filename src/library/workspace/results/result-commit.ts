@@ -27,7 +27,7 @@ export async function storeResult(
   await index.load();
   if (!IdSchema.safeParse(draft.id).success)
     throw new AppError('INVALID_INPUT', 'A result needs a valid id.');
-  if (index.entries.has(draft.id) || (await exists(index.jsonPath(draft.id)))) {
+  if (index.row(draft.id) || (await exists(index.jsonPath(draft.id)))) {
     throw new AppError('ALREADY_EXISTS', `The result ${draft.id} is already in the project.`);
   }
   const sniffed = sniffFormat(imageBytes);
@@ -68,10 +68,9 @@ export async function storeResult(
     () => writeJsonAtomic(jsonPath, result),
     `The image was kept as ${file}`,
   );
-  index.missingImages.delete(result.id);
-  index.put(entryOf(result, await stat(jsonPath)));
+  index.put(entryOf(result, await stat(jsonPath)), false);
   index.settle([result.id]);
-  index.touch(true);
+  index.touch();
   await makeThumbQuietly(index.layout, result.id, imageBytes);
   if (options.persist !== false) await index.persist();
   return result;

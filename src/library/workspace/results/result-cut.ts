@@ -6,6 +6,7 @@ import { readFault } from '../fs-utils';
 import type { StoreContext } from '../store-context';
 import type { TaskControl } from '../task-control';
 import { storeResult } from './result-commit';
+import { cutsOf } from './result-listing';
 import type { ResultsIndex } from './results-index';
 
 /** The figures to cut, and the size of the image their boxes are measured in. */
@@ -49,8 +50,8 @@ export async function cutResult(
   if (wanted.length === 0)
     throw new AppError('INVALID_INPUT', `That pose sheet has ${pose.figures.length} figure(s).`);
   const already = new Map<number, string>();
-  for (const e of index.entries.values())
-    if (e.cutFrom?.resultId === id) already.set(e.cutFrom.figureIndex, e.id);
+  for (const { entry } of cutsOf(index, id))
+    if (entry.cutFrom) already.set(entry.cutFrom.figureIndex, entry.id);
   const todo = options.again ? wanted : wanted.filter((i) => !already.has(i));
   const existing = options.again
     ? []

@@ -71,15 +71,14 @@ async function rewriteReviews(
     await mapWithConcurrency(ids, 8, (id) =>
       ctx.locks.run(`result:${id}`, async () => {
         if (stop !== undefined) return;
-        const entry = index.entries.get(id);
-        if (!entry) {
+        if (!index.row(id)) {
           missing.push(id);
           return;
         }
         const read = await index.readReceipt(id);
         if ('problem' in read) {
           index.drop(id);
-          index.touch(true);
+          index.touch();
           missing.push(id);
           return;
         }
@@ -97,14 +96,12 @@ async function rewriteReviews(
         }
         previous.push({ id, ...before });
         updated.push(id);
-        // In place: the sorted list holds the same objects, and a review never changes the order.
-        Object.assign(entry, entryOf(result, await stat(index.jsonPath(id))));
-        index.dirty.add(id);
+        index.put(entryOf(result, await stat(index.jsonPath(id))));
         index.settle([id]);
       }),
     );
   } finally {
-    index.touch(false);
+    index.touch();
     await index.persist();
   }
   if (stop !== undefined) {

@@ -17,7 +17,15 @@ import type { StoreContext } from '../store-context';
 import type { TaskControl } from '../task-control';
 import { storeResult } from './result-commit';
 import { cutResult, type CutPose, type CutResultOptions } from './result-cut';
-import { cutsOf, queryResultIds, queryResults, resultFacets, resultSummary } from './result-listing';
+import {
+  cutsOf,
+  presentImages,
+  queryResultIds,
+  queryResults,
+  resultFacets,
+  resultSummary,
+  type ResultImage,
+} from './result-listing';
 import { reviewResults, setReviews, type ReviewChange, type ReviewOutcome } from './result-review';
 import { restoreResultsFromTrash, trashResults } from './result-trash';
 import { ResultsIndex, type LoadReport } from './results-index';
@@ -52,6 +60,10 @@ export class ResultStore {
   }
   get lastLoad(): LoadReport | null {
     return this.index.lastLoad;
+  }
+  /** How many times a filter's results were counted from scratch rather than kept by difference. */
+  get countedFromScratch(): number {
+    return this.index.countedFromScratch;
   }
 
   // -- the index ---------------------------------------------------------------------------------
@@ -103,19 +115,20 @@ export class ResultStore {
   }
 
   entry(id: string): IndexEntry | undefined {
-    return this.index.entries.get(id);
+    return this.index.row(id)?.entry;
   }
 
   count(): number {
-    return this.index.entries.size;
+    return this.index.count();
   }
 
-  allEntries(): IndexEntry[] {
-    return this.index.newestFirst();
+  /** Every result whose image is there, for the thumbnail check. */
+  presentImages(): ResultImage[] {
+    return presentImages(this.index);
   }
 
   isImageMissing(id: string): boolean {
-    return this.index.missingImages.has(id);
+    return this.index.row(id)?.imageMissing ?? false;
   }
 
   // -- querying ----------------------------------------------------------------------------------
@@ -142,7 +155,7 @@ export class ResultStore {
 
   /** Ids of the cuts made from a result. */
   cutsOf(id: string): string[] {
-    return cutsOf(this.index, id);
+    return cutsOf(this.index, id).map((row) => row.entry.id);
   }
 
   // -- reviewing ---------------------------------------------------------------------------------

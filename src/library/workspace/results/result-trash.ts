@@ -22,16 +22,14 @@ export async function trashResults(
 ): Promise<string> {
   ctx.project.assertWritable();
   await index.load();
-  const known = [...new Set(ids)].filter((id) => index.entries.has(id));
+  const known = [...new Set(ids)].filter((id) => index.row(id) !== undefined);
   if (known.length === 0) throw notFound();
   return withLocks(
     ctx.locks,
     known.map((id) => `result:${id}`),
     async () => {
       // Again under the locks: one trashed meanwhile is gone from the index.
-      const entries = known
-        .map((id) => index.entries.get(id))
-        .filter((e): e is IndexEntry => e !== undefined);
+      const entries = known.map((id) => index.row(id)?.entry).filter((e): e is IndexEntry => e !== undefined);
       const first = entries[0];
       if (!first) throw notFound();
       const label =
@@ -52,7 +50,7 @@ export async function trashResults(
           }),
         );
         for (const id of trashed) index.drop(id);
-        index.touch(true);
+        index.touch();
         return trashEntry.id;
       } finally {
         // Moved, or put back by the failed trash: either way their files are settled.
@@ -84,7 +82,7 @@ export async function restoreResultsFromTrash(
     });
   } finally {
     index.settle(ids);
-    index.touch(true);
+    index.touch();
     await index.persist();
   }
 }
@@ -119,18 +117,13 @@ async function readBack(
     read.push({ entry: entryOf(result, info), imageMissing });
   }
   for (const { entry, imageMissing } of read) {
-    const previous = index.entries.get(entry.id);
-    const wasMissing = index.missingImages.has(entry.id);
-    index.put(entry);
-    if (imageMissing) index.missingImages.add(entry.id);
-    else index.missingImages.delete(entry.id);
+    const previous = index.row(entry.id);
+    index.put(entry, imageMissing);
     undo.push(async () => {
-      if (previous) index.put(previous);
+      if (previous) index.put(previous.entry, previous.imageMissing);
       else index.drop(entry.id);
-      if (wasMissing) index.missingImages.add(entry.id);
-      else index.missingImages.delete(entry.id);
-      index.touch(true);
+      index.touch();
     });
   }
-  index.touch(true);
+  index.touch();
 }

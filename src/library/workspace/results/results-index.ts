@@ -1,19 +1,30 @@
 import { rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { AppError, ResultSchema, type ProjectProblem, type Result } from '../../../domain';
+import { AppError, ResultSchema, type Flag, type ProjectProblem, type Result } from '../../../domain';
 import { mapWithConcurrency } from '../../../images';
 import { readJsonFile } from '../../json-file';
 import type { ProjectHandle } from '../../project-store';
 import { FolderWatch } from '../folder-watch';
 import { exists, listDir, readFault, storageFault } from '../fs-utils';
-import { entryOf, hasFineMtime, isResultFile, newestFirst, type IndexEntry } from '../result-index-file';
-import { ResultsIndexDb } from '../results-index-db';
+import { entryOf, hasFineMtime, isResultFile, type IndexEntry } from '../result-index-file';
+import { ResultsIndexDb, type IndexedResult, type SqlParams } from '../results-index-db';
+import {
+  countRow,
+  emptyCounts,
+  FACET_COLUMNS,
+  listedSql,
+  type FacetCounts,
+  type FacetRow,
+  type FilterSql,
+} from './result-sql';
 import type { TaskControl } from '../task-control';
 
 const ID = /^[a-z0-9]{8,40}$/;
 const READ_CONCURRENCY = 16;
 /** Receipts read (and written to the index) per step of a rebuild: the progress it reports. */
 const REBUILD_BATCH = 1000;
+/** Receipts stat'ed per step of a check of every receipt. */
+const STAT_BATCH = 10_000;
 
 /** How the last load or refresh went: for tests, the bench and logs. */
 export interface LoadReport {
@@ -28,32 +39,51 @@ export interface LoadReport {
   problems: ProjectProblem[];
 }
 
+/** Changes held for a few counts at most: a bigger one (a rebuild, a refresh) counts again from scratch. */
+const MAX_TRACKED_CHANGE = 2000;
+/** Filters whose counts are kept up to date (the gallery's, the navigator's, a dialog's). */
+const LIVE_QUERIES = 4;
+
+/** A filter whose count (and facet counts) are kept by applying each change's difference. */
+interface LiveQuery {
+  f: FilterSql;
+  total: number | null;
+  counts: FacetCounts | null;
+}
+
 /**
- * The index of the results: an entry per receipt in memory while the project is open, and the cache
- * of it on disk (.studio/results-index.sqlite, see results-index-db.ts) with its pending journal. Loads,
- * reconciles with results/, refreshes, rebuilds, and persists what changed; reads single receipts.
- * The other result modules change it through put/drop/touch, expect/settle and persist.
+ * The index of the results: the cache on disk (.studio/results-index.sqlite, see results-index-db.ts)
+ * with its pending journal, which the gallery queries directly (result-listing.ts), so memory does not
+ * grow with the project. Loads, reconciles with results/, refreshes, rebuilds, and persists what
+ * changed; reads single receipts. The other result modules change it through put/drop/touch,
+ * expect/settle and persist.
+ *
+ * Changes are held in `unwritten` and written in one transaction by the next persist, or before the next
+ * query reads the database (so a query always sees every change made before it). The counts of the
+ * filters in use are kept by the difference each write makes to the rows it touches, so a rating at
+ * 1,000,000 results never counts 1,000,000 rows again.
  */
 export class ResultsIndex {
-  readonly entries = new Map<string, IndexEntry>();
-  private sorted: IndexEntry[] | null = null;
-  missingImages = new Set<string>();
   /** While a background check runs: the folder time to record instead of the current one. */
   private unverifiedDirMtime: number | null = null;
   private verifying: Promise<void> | undefined;
   private readonly listeners = new Set<() => void>();
   private loading: Promise<LoadReport> | null = null;
   private db: ResultsIndexDb | null = null;
-  /** Ids whose row must be written (or deleted) by the next persist. */
-  readonly dirty = new Set<string>();
+  /** Rows to write (or, null, to delete) at the next flush. */
+  private readonly unwritten = new Map<string, IndexedResult | null>();
   /** Ids in the pending journal whose files are settled: the next persist clears their mark. */
   private readonly settledMarks = new Set<string>();
+  /** Rows found not to be what the app writes: their receipts are read again (repairRows). */
+  private readonly distrusted = new Set<string>();
+  private repairing = false;
   /** What changed in results/ while the project is open (see refresh). */
   private watch: FolderWatch | null = null;
   /** The results folder's time the index last agreed with (what the database records). */
   private recordedDirMtime = 0;
-  /** The last filtered, sorted list (result-listing.ts); every change drops it. */
-  queryCache: { key: string; list: IndexEntry[] } | null = null;
+  private readonly live = new Map<string, LiveQuery>();
+  /** How many times a filter's rows were counted from scratch (the tests and the bench watch it). */
+  countedFromScratch = 0;
   /** Bumped on every change; a page from an older revision is stale. */
   revision = 0;
   lastLoad: LoadReport | null = null;
@@ -97,26 +127,13 @@ export class ResultsIndex {
       this.lastLoad = report;
       return report;
     }
-    const cached = db.readAll();
-    if (!cached) {
-      if (project.readOnly) {
-        // A read-only project's index is never written: this session's is built in memory.
-        db.close();
-        this.db = (await ResultsIndexDb.open(null, { readOnly: true })).db;
-      }
-      const report = await this.rebuildNow();
-      this.lastLoad = report;
-      return report;
-    }
-    this.entries.clear();
-    for (const entry of cached.entries) this.entries.set(entry.id, entry);
-    this.sorted = cached.entries;
-    this.missingImages = new Set(cached.missing);
+    // The rows are not read here: each is checked when a query reads it (entryFromRow), so opening
+    // costs the same at 1,000 results as at 1,000,000.
     // Receipts being written or moved when the app last stopped: read again, whatever else is known.
     const pending = db.pending();
     const problems = await this.readIn(pending);
     for (const id of pending) this.settledMarks.add(id);
-    if (pending.length > 0) this.touch(true);
+    if (pending.length > 0) this.touch();
 
     const recorded = db.dirMtimeMs();
     this.recordedDirMtime = recorded;
@@ -151,7 +168,7 @@ export class ResultsIndex {
       this.unverifiedDirMtime = recorded;
       this.verifying = this.verifyInBackground();
     }
-    if (pending.length > 0 && !report.listed) await this.persist();
+    if (!report.listed) await this.persist();
     this.lastLoad = report;
     return report;
   }
@@ -173,26 +190,37 @@ export class ResultsIndex {
           this.lastLoad.read += changed;
           this.lastLoad.problems.push(...problems);
         }
-        for (const listener of this.listeners) listener();
+        this.announce();
       }
     } catch (error) {
       console.warn('[ccstudio] checking the results folder failed:', (error as Error).message);
     }
   }
 
-  /** Stats every receipt in the index; reads again those whose mtime or size moved. */
+  /**
+   * Stats every receipt in the index, STAT_BATCH at a time (so memory stays flat at 1,000,000 results);
+   * reads again those whose mtime or size moved.
+   */
   private async statCheck(): Promise<{ changed: number; problems: ProjectProblem[] }> {
-    const kept = [...this.entries.values()];
-    const stats = await mapWithConcurrency(kept, 64, (e) => stat(this.jsonPath(e.id)).catch(() => null));
-    const changed = kept
-      .filter((e, i) => {
+    const changed: string[] = [];
+    let after = '';
+    for (;;) {
+      const kept = this.database().all<{ id: string; m: number; s: number }>(
+        'SELECT id, m, s FROM results WHERE id > @after ORDER BY id LIMIT @limit',
+        { after, limit: STAT_BATCH },
+      );
+      const last = kept.at(-1);
+      if (!last) break;
+      after = last.id;
+      const stats = await mapWithConcurrency(kept, 64, (e) => stat(this.jsonPath(e.id)).catch(() => null));
+      kept.forEach((e, i) => {
         const s = stats[i];
-        return !s || s.mtimeMs !== e.m || s.size !== e.s;
-      })
-      .map((e) => e.id);
+        if (!s || s.mtimeMs !== e.m || s.size !== e.s) changed.push(e.id);
+      });
+    }
     if (changed.length === 0) return { changed: 0, problems: [] };
     const problems = await this.readIn(changed);
-    this.touch(true);
+    this.touch();
     return { changed: changed.length, problems };
   }
 
@@ -208,10 +236,14 @@ export class ResultsIndex {
     return () => this.listeners.delete(listener);
   }
 
+  private announce(): void {
+    for (const listener of this.listeners) listener();
+  }
+
   /**
-   * Brings the in-memory index in line with a listing of results/: ids whose receipt appeared are
-   * read, ids whose receipt went are dropped, and with `stat: 'all'` every kept receipt is also
-   * stat'ed and read again if it moved. Also notes which images are missing.
+   * Brings the index in line with a listing of results/: ids whose receipt appeared are read, ids
+   * whose receipt went are dropped, and with `stat: 'all'` every kept receipt is also stat'ed and read
+   * again if it moved. Also notes which images are missing.
    */
   private async reconcile(
     names: string[],
@@ -226,33 +258,52 @@ export class ResultsIndex {
         if (ID.test(id)) jsonIds.add(id);
       }
     }
+    const known = new Set(this.database().column<string>('SELECT id FROM results'));
     let removed = 0;
-    for (const id of [...this.entries.keys()]) {
+    for (const id of known) {
       if (!jsonIds.has(id)) {
         this.drop(id);
         removed++;
       }
     }
-    const added = [...jsonIds].filter((id) => !this.entries.has(id));
-    const problems = await this.readIn(added);
+    const added = [...jsonIds].filter((id) => !known.has(id));
+    known.clear();
+    const imageMissing = (entry: IndexEntry) => !fileNames.has(basename(entry.file));
+    const problems = await this.readIn(added, imageMissing);
     let changed = 0;
-    if (statMode === 'all' && this.entries.size > 0) {
+    if (statMode === 'all') {
       const checked = await this.statCheck();
       changed = checked.changed;
       problems.push(...checked.problems);
     }
-    const missingNow = new Set(
-      [...this.entries.values()].filter((e) => !fileNames.has(basename(e.file))).map((e) => e.id),
-    );
-    for (const id of missingNow) if (!this.missingImages.has(id)) this.dirty.add(id);
-    for (const id of this.missingImages) if (!missingNow.has(id)) this.dirty.add(id);
-    this.missingImages = missingNow;
-    if (removed + added.length > 0) this.touch(true);
+    this.noteMissingImages(fileNames);
+    if (removed + added.length > 0) this.touch();
     return { read: added.length + changed, added: added.length, removed, changed, problems };
   }
 
-  /** Reads receipts into the index; a damaged one is quarantined and reported, the rest carry on. */
-  private async readIn(ids: readonly string[]): Promise<ProjectProblem[]> {
+  /** Records, for every result, whether its image is among `fileNames` (a listing of results/). */
+  private noteMissingImages(fileNames: ReadonlySet<string>): void {
+    const moved: string[] = [];
+    for (const row of this.database().iterate<{ id: string; file: string; image_missing: number }>(
+      'SELECT id, file, image_missing FROM results',
+    )) {
+      if (!fileNames.has(basename(row.file)) !== (row.image_missing === 1)) moved.push(row.id);
+    }
+    for (const id of moved) {
+      const row = this.row(id);
+      if (row) this.put(row.entry, !row.imageMissing);
+    }
+    if (moved.length > 0) this.touch();
+  }
+
+  /**
+   * Reads receipts into the index; a damaged one is quarantined and reported, the rest carry on.
+   * `imageMissing` says whether a receipt's image is missing when the caller knows (else it is kept).
+   */
+  private async readIn(
+    ids: readonly string[],
+    imageMissing?: (entry: IndexEntry) => boolean,
+  ): Promise<ProjectProblem[]> {
     const problems: ProjectProblem[] = [];
     await mapWithConcurrency(ids, READ_CONCURRENCY, async (id) => {
       const read = await this.readReceipt(id);
@@ -260,7 +311,8 @@ export class ResultsIndex {
         this.drop(id);
         if (read.problem) problems.push(read.problem);
       } else {
-        this.put(entryOf(read.result, read.stat));
+        const entry = entryOf(read.result, read.stat);
+        this.put(entry, imageMissing?.(entry));
       }
     });
     return problems;
@@ -344,32 +396,30 @@ export class ResultsIndex {
     const toRead: string[] = [];
     await mapWithConcurrency([...ids], 16, async (id) => {
       const receipt = await stat(this.jsonPath(id)).catch(() => null);
-      const entry = this.entries.get(id);
+      const row = this.row(id);
       if (!receipt) {
-        if (entry && this.drop(id)) report.removed++;
+        if (row && this.drop(id)) report.removed++;
         return;
       }
-      if (!entry) report.added++;
-      else if (receipt.mtimeMs !== entry.m || receipt.size !== entry.s) report.changed++;
-      else return this.noteImage(entry);
+      if (!row) report.added++;
+      else if (receipt.mtimeMs !== row.entry.m || receipt.size !== row.entry.s) report.changed++;
+      else return this.noteImage(row);
       toRead.push(id);
     });
     report.problems = await this.readIn(toRead);
     report.read = toRead.length;
-    await Promise.all(toRead.map((id) => this.entries.get(id)).map((e) => e && this.noteImage(e)));
-    if (report.added + report.removed + report.changed > 0) this.touch(true);
+    await Promise.all(toRead.map((id) => this.row(id)).map((row) => row && this.noteImage(row)));
+    if (report.added + report.removed + report.changed > 0) this.touch();
     await this.persist();
     return report;
   }
 
   /** Checks that a result's image is (still) there, and records when that changed. */
-  private async noteImage(entry: IndexEntry): Promise<void> {
+  private async noteImage({ entry, imageMissing }: IndexedResult): Promise<void> {
     const there = await exists(join(this.project.root, ...entry.file.split('/'))).catch(() => true);
-    if (there === !this.missingImages.has(entry.id)) return;
-    if (there) this.missingImages.delete(entry.id);
-    else this.missingImages.add(entry.id);
-    this.dirty.add(entry.id);
-    this.touch(false);
+    if (there === !imageMissing) return;
+    this.put(entry, !there);
+    this.touch();
   }
 
   /** Throws the cache away and reads every receipt. */
@@ -394,62 +444,53 @@ export class ResultsIndex {
       const id = name.endsWith('.json') ? name.slice(0, -5) : '';
       return ID.test(id) ? [id] : [];
     });
-    db?.beginRebuild();
-    this.entries.clear();
-    this.dirty.clear();
+    const fileNames = new Set(names);
+    const imageMissing = (entry: IndexEntry) => !fileNames.has(basename(entry.file));
+    this.unwritten.clear();
     this.settledMarks.clear();
-    this.missingImages = new Set();
+    this.distrusted.clear();
+    this.live.clear();
+    db?.beginRebuild();
     const problems: ProjectProblem[] = [];
     control.onProgress?.(0, ids.length, 0);
     for (let from = 0; from < ids.length; from += REBUILD_BATCH) {
-      problems.push(...(await this.readIn(ids.slice(from, from + REBUILD_BATCH))));
+      problems.push(...(await this.readIn(ids.slice(from, from + REBUILD_BATCH), imageMissing)));
       this.flush();
       control.onProgress?.(Math.min(from + REBUILD_BATCH, ids.length), ids.length, 0);
     }
-    const fileNames = new Set(names);
-    for (const entry of this.entries.values()) {
-      if (!fileNames.has(basename(entry.file))) {
-        this.missingImages.add(entry.id);
-        this.dirty.add(entry.id);
-      }
-    }
-    this.flush();
     db?.finishRebuild(dirMtimeMs);
     this.recordedDirMtime = dirMtimeMs;
-    this.touch(true);
+    this.touch();
     if (writable) await rm(this.layout.legacyIndexFile, { force: true }).catch(() => undefined);
     return {
       mode: 'rebuilt',
       listed: true,
       read: ids.length,
-      added: this.entries.size,
+      added: db ? db.count() : 0,
       removed: 0,
       changed: 0,
       problems,
     };
   }
 
-  // -- the index file ----------------------------------------------------------------------------
+  // -- changing ----------------------------------------------------------------------------------
 
-  touch(orderChanged: boolean): void {
+  /** A change was made: pages of earlier revisions are stale. */
+  touch(): void {
     this.revision++;
-    this.queryCache = null;
-    if (orderChanged) this.sorted = null;
   }
 
-  newestFirst(): IndexEntry[] {
-    this.sorted ??= [...this.entries.values()].sort(newestFirst);
-    return this.sorted;
+  /** Records a result's row; `imageMissing` undefined keeps what the index knew. */
+  put(entry: IndexEntry, imageMissing?: boolean): void {
+    const missing = imageMissing ?? this.row(entry.id)?.imageMissing ?? false;
+    this.unwritten.set(entry.id, { entry, imageMissing: missing });
   }
 
-  put(entry: IndexEntry): void {
-    this.entries.set(entry.id, entry);
-    this.dirty.add(entry.id);
-  }
-
+  /** Removes a result's row; answers whether there was one. */
   drop(id: string): boolean {
-    this.dirty.add(id);
-    return this.entries.delete(id);
+    const had = this.row(id) !== undefined;
+    this.unwritten.set(id, null);
+    return had;
   }
 
   /**
@@ -477,40 +518,212 @@ export class ResultsIndex {
    * folder's time is known, so two persists never interleave.
    */
   async persist(): Promise<void> {
-    if (this.project.readOnly || !this.db) return;
-    const dir = await stat(this.layout.resultsDir).catch(() => null);
+    if (!this.db) return;
+    const dir = this.project.readOnly ? null : await stat(this.layout.resultsDir).catch(() => null);
     this.flush(this.unverifiedDirMtime === null && dir ? dir.mtimeMs : undefined);
   }
 
+  /**
+   * Writes the unwritten rows (and settled marks, and the folder's time) in one transaction, and keeps
+   * the counts of the live queries by what the rows it touches contributed before and after. A read-only
+   * project's index takes the rows too (in memory, see ResultsIndexDb.writable), never its marks or time.
+   */
   private flush(dirMtimeMs?: number): void {
     const db = this.db;
-    if (!db || (this.dirty.size === 0 && this.settledMarks.size === 0 && dirMtimeMs === undefined)) return;
-    const ids = [...this.dirty];
-    const settle = [...this.settledMarks];
-    const put: { entry: IndexEntry; imageMissing: boolean }[] = [];
+    const readOnly = this.project.readOnly;
+    const settle = readOnly ? [] : [...this.settledMarks];
+    if (!db || (this.unwritten.size === 0 && settle.length === 0 && dirMtimeMs === undefined)) return;
+    const changed = [...this.unwritten];
+    const put: IndexedResult[] = [];
     const remove: string[] = [];
-    for (const id of ids) {
-      const entry = this.entries.get(id);
-      if (entry) put.push({ entry, imageMissing: this.missingImages.has(id) });
+    for (const [id, row] of changed) {
+      if (row) put.push(row);
       else remove.push(id);
     }
+    if (changed.length > MAX_TRACKED_CHANGE) this.live.clear();
+    const touched =
+      this.live.size > 0 && changed.length > 0 ? this.rowsTouchedBy(changed.map(([id]) => id)) : [];
     try {
+      this.countTouched(touched, -1);
       db.apply({ put, remove, settle, ...(dirMtimeMs === undefined ? {} : { dirMtimeMs }) });
+      this.countTouched(touched, 1);
       if (dirMtimeMs !== undefined) this.recordedDirMtime = dirMtimeMs;
-      for (const id of ids) this.dirty.delete(id);
+      // Only what this write took: a put made meanwhile (none can be, flush is synchronous) would stay.
+      for (const [id, row] of changed) if (this.unwritten.get(id) === row) this.unwritten.delete(id);
       for (const id of settle) this.settledMarks.delete(id);
     } catch (error) {
-      // The index is a cache: the receipts are already safe, and the rows stay dirty for the next try.
+      // The index is a cache: the receipts are already safe, and the rows stay unwritten for the next
+      // try. The counts may be off by what was taken away: they are counted again.
+      this.live.clear();
       console.warn('[ccstudio] the results index could not be saved:', (error as Error).message);
+    }
+  }
+
+  /** The changed ids and the cuts of any of them that is a sheet: whose place in a stacked list can move. */
+  private rowsTouchedBy(ids: string[]): string[] {
+    const cuts = this.requireDb().column<string>(
+      'SELECT id FROM results WHERE cut_from_id IN (SELECT value FROM json_each(@ids))',
+      { ids: JSON.stringify(ids) },
+    );
+    return [...new Set([...ids, ...cuts])];
+  }
+
+  /** Adds (1) or takes away (-1) what these rows contribute to every live query's counts. */
+  private countTouched(ids: string[], by: 1 | -1): void {
+    if (ids.length === 0) return;
+    const db = this.requireDb();
+    for (const query of this.live.values()) {
+      const rows = db.all<FacetRow>(
+        `SELECT ${FACET_COLUMNS} FROM results r WHERE r.id IN (SELECT value FROM json_each(@touched))
+          AND ${listedSql(query.f)}`,
+        { ...query.f.params, touched: JSON.stringify(ids) },
+      );
+      if (query.total !== null) query.total += by * rows.length;
+      if (query.counts) for (const row of rows) countRow(query.counts, row, by);
     }
   }
 
   // -- reading -----------------------------------------------------------------------------------
 
+  private requireDb(): ResultsIndexDb {
+    if (!this.db) throw new AppError('NOT_FOUND', 'The project is closed.');
+    return this.db;
+  }
+
+  /** The database, with every change made so far written to it: what queries read. */
+  database(): ResultsIndexDb {
+    this.flush();
+    return this.requireDb();
+  }
+
+  /** A result's row as the index holds it (the unwritten change first); undefined when it has none. */
+  row(id: string): IndexedResult | undefined {
+    const unwritten = this.unwritten.get(id);
+    if (unwritten !== undefined) return unwritten ?? undefined;
+    const row = this.requireDb().get(id);
+    if (row === null) {
+      this.distrust(id);
+      return undefined;
+    }
+    return row;
+  }
+
+  /** Rows of a query selecting `results` columns (r.*), each checked; one that is not what the app wrote is repaired. */
+  rows(sql: string, params: SqlParams = {}): IndexedResult[] {
+    return this.database().entries(sql, params, (id) => this.distrust(id));
+  }
+
+  /**
+   * A row that is not what the app writes (a hostile or damaged index that SQLite still reads) is never
+   * used: its receipt is read again in the background and its row replaced, and the UI is told.
+   */
+  private distrust(id: string): void {
+    this.distrusted.add(id);
+    if (this.repairing) return;
+    this.repairing = true;
+    setImmediate(() => {
+      void this.repairRows().finally(() => {
+        this.repairing = false;
+      });
+    });
+  }
+
+  private async repairRows(): Promise<void> {
+    const ids = [...this.distrusted];
+    this.distrusted.clear();
+    for (const id of ids) this.unwritten.set(id, null);
+    try {
+      const problems = await this.readIn(ids, () => false);
+      this.touch();
+      await this.persist();
+      this.lastLoad?.problems.push(...problems);
+      this.announce();
+    } catch (error) {
+      console.warn('[ccstudio] repairing the results index failed:', (error as Error).message);
+    }
+  }
+
+  /** How many rows the listed filter shows (kept by difference between calls: see flush). */
+  listedCount(key: string, f: FilterSql): number {
+    const query = this.liveQuery(key, f);
+    if (query.total === null) {
+      this.countedFromScratch++;
+      query.total =
+        query.counts?.total ??
+        this.database().value<number>(`SELECT count(*) FROM results r WHERE ${listedSql(f)}`, f.params) ??
+        0;
+    }
+    return query.total;
+  }
+
+  /** The facet counts of a filter (kept by difference between calls: see flush). */
+  facetCounts(key: string, f: FilterSql): FacetCounts {
+    const query = this.liveQuery(key, f);
+    query.counts ??= this.countAll(f);
+    query.total = query.counts.total;
+    return query.counts;
+  }
+
+  private liveQuery(key: string, f: FilterSql): LiveQuery {
+    this.flush();
+    let query = this.live.get(key);
+    if (query) {
+      this.live.delete(key); // to the end: the most recently used
+    } else {
+      query = { f, total: null, counts: null };
+      while (this.live.size >= LIVE_QUERIES) {
+        const oldest = this.live.keys().next().value;
+        if (oldest === undefined) break;
+        this.live.delete(oldest);
+      }
+    }
+    this.live.set(key, query);
+    return query;
+  }
+
+  /** Counts every listed row of a filter, grouped in SQL. */
+  private countAll(f: FilterSql): FacetCounts {
+    const db = this.database();
+    this.countedFromScratch++;
+    const counts = emptyCounts();
+    const grouped = db.all<{
+      character_id: string;
+      pose_id: string;
+      model_id: string;
+      flag: string;
+      rating: number;
+      n: number;
+    }>(
+      `SELECT r.character_id, r.pose_id, r.model_id, r.flag, r.rating, count(*) AS n FROM results r
+        WHERE ${listedSql(f)} GROUP BY r.character_id, r.pose_id, r.model_id, r.flag, r.rating`,
+      f.params,
+    );
+    for (const g of grouped) {
+      counts.total += g.n;
+      counts.characters.set(g.character_id, (counts.characters.get(g.character_id) ?? 0) + g.n);
+      counts.poses.set(g.pose_id, (counts.poses.get(g.pose_id) ?? 0) + g.n);
+      counts.models.set(g.model_id, (counts.models.get(g.model_id) ?? 0) + g.n);
+      if (g.flag in counts.flags) counts.flags[g.flag as Flag] += g.n;
+      if (g.rating >= 0 && g.rating <= 5) counts.ratings[g.rating] = (counts.ratings[g.rating] ?? 0) + g.n;
+    }
+    for (const t of db.all<{ tag_lower: string; tag: string; n: number }>(
+      `SELECT t.tag_lower, min(t.tag) AS tag, count(*) AS n FROM result_tags t JOIN results r ON r.id = t.result_id
+        WHERE ${listedSql(f)} GROUP BY t.tag_lower`,
+      f.params,
+    ))
+      counts.tags.set(t.tag_lower, { tag: t.tag, count: t.n });
+    return counts;
+  }
+
   /** True when a result with this id is in the project (for a job that may have committed before a crash). */
   async has(id: string): Promise<boolean> {
     await this.load();
-    return this.entries.has(id);
+    return this.row(id) !== undefined;
+  }
+
+  /** How many results the index holds. */
+  count(): number {
+    return this.database().count();
   }
 
   async get(id: string): Promise<Result> {
@@ -520,7 +733,7 @@ export class ResultsIndex {
     });
     if ('problem' in read) {
       if (this.drop(id)) {
-        this.touch(true);
+        this.touch();
         void this.persist();
       }
       if (read.problem) {

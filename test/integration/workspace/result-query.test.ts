@@ -1,12 +1,13 @@
-import { describe, expect, it } from 'vitest';
-import {
-  compileFilter,
-  emptyCatalog,
-  facetsOf,
-  sortEntries,
-  summarize,
-} from '../../../src/library/workspace/result-query';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ResultFilter, ResultSort } from '../../../src/contract/calls/workspace';
+import type { ProjectHandle } from '../../../src/library/project-store';
+import type { Workspace } from '../../../src/library/workspace';
+import { emptyCatalog, summarize } from '../../../src/library/workspace/result-query';
 import type { IndexEntry } from '../../../src/library/workspace/result-index-file';
+import { useSuiteTempDirs } from '../../helpers/temp-dir';
+import { projectWithRows } from './index-rows';
+
+const tempDir = useSuiteTempDirs();
 
 let n = 0;
 const e = (over: Partial<IndexEntry>): IndexEntry => {
@@ -55,7 +56,18 @@ const entries = [
   }),
 ].reverse(); // newest first, as the index keeps them
 
-const ids = (list: IndexEntry[]) => list.map((x) => x.id);
+const ids = (list: readonly { id: string }[]) => list.map((x) => x.id);
+
+let project: ProjectHandle;
+let ws: Workspace;
+beforeAll(async () => {
+  ({ project, ws } = await projectWithRows(tempDir, entries));
+});
+afterAll(() => project.close());
+
+/** The filtered, sorted list, read through the index's SQL. */
+const query = async (filter: ResultFilter, sort: ResultSort = 'newest') =>
+  (await ws.results.query({ filter, sort, offset: 0, limit: 100 }, cat)).items;
 
 describe('result filters', () => {
   it.each([
@@ -76,29 +88,22 @@ describe('result filters', () => {
     [{ text: 'mira walk' }, 2],
     [{ text: '101' }, 1],
     [{ ids: ['result0001', 'result0002'], minRating: 3 }, 1],
-  ] as const)('%j matches %i', (filter, count) => {
-    expect(entries.filter(compileFilter(filter as never, cat))).toHaveLength(count);
+  ] as const)('%j matches %i', async (filter, count) => {
+    expect(await query(filter as ResultFilter)).toHaveLength(count);
   });
 
-  it('dates: from inclusive, to exclusive', () => {
+  it('dates: from inclusive, to exclusive', async () => {
     const from = entries[2]?.createdAt ?? '';
     const to = entries[0]?.createdAt ?? '';
-    expect(ids(entries.filter(compileFilter({ from, to }, cat)))).toEqual([entries[1]?.id, entries[2]?.id]);
+    expect(ids(await query({ from, to }))).toEqual([entries[1]?.id, entries[2]?.id]);
   });
 });
 
 describe('sorting', () => {
-  it('keeps newest, reverses for oldest, and sorts by rating then newest', () => {
-    expect(sortEntries(entries, 'newest', true)).toBe(entries);
-    expect(ids(sortEntries(entries, 'oldest', true))).toEqual(ids([...entries].reverse()));
-    const shuffled = [entries[2], entries[0], entries[3], entries[1]] as IndexEntry[];
-    expect(ids(sortEntries(shuffled, 'newest', false))).toEqual(ids(entries));
-    expect(ids(sortEntries(entries, 'rating', true))).toEqual([
-      'result0001',
-      'result0002',
-      'result0004',
-      'result0003',
-    ]);
+  it('newest first, oldest first, and by rating then newest', async () => {
+    expect(ids(await query({}, 'newest'))).toEqual(ids(entries));
+    expect(ids(await query({}, 'oldest'))).toEqual(ids([...entries].reverse()));
+    expect(ids(await query({}, 'rating'))).toEqual(['result0001', 'result0002', 'result0004', 'result0003']);
   });
 });
 
@@ -125,8 +130,8 @@ describe('summaries and facets', () => {
     expect(gone.characterTrashId).toBeUndefined();
   });
 
-  it('count characters, poses, tags, models, flags and ratings', () => {
-    const f = facetsOf(entries, cat);
+  it('count characters, poses, tags, models, flags and ratings', async () => {
+    const f = await ws.results.facets({}, cat);
     expect(f.total).toBe(4);
     expect(f.characters).toEqual([
       { id: 'charmira1', name: 'Mira', inTrash: false, count: 3 },

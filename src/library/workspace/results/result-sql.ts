@@ -1,0 +1,240 @@
+import type { ResultFacets, ResultFilter, ResultSort } from '../../../contract/calls/workspace';
+import type { Flag } from '../../../domain';
+import type { Catalog } from '../result-query';
+import type { SqlParams } from '../results-index-db';
+
+/**
+ * The gallery's filters, sorts, stacks and counts as SQL over the index (results-index-db.ts), so a
+ * query at 1,000,000 results reads the rows it shows instead of holding every result in memory.
+ *
+ * Names (of characters and poses) live in the catalog, not in the index: a filter that names them (a
+ * library, words of text) is turned into the ids whose names match before it reaches SQL.
+ */
+
+/** A filter as SQL, with its named parameters. */
+export interface FilterSql {
+  /** The condition on the results row named `a` (a stacked list tests a cut and, as `s`, its sheet). */
+  matches(a: string): string;
+  params: SqlParams;
+  /** `stackCuts`: a cut whose sheet is in the list is not listed on its own. */
+  stacked: boolean;
+}
+
+const listParam = (name: string): string => `(SELECT value FROM json_each(@${name}))`;
+
+/** Compiles a filter for the catalog it names things in. Every value is bound, never spliced in. */
+export function filterSql(filter: ResultFilter, cat: Catalog): FilterSql {
+  const params: SqlParams = {};
+  const parts: ((a: string) => string)[] = [];
+  const inList = (column: string, name: string, values: readonly unknown[] | undefined): void => {
+    if (!values || values.length === 0) return;
+    params[name] = JSON.stringify([...new Set(values)]);
+    parts.push((a) => `${a}.${column} IN ${listParam(name)}`);
+  };
+  inList('id', 'ids', filter.ids);
+  inList('character_id', 'characters', filter.characterIds);
+  inList('pose_id', 'poses', filter.poseIds);
+  if (filter.libraryIds && filter.libraryIds.length > 0) {
+    const libraries = new Set(filter.libraryIds);
+    const poses: string[] = [];
+    for (const [id, pose] of cat.poses) if (libraries.has(pose.libraryId)) poses.push(id);
+    for (const [id, item] of cat.trashed)
+      if (!cat.poses.has(id) && item.libraryId !== undefined && libraries.has(item.libraryId)) poses.push(id);
+    params.libraryPoses = JSON.stringify(poses);
+    parts.push((a) => `${a}.pose_id IN ${listParam('libraryPoses')}`);
+  }
+  if (filter.minRating !== undefined) {
+    params.minRating = filter.minRating;
+    parts.push((a) => `${a}.rating >= @minRating`);
+  }
+  if (filter.maxRating !== undefined) {
+    params.maxRating = filter.maxRating;
+    parts.push((a) => `${a}.rating <= @maxRating`);
+  }
+  inList('flag', 'flags', filter.flags);
+  inList('model_id', 'models', filter.modelIds);
+  if (filter.from) {
+    params.from = Date.parse(filter.from);
+    parts.push((a) => `${a}.t >= @from`);
+  }
+  if (filter.to) {
+    params.to = Date.parse(filter.to);
+    parts.push((a) => `${a}.t < @to`);
+  }
+  if (filter.source === 'generated') parts.push((a) => `${a}.cut_from_id IS NULL`);
+  if (filter.source === 'cuts') parts.push((a) => `${a}.cut_from_id IS NOT NULL`);
+  inList('cut_from_id', 'cutFrom', filter.cutFromIds);
+  const tags = [...new Set(filter.tags?.map((t) => t.trim().toLowerCase()).filter(Boolean) ?? [])];
+  tags.forEach((tag, i) => {
+    params[`tag${i}`] = tag;
+    parts.push(
+      (a) => `EXISTS (SELECT 1 FROM result_tags t WHERE t.result_id = ${a}.id AND t.tag_lower = @tag${i})`,
+    );
+  });
+  const words = [...new Set((filter.text ?? '').toLowerCase().split(/\s+/).filter(Boolean))];
+  words.forEach((word, i) => {
+    params[`word${i}`] = word;
+    params[`named${i}`] = JSON.stringify(idsNamedWith(cat, word));
+    // Every word must appear in the character's or pose's name, a tag, the model, the seed or the id.
+    // A word has no spaces, so it never spans two of them. (SQLite's lower() folds ASCII only: model ids
+    // are ASCII; tags are folded by the app when they are written.)
+    parts.push(
+      (a) => `(${a}.character_id IN ${listParam(`named${i}`)} OR ${a}.pose_id IN ${listParam(`named${i}`)}
+        OR EXISTS (SELECT 1 FROM result_tags t WHERE t.result_id = ${a}.id AND instr(t.tag_lower, @word${i}) > 0)
+        OR instr(lower(${a}.model_id), @word${i}) > 0 OR instr(CAST(${a}.seed AS TEXT), @word${i}) > 0
+        OR instr(${a}.id, @word${i}) > 0)`,
+    );
+  });
+  const stacked = filter.stackCuts === true;
+  if (stacked) params.open = JSON.stringify(filter.expandedStacks ?? []);
+  return {
+    matches: (a) => (parts.length === 0 ? '1' : parts.map((part) => part(a)).join(' AND ')),
+    params,
+    stacked,
+  };
+}
+
+/** Ids of characters, poses and trashed ones whose name contains `word` (lower case). */
+function idsNamedWith(cat: Catalog, word: string): string[] {
+  const ids: string[] = [];
+  for (const [id, { name }] of cat.characters) if (name.toLowerCase().includes(word)) ids.push(id);
+  for (const [id, { name }] of cat.poses)
+    if (!cat.characters.has(id) && name.toLowerCase().includes(word)) ids.push(id);
+  for (const [id, { name }] of cat.trashed)
+    if (!cat.characters.has(id) && !cat.poses.has(id) && name.toLowerCase().includes(word)) ids.push(id);
+  return ids;
+}
+
+/** A cut (`r`) whose sheet passes the filter too, and is not itself a cut: it belongs in that sheet's stack. */
+const inSheetStack = (f: FilterSql): string =>
+  `r.cut_from_id IS NOT NULL AND EXISTS (SELECT 1 FROM results s WHERE s.id = r.cut_from_id
+    AND s.cut_from_id IS NULL AND ${f.matches('s')})`;
+
+/** The rows listed in their own place: all that match, less the cuts stacked under their sheet. */
+export const topLevelSql = (f: FilterSql): string =>
+  f.stacked ? `${f.matches('r')} AND NOT (${inSheetStack(f)})` : f.matches('r');
+
+/** Every row the list shows: the top level and the cuts in open stacks. */
+export const listedSql = (f: FilterSql): string =>
+  f.stacked
+    ? `${f.matches('r')} AND (r.cut_from_id IN ${listParam('open')} OR NOT (${inSheetStack(f)}))`
+    : f.matches('r');
+
+export const ORDER_BY: Record<ResultSort, string> = {
+  newest: 'r.t DESC, r.id DESC',
+  oldest: 'r.t ASC, r.id ASC',
+  rating: 'r.rating DESC, r.t DESC, r.id DESC',
+};
+
+/** Rows ahead of the one with keys @kt, @kid (and @krating) in this order. */
+export const AHEAD_OF: Record<ResultSort, string> = {
+  newest: '(r.t > @kt OR (r.t = @kt AND r.id > @kid))',
+  oldest: '(r.t < @kt OR (r.t = @kt AND r.id < @kid))',
+  rating: '(r.rating > @krating OR (r.rating = @krating AND (r.t > @kt OR (r.t = @kt AND r.id > @kid))))',
+};
+
+/** The cuts in one open stack: in figure order, whatever the sort (they belong together). */
+export const STACK_ORDER = 'r.cut_figure ASC, r.t ASC, r.id ASC';
+
+// -- counts ----------------------------------------------------------------------------------------
+
+/** The counts behind results.facets, by id (names are looked up when they are answered). */
+export interface FacetCounts {
+  total: number;
+  characters: Map<string, number>;
+  poses: Map<string, number>;
+  models: Map<string, number>;
+  flags: Record<Flag, number>;
+  ratings: number[];
+  /** By lower-case tag: how it is written, and how many. */
+  tags: Map<string, { tag: string; count: number }>;
+}
+
+export const emptyCounts = (): FacetCounts => ({
+  total: 0,
+  characters: new Map(),
+  poses: new Map(),
+  models: new Map(),
+  flags: { none: 0, pick: 0, reject: 0 },
+  ratings: [0, 0, 0, 0, 0, 0],
+  tags: new Map(),
+});
+
+/** What one row contributes to the counts (the columns FACET_COLUMNS selects). */
+export interface FacetRow {
+  character_id: string;
+  pose_id: string;
+  model_id: string;
+  flag: string;
+  rating: number;
+  tags: string;
+}
+export const FACET_COLUMNS = 'r.character_id, r.pose_id, r.model_id, r.flag, r.rating, r.tags';
+
+const bump = (map: Map<string, number>, key: string, by: number): void => {
+  const next = (map.get(key) ?? 0) + by;
+  if (next === 0) map.delete(key);
+  else map.set(key, next);
+};
+
+/** Adds (`by` 1) or takes away (-1) one row's share: how a change keeps the counts without a recount. */
+export function countRow(counts: FacetCounts, row: FacetRow, by: 1 | -1): void {
+  counts.total += by;
+  bump(counts.characters, row.character_id, by);
+  bump(counts.poses, row.pose_id, by);
+  bump(counts.models, row.model_id, by);
+  if (row.flag in counts.flags) counts.flags[row.flag as Flag] += by;
+  if (row.rating >= 0 && row.rating <= 5) counts.ratings[row.rating] = (counts.ratings[row.rating] ?? 0) + by;
+  let tags: unknown;
+  try {
+    tags = JSON.parse(row.tags);
+  } catch {
+    return;
+  }
+  if (!Array.isArray(tags)) return;
+  const seen = new Set<string>();
+  for (const tag of tags) {
+    if (typeof tag !== 'string') continue;
+    const key = tag.toLowerCase();
+    if (seen.has(key)) continue; // the index keeps one row per tag and result, whatever its case
+    seen.add(key);
+    const slot = counts.tags.get(key);
+    const count = (slot?.count ?? 0) + by;
+    if (count <= 0) counts.tags.delete(key);
+    else counts.tags.set(key, { tag: slot?.tag ?? tag, count });
+  }
+}
+
+/** The counts with the names of what they count, as results.facets answers them. */
+export function facetsFrom(counts: FacetCounts, cat: Catalog): ResultFacets {
+  const byCount = <T extends { count: number }>(a: T, b: T) => b.count - a.count;
+  return {
+    total: counts.total,
+    characters: [...counts.characters]
+      .map(([id, count]) => {
+        const live = cat.characters.get(id);
+        const trashed = live ? undefined : cat.trashed.get(id);
+        return { id, name: live?.name ?? trashed?.name ?? null, inTrash: trashed !== undefined, count };
+      })
+      .sort(byCount),
+    poses: [...counts.poses]
+      .map(([id, count]) => {
+        const live = cat.poses.get(id);
+        const trashed = live ? undefined : cat.trashed.get(id);
+        return {
+          id,
+          name: live?.name ?? trashed?.name ?? null,
+          libraryId: live?.libraryId ?? trashed?.libraryId ?? null,
+          inTrash: trashed !== undefined,
+          count,
+        };
+      })
+      .sort(byCount),
+    tags: [...counts.tags.values()]
+      .map(({ tag, count }) => ({ tag, count }))
+      .sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag)),
+    models: [...counts.models].map(([id, count]) => ({ id, count })).sort(byCount),
+    flags: { ...counts.flags },
+    ratings: [...counts.ratings],
+  };
+}
