@@ -2,6 +2,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { App } from './app/App';
+// Inter ships inside the bundle (offline-first: no font is fetched from the network).
+import '@fontsource-variable/inter';
 import './ui/theme.css';
 
 const queryClient = new QueryClient({

@@ -1,4 +1,4 @@
-import { ChevronDown, Sparkles } from 'lucide-react';
+import { ChevronDown, Keyboard, Search, Sparkles } from 'lucide-react';
 import type { ProjectSummary } from '../../../src/domain';
 import { getBridge } from '../bridge/bridge';
 import { keys, useBridgeMutation } from '../bridge/queries';
@@ -8,14 +8,16 @@ import { useAppInfo } from '../features/queue/queue-data';
 import { GENERATE_PANEL_COMBO, useGeneratePanel } from '../features/generate/generate-context';
 import { comboLabel } from '../ui/keyboard';
 import { Kbd } from '../ui/Kbd';
+import { commandKey, useCommands } from './commands';
 
 /** Project, Generate, credits, the queue ring and the online dot: the facts the person glances at. */
-export function TopBar(props: { project: ProjectSummary }) {
+export function TopBar(props: { project: ProjectSummary; onPalette(): void; onShortcuts(): void }) {
   const bridge = getBridge();
   const info = useAppInfo();
   const panel = useGeneratePanel();
   const close = useBridgeMutation(bridge.projects.close, [keys.currentProject, keys.recentProjects]);
   const online = info.data?.online ?? true;
+  useCommands({ 'project.switch': () => close.mutate({}) });
   return (
     <header className="topbar">
       <div className="brand">
@@ -34,6 +36,25 @@ export function TopBar(props: { project: ProjectSummary }) {
         <ChevronDown size={14} />
       </button>
       <div className="spacer" />
+      <button
+        type="button"
+        className="command-field"
+        onClick={props.onPalette}
+        title={`Every command, with its shortcut (${comboLabel(commandKey('app.palette'))})`}
+      >
+        <Search size={14} aria-hidden />
+        <span className="command-field-text">Commands</span>
+        <Kbd combo={commandKey('app.palette')} />
+      </button>
+      <button
+        type="button"
+        className="ghost icon"
+        onClick={props.onShortcuts}
+        aria-label="Keyboard shortcuts"
+        title={`Keyboard shortcuts (${comboLabel(commandKey('app.shortcuts'))})`}
+      >
+        <Keyboard size={16} />
+      </button>
       <QueueIndicator />
       <CreditsPill />
       <span

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Job, ProjectSummary } from '../../../src/domain';
 import { errorHelp } from '../../../src/contract/error-messages';
 import { NavigationContext, type Section } from './navigation';
@@ -11,12 +11,28 @@ import { GENERATE_PANEL_COMBO, GeneratePanelContext } from '../features/generate
 import { useLiveGeneration } from '../features/queue/queue-data';
 import { ToastProvider, useToasts } from '../ui/Toasts';
 import { useShortcut } from '../ui/keyboard';
+import { commandKey, requestIntent, useCommands } from './commands';
+import { CommandPalette } from './CommandPalette';
+import { ShortcutSheet } from './ShortcutSheet';
+
+const HISTORY_MAX = 20;
 
 /** The project workspace: top bar, navigator on the left, the stage in the centre, Generate on the right. */
 export function Workspace(props: { project: ProjectSummary }) {
   const [section, setSection] = useState<Section>('results');
-  const navigation = useMemo(() => ({ section, go: setSection }), [section]);
+  // The sections visited before this one: Esc with nothing else to back out of goes back one.
+  const history = useRef<Section[]>([]);
+  const go = useCallback(
+    (next: Section) => {
+      if (next !== section) history.current = [...history.current.slice(1 - HISTORY_MAX), section];
+      setSection(next);
+    },
+    [section],
+  );
+  const navigation = useMemo(() => ({ section, go }), [section, go]);
   const [generateOpen, setGenerateOpen] = useState(false);
+  const [paletteOpen, setPaletteOpen] = useState(false);
+  const [sheetOpen, setSheetOpen] = useState(false);
   const panel = useMemo(
     () => ({
       isOpen: generateOpen,
@@ -27,13 +43,57 @@ export function Workspace(props: { project: ProjectSummary }) {
     [generateOpen],
   );
   useShortcut(GENERATE_PANEL_COMBO, panel.toggle);
+  useShortcut(commandKey('app.palette'), () => setPaletteOpen(true));
+  useShortcut(commandKey('app.shortcuts'), () => setSheetOpen(true));
+  const focusSearch = () => {
+    go('results');
+    requestIntent('results.search');
+  };
+  useShortcut(commandKey('app.search'), focusSearch, { inInputs: true });
+  useBackOutFallback(() => {
+    if (generateOpen) setGenerateOpen(false);
+    else {
+      const previous = history.current.at(-1);
+      if (!previous) return false;
+      history.current = history.current.slice(0, -1);
+      setSection(previous);
+    }
+    return true;
+  });
+  useCommands({
+    'go.results': () => go('results'),
+    'go.characters': () => go('characters'),
+    'go.poses': () => go('poses'),
+    'go.trash': () => go('trash'),
+    'go.queue': () => go('queue'),
+    'go.settings': () => go('settings'),
+    'characters.new': props.project.readOnly
+      ? undefined
+      : () => {
+          go('characters');
+          requestIntent('characters.new');
+        },
+    'poses.import': props.project.readOnly
+      ? undefined
+      : () => {
+          go('poses');
+          requestIntent('poses.import');
+        },
+    'generate.panel': panel.toggle,
+    'app.shortcuts': () => setSheetOpen(true),
+    'app.search': focusSearch,
+  });
   return (
     <ToastProvider>
       <NavigationContext.Provider value={navigation}>
         <GeneratePanelContext.Provider value={panel}>
-          <LiveGeneration section={section} go={setSection} />
+          <LiveGeneration section={section} go={go} />
           <div className="app">
-            <TopBar project={props.project} />
+            <TopBar
+              project={props.project}
+              onPalette={() => setPaletteOpen(true)}
+              onShortcuts={() => setSheetOpen(true)}
+            />
             <div className={generateOpen ? 'workspace with-generate' : 'workspace'}>
               <Sidebar />
               <main className="stage" aria-label="Stage">
@@ -43,6 +103,15 @@ export function Workspace(props: { project: ProjectSummary }) {
               <GeneratePanel project={props.project} />
             </div>
           </div>
+          <CommandPalette open={paletteOpen} onClose={() => setPaletteOpen(false)} />
+          <ShortcutSheet
+            open={sheetOpen}
+            onClose={() => setSheetOpen(false)}
+            onPalette={() => {
+              setSheetOpen(false);
+              setPaletteOpen(true);
+            }}
+          />
         </GeneratePanelContext.Provider>
       </NavigationContext.Provider>
     </ToastProvider>
@@ -73,4 +142,34 @@ function LiveGeneration(props: { section: Section; go(section: Section): void })
   );
   useLiveGeneration(onJob);
   return null;
+}
+
+/**
+ * The last step of Esc: when no dialog, popover, field, panel or view took it (each backs out of its own
+ * level first and marks the key handled), `back` runs: it closes Generate or returns to the section before.
+ * Checked after the key has gone through every listener, whatever order they were added in.
+ */
+function useBackOutFallback(back: () => boolean): void {
+  const ref = useRef(back);
+  useEffect(() => {
+    ref.current = back;
+  });
+  useEffect(() => {
+    const listener = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.isComposing || event.ctrlKey || event.metaKey || event.altKey)
+        return;
+      if (document.querySelector('dialog[open]')) return;
+      const target = event.target;
+      if (
+        target instanceof HTMLElement &&
+        target.closest('input, textarea, select, [contenteditable="true"]')
+      )
+        return;
+      window.setTimeout(() => {
+        if (!event.defaultPrevented && !document.querySelector('dialog[open]')) ref.current();
+      }, 0);
+    };
+    window.addEventListener('keydown', listener);
+    return () => window.removeEventListener('keydown', listener);
+  }, []);
 }

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { ChevronDown } from 'lucide-react';
+import { isComposing } from './keyboard';
 import './workspace-primitives.css';
 
 /**
@@ -42,7 +43,7 @@ export function Popover(props: {
       className="popover"
       ref={rootRef}
       onKeyDown={(e) => {
-        if (e.key === 'Escape' && open) {
+        if (e.key === 'Escape' && open && !isComposing(e)) {
           e.preventDefault();
           e.stopPropagation();
           close();

@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import { X } from 'lucide-react';
+import { isComposing } from './keyboard';
 import './workspace-primitives.css';
 
 /** Normalises typed tags: trimmed, at most 60 characters, no empty or repeated (case-insensitive) ones. */
@@ -74,6 +75,8 @@ export function TagInput(props: {
             else setText(value);
           }}
           onKeyDown={(e) => {
+            // The Enter that commits a Japanese or Chinese word is the IME's, not "add this tag".
+            if (isComposing(e)) return;
             if (e.key === 'Enter') {
               e.preventDefault();
               add(text);

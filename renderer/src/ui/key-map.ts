@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useRef } from 'react';
-import { matchesCombo } from './keyboard';
+import { isComposing, matchesCombo } from './keyboard';
 
 function isTypingTarget(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -15,12 +15,17 @@ function isTypingTarget(target: EventTarget | null): boolean {
 
 const ARROWS = /^(Shift\+)?Arrow/;
 
+/** Returned by a useKeyMap handler that leaves the key to whoever listens next. */
+export const NOT_MINE: unique symbol = Symbol('not mine');
+
 /**
  * Many shortcuts with one window listener (the gallery's 0-5, P, X, U, arrows, Space...). Same rules as
  * useShortcut: plain keys wait while the person types in a field; every key waits while a modal dialog
- * is open; a matched key's default (scrolling, for Space and the arrows) is prevented.
+ * is open; a matched key's default (scrolling, for Space and the arrows) is prevented. A handler that
+ * returns NOT_MINE had nothing to do (Escape with nothing left to back out of): the key is left unhandled
+ * for the next listener, so Esc always backs out exactly one level.
  */
-export function useKeyMap(bindings: Record<string, (event: KeyboardEvent) => void>, enabled = true): void {
+export function useKeyMap(bindings: Record<string, (event: KeyboardEvent) => unknown>, enabled = true): void {
   const ref = useRef(bindings);
   // Before paint, so a key pressed right after another sees what the first one changed.
   useLayoutEffect(() => {
@@ -29,7 +34,7 @@ export function useKeyMap(bindings: Record<string, (event: KeyboardEvent) => voi
   useEffect(() => {
     if (!enabled) return;
     const listener = (event: KeyboardEvent) => {
-      if (event.defaultPrevented || event.isComposing) return;
+      if (event.defaultPrevented || isComposing(event)) return;
       if (document.querySelector('dialog[open]')) return;
       for (const [combo, handler] of Object.entries(ref.current)) {
         if (!matchesCombo(event, combo)) continue;
@@ -44,8 +49,7 @@ export function useKeyMap(bindings: Record<string, (event: KeyboardEvent) => voi
           return;
         // A focused button answers Space and Enter itself.
         if ((combo === ' ' || combo === 'Enter') && target instanceof HTMLButtonElement) return;
-        event.preventDefault();
-        handler(event);
+        if (handler(event) !== NOT_MINE) event.preventDefault();
         return;
       }
     };

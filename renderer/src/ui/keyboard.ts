@@ -4,13 +4,36 @@ import { useEffect, useRef } from 'react';
 export const isMac: boolean =
   typeof navigator !== 'undefined' && /Mac|iPhone|iPad/i.test(navigator.platform || navigator.userAgent);
 
+/** Named keys as key caps, the same on every platform. */
+const NAMED_KEYS: Record<string, string> = {
+  ' ': 'Space',
+  ArrowLeft: '←',
+  ArrowRight: '→',
+  ArrowUp: '↑',
+  ArrowDown: '↓',
+  Delete: 'Del',
+  Backspace: '⌫',
+};
 const KEY_SYMBOLS: Record<string, string> = isMac
-  ? { Mod: '⌘', Shift: '⇧', Alt: '⌥', Enter: '↵', Escape: 'Esc' }
-  : { Mod: 'Ctrl', Shift: 'Shift', Alt: 'Alt', Enter: 'Enter', Escape: 'Esc' };
+  ? { ...NAMED_KEYS, Mod: '⌘', Shift: '⇧', Alt: '⌥', Enter: '↵', Escape: 'Esc' }
+  : { ...NAMED_KEYS, Mod: 'Ctrl', Shift: 'Shift', Alt: 'Alt', Enter: 'Enter', Escape: 'Esc' };
 
 /** The keys of a combo as the person reads them: "Mod+Enter" is ["⌘", "↵"] on a Mac, ["Ctrl", "Enter"] elsewhere. */
 export function comboKeys(combo: string): string[] {
-  return comboParts(combo).map((part) => KEY_SYMBOLS[part] ?? part.toUpperCase());
+  return comboParts(combo).map(
+    (part) => KEY_SYMBOLS[part] ?? (part.length === 1 ? part.toUpperCase() : part),
+  );
+}
+
+/**
+ * True while an input method (Japanese, Chinese, Korean...) is composing: the Enter that commits the
+ * composition, or an Escape that cancels it, belongs to the IME, never to a shortcut or a field's handler.
+ * Takes a DOM event or React's (whose `nativeEvent` has the flag); keyCode 229 covers browsers that send
+ * the committing keydown after compositionend.
+ */
+export function isComposing(event: KeyboardEvent | { nativeEvent: KeyboardEvent }): boolean {
+  const native = 'nativeEvent' in event ? event.nativeEvent : event;
+  return native.isComposing || native.keyCode === 229;
 }
 
 /** "Mod+G" as text for a tooltip: "⌘G" on a Mac, "Ctrl+G" elsewhere. */
@@ -80,7 +103,7 @@ export function useShortcut(
   useEffect(() => {
     if (!enabled) return;
     const listener = (event: KeyboardEvent) => {
-      if (event.defaultPrevented || !matchesCombo(event, combo)) return;
+      if (event.defaultPrevented || isComposing(event) || !matchesCombo(event, combo)) return;
       if (!inInputs && isTypingTarget(event.target)) return;
       if (document.querySelector('dialog[open]')) return;
       event.preventDefault();

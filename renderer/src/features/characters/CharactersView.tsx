@@ -11,6 +11,7 @@ import { CharacterEditor } from './CharacterEditor';
 import { NewCharacterForm } from './NewCharacterForm';
 import { COLOR_LABELS } from './color-labels';
 import './characters.css';
+import { useIntent } from '../../app/commands';
 
 /** A character's face in lists: the first reference image, or its initial on its colour. */
 export function CharacterAvatar(props: { character: CharacterView; size?: number }) {
@@ -35,6 +36,8 @@ export function CharactersView(props: { project: ProjectSummary }) {
   const selected = list.find((c) => c.id === selectedId) ?? (creating ? undefined : list[0]);
   const resultCount = (id: string) => facets.data?.characters.find((c) => c.id === id)?.count ?? 0;
   const readOnly = props.project.readOnly;
+  // "New character…" from the command palette.
+  useIntent('characters.new', () => setCreating(true), !readOnly);
 
   if (characters.error) {
     return (

@@ -12,7 +12,8 @@ import { getBridge } from '../../bridge/bridge';
 import { useKeyMap } from '../../ui/key-map';
 import { ReviewToolbarEnd } from './ReviewToolbarEnd';
 import { ZoomPane, type ZoomLayer } from '../../ui/zoom/ZoomPane';
-import { useZoomGroup, zoomKeys } from '../../ui/zoom/use-zoom';
+import { useZoomGroup, zoomCommands, zoomKeys } from '../../ui/zoom/use-zoom';
+import { useCommands } from '../../app/commands';
 import { setGallery } from '../results/gallery-store';
 import { useResultDetails, type ReviewChange, type ResultDetail } from '../results/results-data';
 import { PaneCaption, describeItem } from './PaneCaption';
@@ -23,7 +24,7 @@ import {
   type CompareMode,
   type CompareSide,
 } from './review-store';
-import { reviewKeys } from './review-keys';
+import { reviewCommands, reviewKeys } from './review-keys';
 import { useOrderStep } from './use-order-step';
 import './compare.css';
 
@@ -101,6 +102,28 @@ export function CompareView(props: {
   const moveDivider = (by: number) =>
     compare && updateCompare({ divider: Math.min(1, Math.max(0, compare.divider + by)) });
 
+  useCommands(
+    {
+      ...zoomCommands(group, true),
+      ...reviewCommands(focusedId ? (change) => props.review([focusedId], change) : undefined),
+      'compare.next': () => moveSide('candidate', 1),
+      'compare.previous': () => moveSide('candidate', -1),
+      'compare.selectNext': () => moveSide('select', 1),
+      'compare.selectPrevious': () => moveSide('select', -1),
+      'compare.swap': swap,
+      'compare.makeSelect': makeSelect,
+      'compare.side': () => setMode('side'),
+      'compare.slider': () => setMode('slider'),
+      'compare.difference': () => setMode('difference'),
+      'compare.flip': () =>
+        compare &&
+        updateCompare(
+          compare.mode !== 'flip' ? { mode: 'flip', flipped: true } : { flipped: !compare.flipped },
+        ),
+      'view.grid': () => setGallery({ view: 'grid' }),
+    },
+    compare !== null,
+  );
   useKeyMap(
     {
       ...zoomKeys(group, true),

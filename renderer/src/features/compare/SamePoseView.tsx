@@ -15,12 +15,13 @@ import { useKeyMap } from '../../ui/key-map';
 import { plural } from '../../ui/format';
 import { ReviewToolbarEnd } from './ReviewToolbarEnd';
 import { ZoomPane } from '../../ui/zoom/ZoomPane';
-import { useZoomGroup, zoomKeys } from '../../ui/zoom/use-zoom';
+import { useZoomGroup, zoomCommands, zoomKeys } from '../../ui/zoom/use-zoom';
+import { useCommands } from '../../app/commands';
 import { setGallery } from '../results/gallery-store';
 import { queryString, type ReviewChange } from '../results/results-data';
 import { usePoseLibraries, wsKeys } from '../results/workspace-data';
 import { PaneCaption, describeItem } from './PaneCaption';
-import { reviewKeys } from './review-keys';
+import { reviewCommands, reviewKeys } from './review-keys';
 import { openSamePose, useReviewViews } from './review-store';
 import { surveyColumns } from './SurveyView';
 import './compare.css';
@@ -84,6 +85,14 @@ export function SamePoseView(props: {
     if (next) setFocusId(next.id);
   };
 
+  useCommands(
+    {
+      ...zoomCommands(group, true),
+      ...reviewCommands(focused ? (change) => props.review([focused], change) : undefined),
+      'view.grid': () => setGallery({ view: 'grid' }),
+    },
+    samePose !== null,
+  );
   useKeyMap(
     {
       ...zoomKeys(group, true),

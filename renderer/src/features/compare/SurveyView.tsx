@@ -3,11 +3,12 @@ import { useKeyMap } from '../../ui/key-map';
 import { plural } from '../../ui/format';
 import { ReviewToolbarEnd } from './ReviewToolbarEnd';
 import { ZoomPane } from '../../ui/zoom/ZoomPane';
-import { useZoomGroup, zoomKeys } from '../../ui/zoom/use-zoom';
+import { useZoomGroup, zoomCommands, zoomKeys } from '../../ui/zoom/use-zoom';
+import { useCommands } from '../../app/commands';
 import { setGallery } from '../results/gallery-store';
 import { useResultDetails, type ReviewChange } from '../results/results-data';
 import { PaneCaption, describeItem } from './PaneCaption';
-import { reviewKeys } from './review-keys';
+import { reviewCommands, reviewKeys } from './review-keys';
 import { updateSurvey, useReviewViews } from './review-store';
 import './compare.css';
 
@@ -43,6 +44,14 @@ export function SurveyView(props: {
     if (next) updateSurvey({ focusId: next });
   };
 
+  useCommands(
+    {
+      ...zoomCommands(group, true),
+      ...reviewCommands(focusId ? (change) => props.review([focusId], change) : undefined),
+      'view.grid': () => setGallery({ view: 'grid' }),
+    },
+    survey !== null,
+  );
   useKeyMap(
     {
       ...zoomKeys(group, true),

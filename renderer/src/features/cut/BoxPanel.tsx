@@ -2,6 +2,7 @@ import { useState, type Dispatch } from 'react';
 import { Plus, RotateCcw, Trash2 } from 'lucide-react';
 import type { Box } from '../../../../src/domain/pose';
 import type { EditorAction, EditorState } from './box-editing';
+import { isComposing } from '../../ui/keyboard';
 
 const FIELDS = [
   { key: 'x', label: 'X', title: 'Left edge, in image pixels' },
@@ -40,7 +41,7 @@ function BoxNumber(props: {
         onChange={(event) => setText(event.target.value)}
         onBlur={commit}
         onKeyDown={(event) => {
-          if (event.key === 'Enter') {
+          if (event.key === 'Enter' && !isComposing(event)) {
             event.preventDefault();
             commit();
           }

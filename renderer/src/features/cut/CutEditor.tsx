@@ -5,7 +5,7 @@ import { cropRects, defaultPadding } from '../../../../src/domain/figure-crops';
 import { getBridge } from '../../bridge/bridge';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { Kbd } from '../../ui/Kbd';
-import { matchesCombo } from '../../ui/keyboard';
+import { isComposing, matchesCombo } from '../../ui/keyboard';
 import { useToasts } from '../../ui/Toasts';
 import { plural } from '../../ui/format';
 import { openGallery } from '../results/gallery-store';
@@ -207,6 +207,7 @@ function EditorBody(props: {
     const target = event.target;
     const typing = isTyping(target);
     const onRange = target instanceof HTMLInputElement && target.type === 'range';
+    if (isComposing(native)) return;
     let used = true;
     if (matchesCombo(native, 'Mod+Enter')) void submit();
     else if (matchesCombo(native, 'Escape')) {

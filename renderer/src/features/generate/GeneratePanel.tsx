@@ -32,7 +32,8 @@ import { useNavigation } from '../../app/navigation';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { Kbd } from '../../ui/Kbd';
 import { MediaThumb } from '../../ui/MediaThumb';
-import { comboLabel, useShortcut } from '../../ui/keyboard';
+import { comboLabel, isComposing, useShortcut } from '../../ui/keyboard';
+import { useCommands } from '../../app/commands';
 import { useToasts } from '../../ui/Toasts';
 import { lowerFirst } from '../../ui/text';
 import {
@@ -169,6 +170,8 @@ export function GeneratePanel(props: { project: ProjectSummary }) {
     );
   };
   useShortcut(GENERATE_COMBO, generate, { enabled: panel.isOpen });
+  // From the palette: generate when the form is ready, else open the panel to finish it.
+  useCommands({ 'generate.run': panel.isOpen ? (canGenerate ? generate : undefined) : panel.open });
 
   const setValue = (name: string, value: string) => setValues((v) => ({ ...v, [name]: value }));
   const basic = fields.filter(isBasic);
@@ -190,7 +193,7 @@ export function GeneratePanel(props: { project: ProjectSummary }) {
       aria-labelledby="generate-heading"
       hidden={!panel.isOpen}
       onKeyDown={(e) => {
-        if (e.key === 'Escape' && !e.defaultPrevented) {
+        if (e.key === 'Escape' && !e.defaultPrevented && !isComposing(e)) {
           e.preventDefault();
           panel.close();
         }

@@ -8,6 +8,7 @@ import { useBridgeMutation, useBridgeQuery } from '../../bridge/queries';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { useToasts } from '../../ui/Toasts';
 import { genKeys } from '../queue/queue-data';
+import { isComposing } from '../../ui/keyboard';
 
 /**
  * Named parameter sets, kept in the project (presets.json). A preset is a look, not a picture: it holds
@@ -156,7 +157,7 @@ export function Presets(props: {
             placeholder="Preset name, e.g. Crisp ink"
             onChange={(e) => setName(e.target.value)}
             onKeyDown={(e) => {
-              if (e.key === 'Escape') {
+              if (e.key === 'Escape' && !isComposing(e)) {
                 e.stopPropagation();
                 setNaming(false);
               }

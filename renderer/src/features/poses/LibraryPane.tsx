@@ -8,8 +8,8 @@ import { ErrorNotice } from '../../ui/ErrorNotice';
 import { ImportReport, ImportSources, TaskProgressRow, useNativeDialogs } from '../../ui/ImportSources';
 import { MediaThumb } from '../../ui/MediaThumb';
 import { useFileDrop } from '../../ui/image-sources';
-import { isMac } from '../../ui/keyboard';
-import { useKeyMap } from '../../ui/key-map';
+import { isComposing, isMac } from '../../ui/keyboard';
+import { NOT_MINE, useKeyMap } from '../../ui/key-map';
 import { useImageImport } from '../../ui/use-image-import';
 import { useTask } from '../../ui/use-task';
 import { useToasts } from '../../ui/Toasts';
@@ -151,7 +151,7 @@ export function LibraryPane(props: {
       Delete: () => trashPoses([...selected]),
       Backspace: () => trashPoses([...selected]),
       'Mod+A': () => setSelected(new Set(poses.map((p) => p.id))),
-      Escape: () => setSelected(new Set()),
+      Escape: () => (selected.size > 0 ? setSelected(new Set()) : NOT_MINE),
     },
     poses.length > 0,
   );
@@ -177,6 +177,7 @@ export function LibraryPane(props: {
               onChange={(e) => setName(e.target.value)}
               onBlur={() => void rename()}
               onKeyDown={(e) => {
+                if (isComposing(e)) return;
                 if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
                 if (e.key === 'Escape') {
                   setName(library.name);

@@ -12,6 +12,7 @@ import { useNavigation } from '../../app/navigation';
 import { openSamePose } from '../compare/review-store';
 import { openGallery } from '../results/gallery-store';
 import '../results/results.css';
+import { isComposing } from '../../ui/keyboard';
 
 /** The selected pose's fields, edited in place: name, kind, tags; or, for several, one trash button. */
 export function PoseDetails(props: {
@@ -74,7 +75,7 @@ export function PoseDetails(props: {
             else if (name.trim() !== pose.name) void update({ name: name.trim() });
           }}
           onKeyDown={(e) => {
-            if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
+            if (e.key === 'Enter' && !isComposing(e)) (e.target as HTMLInputElement).blur();
           }}
         />
       </div>

@@ -12,6 +12,8 @@ import { plural } from '../../ui/format';
 import { usePoseLibraries, wsKeys } from '../results/workspace-data';
 import { LibraryPane } from './LibraryPane';
 import './poses.css';
+import { isComposing } from '../../ui/keyboard';
+import { useIntent } from '../../app/commands';
 
 /** A name for a new library that is not taken yet: "Poses", "Poses 2", ... */
 function freshName(libraries: readonly PoseLibraryView[], base = 'Poses'): string {
@@ -62,6 +64,16 @@ export function PosesView(props: { project: ProjectSummary }) {
       });
     }
   };
+
+  // "Import poses…" from the command palette: into the library shown, or a new one when there is none.
+  useIntent(
+    'poses.import',
+    () => {
+      if (selected) setImportInto(selected.id);
+      else void create(freshName(list), true);
+    },
+    !!libraries.data && !readOnly,
+  );
 
   if (libraries.error) {
     return (
@@ -155,7 +167,7 @@ export function PosesView(props: { project: ProjectSummary }) {
                   onChange={(e) => setNaming(e.target.value)}
                   onFocus={(e) => e.target.select()}
                   onKeyDown={(e) => {
-                    if (e.key === 'Escape') {
+                    if (e.key === 'Escape' && !isComposing(e)) {
                       e.preventDefault();
                       finishNaming(null);
                     }

@@ -5,7 +5,8 @@ import { getBridge } from '../../bridge/bridge';
 import { useKeyMap } from '../../ui/key-map';
 import { ZoomControls } from '../../ui/zoom/ZoomControls';
 import { ZoomPane } from '../../ui/zoom/ZoomPane';
-import { useZoomGroup, zoomKeys } from '../../ui/zoom/use-zoom';
+import { useZoomGroup, zoomCommands, zoomKeys } from '../../ui/zoom/use-zoom';
+import { useCommands } from '../../app/commands';
 import { describeResult } from './GalleryGrid';
 import { setGallery } from './gallery-store';
 
@@ -26,6 +27,7 @@ export function Loupe(props: {
   const group = useZoomGroup();
   const bridge = getBridge();
   useKeyMap(zoomKeys(group));
+  useCommands(zoomCommands(group));
   useSpaceTapToGrid();
 
   return (

@@ -4,6 +4,7 @@ import type { ResultFilter } from '../../../../src/contract/calls/workspace';
 import { getBridge } from '../../bridge/bridge';
 import { useNavigation } from '../../app/navigation';
 import { resetUndoFor, useUndoShortcut } from '../../ui/undo';
+import { useCommands } from '../../app/commands';
 import { resetReviewViews } from '../compare/review-store';
 import { openGallery, resetGalleryFor, useGallery, type SavedFilterId } from './gallery-store';
 import { useFacets, useProjectPath, useTrash, useWorkspaceLive } from './workspace-data';
@@ -87,6 +88,12 @@ export function SavedFilterItems() {
     openGallery(filter ?? (await lastRunFilter()), id);
     go('results');
   };
+  const command = (id: SavedFilterId) => () => void open(id, SAVED.find((s) => s.id === id)?.filter);
+  useCommands({
+    'go.picks': command('picks'),
+    'go.rated4': command('rated4'),
+    'go.lastRun': command('lastRun'),
+  });
   return (
     <>
       {SAVED.map(({ id, label, icon: Icon, filter }) => (

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState, type MouseEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import {
   Captions,
@@ -26,8 +26,9 @@ import type {
 import { getBridge } from '../../bridge/bridge';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorNotice } from '../../ui/ErrorNotice';
-import { isMac } from '../../ui/keyboard';
-import { useKeyMap } from '../../ui/key-map';
+import { comboLabel, isMac } from '../../ui/keyboard';
+import { NOT_MINE, useKeyMap } from '../../ui/key-map';
+import { commandKey, useCommands, useIntent, type CommandHandlers } from '../../app/commands';
 import { plural } from '../../ui/format';
 import { useGeneratePanel } from '../generate/generate-context';
 import { useMoveToTrash } from '../trash/trash-actions';
@@ -36,7 +37,7 @@ import { DiffPanel } from '../compare/DiffPanel';
 import { SamePoseView } from '../compare/SamePoseView';
 import { SurveyView } from '../compare/SurveyView';
 import { FocusedInspector } from '../compare/FocusedInspector';
-import { reviewKeys } from '../compare/review-keys';
+import { reviewCommands, reviewKeys } from '../compare/review-keys';
 import {
   SURVEY_MAX,
   chooseCompareFor,
@@ -349,10 +350,13 @@ export function ResultsView(props: { project: ProjectSummary }) {
       Enter: () => {
         if (view === 'grid' && cursor >= 0) setGallery({ view: 'loupe' });
       },
+      // Back one level: the pending "Compare with…", the loupe, the selection; then Esc is not ours.
       Escape: () => {
         if (reviewViews.choosingFor) chooseCompareFor(null);
         else if (view === 'loupe') setGallery({ view: 'grid' });
-        else setSelection((s) => ({ ...s, ids: new Set() }));
+        else if (selection.ids.size > 0) setSelection((s) => ({ ...s, ids: new Set() }));
+        else return NOT_MINE;
+        return undefined;
       },
     },
     // The review views (compare, survey, same pose) have keys of their own.
@@ -364,6 +368,35 @@ export function ResultsView(props: { project: ProjectSummary }) {
       localStorage.setItem(INSPECTOR_KEY, open ? 'closed' : 'open');
       return !open;
     });
+
+  // Ctrl/Cmd+F and "Search results" from the palette, from any section.
+  const searchRef = useRef<HTMLInputElement>(null);
+  useIntent('results.search', () => {
+    searchRef.current?.focus();
+    searchRef.current?.select();
+  });
+
+  // The palette's commands for the gallery: what applies to the current view and selection.
+  const hasTargets = targets().length > 0;
+  const reviewing = view === 'grid' || view === 'loupe';
+  const canReview = reviewing && hasTargets && !readOnly && total > 0;
+  const commands: CommandHandlers = {
+    'view.grid': view !== 'grid' ? () => setGallery({ view: 'grid' }) : undefined,
+    'view.loupe': view !== 'loupe' && total > 0 ? openLoupe : undefined,
+    'view.compare': view !== 'compare' && canCompare ? () => void startCompare() : undefined,
+    'view.survey': view !== 'survey' && canCompare ? () => void startSurvey() : undefined,
+    // In compare, survey and same pose, the review commands are the view's own (the focused pane).
+    ...reviewCommands(canReview ? (change) => doReview(targets(), change) : undefined),
+    'review.selectAll': reviewing && total > 0 ? selectAll : undefined,
+    'review.clearSelection':
+      selection.ids.size > 0 ? () => setSelection((s) => ({ ...s, ids: new Set() })) : undefined,
+    'review.trash': canReview ? () => trash(targets()) : undefined,
+    'results.export': hasTargets ? () => setExportIds(targets()) : undefined,
+    'results.inspector': toggleInspector,
+    'results.captions': view === 'grid' ? () => setGallery({ captions: !gallery.captions }) : undefined,
+    'results.clearFilters': isFiltered(filter) ? () => setGallery({ filter: {}, saved: null }) : undefined,
+  };
+  useCommands(commands);
 
   const filtered = isFiltered(filter);
   const selectedCount = selection.ids.size;
@@ -576,9 +609,11 @@ export function ResultsView(props: { project: ProjectSummary }) {
           <div className="search-field">
             <Search size={14} aria-hidden />
             <input
+              ref={searchRef}
               type="search"
               aria-label="Search results"
               placeholder="Search"
+              title={`Search results (${comboLabel(commandKey('app.search'))})`}
               value={search}
               onChange={(e) => setSearch(e.target.value)}
             />

@@ -9,6 +9,7 @@ import { keys, useBridgeMutation, useBridgeQuery } from '../../bridge/queries';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { formatCredits, genKeys, useCredits, useKeyStatus, useSettings } from '../queue/queue-data';
 import './settings.css';
+import { isComposing } from '../../ui/keyboard';
 
 const BACKEND_LABEL: Record<KeyStatus['backend'], string> = {
   keychain: 'System keychain',
@@ -353,6 +354,7 @@ function NumberSetting(props: {
             onChange={(e) => setDraft(e.target.value)}
             onBlur={commit}
             onKeyDown={(e) => {
+              if (isComposing(e)) return;
               if (e.key === 'Enter') commit();
               if (e.key === 'Escape') setDraft(String(props.value));
             }}

@@ -1,5 +1,6 @@
 import { useState, useSyncExternalStore } from 'react';
 import { ZOOM_STEP, ZoomGroup, type ZoomState } from './zoom-group';
+import type { CommandHandlers } from '../../app/commands';
 
 /** One zoom group for the lifetime of a view (compare, survey, loupe...). */
 export function useZoomGroup(): ZoomGroup {
@@ -26,4 +27,16 @@ export function zoomKeys(group: ZoomGroup, linking = false): Record<string, () =
   };
   if (linking) keys.l = () => group.toggleLinked();
   return keys;
+}
+
+/** The zoom keys as palette commands (same names and keys in the shortcut sheet). */
+export function zoomCommands(group: ZoomGroup, linking = false): CommandHandlers {
+  return {
+    'zoom.toggle': () => group.toggleFit(),
+    'zoom.in': () => group.zoomBy(ZOOM_STEP),
+    'zoom.out': () => group.zoomBy(1 / ZOOM_STEP),
+    'zoom.fit': () => group.fit(),
+    'zoom.actual': () => group.actualSize(),
+    ...(linking ? { 'compare.link': () => group.toggleLinked() } : {}),
+  };
 }
