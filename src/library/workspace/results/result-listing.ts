@@ -11,6 +11,7 @@ import { isResultFile } from '../result-index-file';
 import { summarize, type Catalog, type StackPlace } from '../result-query';
 import {
   AHEAD_OF,
+  countKey,
   facetsFrom,
   filterSql,
   ORDER_BY,
@@ -37,12 +38,7 @@ export function resultSummary(index: ResultsIndex, id: string, cat: Catalog): Re
   return row ? summarize(row.entry, cat, row.imageMissing) : undefined;
 }
 
-/**
- * The key the index keeps a filter's counts under. Only words of text and libraries are looked up in
- * the catalog (names, which poses a library holds): other filters keep their counts when it changes.
- */
-const countKey = (filter: ResultFilter, cat: Catalog): string =>
-  `${filter.text || filter.libraryIds?.length ? cat.version : ''}|${JSON.stringify(filter)}`;
+const keyOf = (filter: ResultFilter, cat: Catalog): string => countKey(filter, cat.version);
 
 /** An open stack: its sheet's place in the top level and the cuts listed after it. */
 interface OpenStack {
@@ -171,7 +167,7 @@ function stacksOf(index: ResultsIndex, f: FilterSql, filter: ResultFilter, place
 export async function queryResults(index: ResultsIndex, q: ResultQuery, cat: Catalog): Promise<ResultPage> {
   await index.load();
   const f = filterSql(q.filter, cat);
-  const total = index.listedCount(countKey(q.filter, cat), f);
+  const total = index.listedCount(keyOf(q.filter, cat), f);
   const placed = window(index, f, q.sort, openStacks(index, f, q.filter, q.sort), total, q.offset, q.limit);
   stacksOf(index, f, q.filter, placed);
   const items = placed.map(({ row, place }) => summarize(row.entry, cat, row.imageMissing, place));
@@ -215,7 +211,7 @@ export async function resultFacets(
   cat: Catalog,
 ): Promise<ResultFacets> {
   await index.load();
-  return facetsFrom(index.facetCounts(countKey(filter, cat), filterSql(filter, cat)), cat);
+  return facetsFrom(index.facetCounts(keyOf(filter, cat), filterSql(filter, cat)), cat);
 }
 
 /** The cuts made from a result, newest first. */

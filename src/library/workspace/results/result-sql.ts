@@ -1,7 +1,7 @@
 import type { ResultFacets, ResultFilter, ResultSort } from '../../../contract/calls/workspace';
 import type { Flag } from '../../../domain';
 import type { Catalog } from '../result-query';
-import type { SqlParams } from '../results-index-db';
+import type { CountRow, SqlParams } from '../results-index-db';
 
 /**
  * The gallery's filters, sorts, stacks and counts as SQL over the index (results-index-db.ts), so a
@@ -171,38 +171,123 @@ export interface FacetRow {
 }
 export const FACET_COLUMNS = 'r.character_id, r.pose_id, r.model_id, r.flag, r.rating, r.tags';
 
-const bump = (map: Map<string, number>, key: string, by: number): void => {
-  const next = (map.get(key) ?? 0) + by;
-  if (next === 0) map.delete(key);
-  else map.set(key, next);
-};
+/** A row's share in the counts: one per facet it is counted under (and one per tag). */
+export type Share = Omit<CountRow, 'n'>;
 
-/** Adds (`by` 1) or takes away (-1) one row's share: how a change keeps the counts without a recount. */
-export function countRow(counts: FacetCounts, row: FacetRow, by: 1 | -1): void {
-  counts.total += by;
-  bump(counts.characters, row.character_id, by);
-  bump(counts.poses, row.pose_id, by);
-  bump(counts.models, row.model_id, by);
-  if (row.flag in counts.flags) counts.flags[row.flag as Flag] += by;
-  if (row.rating >= 0 && row.rating <= 5) counts.ratings[row.rating] = (counts.ratings[row.rating] ?? 0) + by;
+export function sharesOf(row: FacetRow): Share[] {
+  const shares: Share[] = [
+    { facet: 'total', key: '', label: '' },
+    { facet: 'character', key: row.character_id, label: '' },
+    { facet: 'pose', key: row.pose_id, label: '' },
+    { facet: 'model', key: row.model_id, label: '' },
+    { facet: 'flag', key: row.flag, label: '' },
+    { facet: 'rating', key: String(row.rating), label: '' },
+  ];
   let tags: unknown;
   try {
     tags = JSON.parse(row.tags);
   } catch {
-    return;
+    return shares;
   }
-  if (!Array.isArray(tags)) return;
+  if (!Array.isArray(tags)) return shares;
   const seen = new Set<string>();
   for (const tag of tags) {
     if (typeof tag !== 'string') continue;
     const key = tag.toLowerCase();
     if (seen.has(key)) continue; // the index keeps one row per tag and result, whatever its case
     seen.add(key);
-    const slot = counts.tags.get(key);
-    const count = (slot?.count ?? 0) + by;
-    if (count <= 0) counts.tags.delete(key);
-    else counts.tags.set(key, { tag: slot?.tag ?? tag, count });
+    shares.push({ facet: 'tag', key, label: tag });
   }
+  return shares;
+}
+
+const bump = (map: Map<string, number>, key: string, by: number): void => {
+  const next = (map.get(key) ?? 0) + by;
+  if (next <= 0) map.delete(key);
+  else map.set(key, next);
+};
+
+/** Adds `n` (negative: takes away) to the count of one share. */
+export function addShare(counts: FacetCounts, { facet, key, label }: Share, n: number): void {
+  switch (facet) {
+    case 'total':
+      counts.total += n;
+      return;
+    case 'character':
+      return bump(counts.characters, key, n);
+    case 'pose':
+      return bump(counts.poses, key, n);
+    case 'model':
+      return bump(counts.models, key, n);
+    case 'flag':
+      if (key in counts.flags) counts.flags[key as Flag] += n;
+      return;
+    case 'rating': {
+      const rating = Number(key);
+      if (rating >= 0 && rating <= 5) counts.ratings[rating] = (counts.ratings[rating] ?? 0) + n;
+      return;
+    }
+    case 'tag': {
+      const slot = counts.tags.get(key);
+      const count = (slot?.count ?? 0) + n;
+      if (count <= 0) counts.tags.delete(key);
+      else counts.tags.set(key, { tag: slot?.tag ?? label, count });
+    }
+  }
+}
+
+/** Counts kept in the index (ResultsIndexDb.readCounts), as counts. */
+export function countsFromRows(rows: readonly CountRow[]): FacetCounts {
+  const counts = emptyCounts();
+  for (const row of rows) addShare(counts, row, row.n);
+  return counts;
+}
+
+/** Counts as the rows the index keeps them in. */
+export function rowsOfCounts(counts: FacetCounts): CountRow[] {
+  const rows: CountRow[] = [{ facet: 'total', key: '', label: '', n: counts.total }];
+  const each = (facet: Share['facet'], map: Map<string, number>) => {
+    for (const [key, n] of map) rows.push({ facet, key, label: '', n });
+  };
+  each('character', counts.characters);
+  each('pose', counts.poses);
+  each('model', counts.models);
+  for (const [key, n] of Object.entries(counts.flags))
+    if (n > 0) rows.push({ facet: 'flag', key, label: '', n });
+  counts.ratings.forEach((n, rating) => {
+    if (n > 0) rows.push({ facet: 'rating', key: String(rating), label: '', n });
+  });
+  for (const [key, { tag, count }] of counts.tags) rows.push({ facet: 'tag', key, label: tag, n: count });
+  return rows;
+}
+
+// -- keys ------------------------------------------------------------------------------------------
+
+/**
+ * The key a filter's counts are kept under: its members in a fixed order, empty ones left out (so the
+ * same filter sent twice, however spelled, shares them). Only words of text and libraries are looked up
+ * in the catalog (names, which poses a library holds): other filters keep their counts when it changes.
+ */
+export function countKey(filter: ResultFilter, catalogVersion: number): string {
+  const members = Object.entries(filter)
+    .filter(
+      ([, value]) => value !== undefined && value !== '' && !(Array.isArray(value) && value.length === 0),
+    )
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  const named = filter.text || filter.libraryIds?.length;
+  return `${named ? catalogVersion : ''}|${JSON.stringify(Object.fromEntries(members))}`;
+}
+
+/**
+ * The filters whose counts the index keeps on disk, updated in the same transaction as every change:
+ * the whole project (the navigator's and filter bar's counts) and the gallery's default stacked list.
+ * Opening a project of 1,000,000 results reads their counts instead of counting.
+ */
+export const STANDING_FILTERS: readonly ResultFilter[] = [{}, { stackCuts: true }];
+
+/** Adds (`by` 1) or takes away (-1) one row's shares: how a change keeps the counts without a recount. */
+export function countRow(counts: FacetCounts, row: FacetRow, by: 1 | -1): void {
+  for (const share of sharesOf(row)) addShare(counts, share, by);
 }
 
 /** The counts with the names of what they count, as results.facets answers them. */

@@ -7,12 +7,19 @@ import type { ProjectHandle } from '../../project-store';
 import { FolderWatch } from '../folder-watch';
 import { exists, listDir, readFault, storageFault } from '../fs-utils';
 import { entryOf, hasFineMtime, isResultFile, type IndexEntry } from '../result-index-file';
-import { ResultsIndexDb, type IndexedResult, type SqlParams } from '../results-index-db';
+import { ResultsIndexDb, type CountRow, type IndexedResult, type SqlParams } from '../results-index-db';
+import { emptyCatalog } from '../result-query';
 import {
-  countRow,
+  addShare,
+  countKey,
+  countsFromRows,
   emptyCounts,
   FACET_COLUMNS,
+  filterSql,
   listedSql,
+  rowsOfCounts,
+  sharesOf,
+  STANDING_FILTERS,
   type FacetCounts,
   type FacetRow,
   type FilterSql,
@@ -46,7 +53,10 @@ const LIVE_QUERIES = 4;
 
 /** A filter whose count (and facet counts) are kept by applying each change's difference. */
 interface LiveQuery {
+  key: string;
   f: FilterSql;
+  /** One of STANDING_FILTERS: its counts are kept in the database too, and it is never let go. */
+  standing: boolean;
   total: number | null;
   counts: FacetCounts | null;
 }
@@ -129,6 +139,7 @@ export class ResultsIndex {
     }
     // The rows are not read here: each is checked when a query reads it (entryFromRow), so opening
     // costs the same at 1,000 results as at 1,000,000.
+    this.loadStanding();
     // Receipts being written or moved when the app last stopped: read again, whatever else is known.
     const pending = db.pending();
     const problems = await this.readIn(pending);
@@ -451,6 +462,7 @@ export class ResultsIndex {
     this.distrusted.clear();
     this.live.clear();
     db?.beginRebuild();
+    this.loadStanding(true);
     const problems: ProjectProblem[] = [];
     control.onProgress?.(0, ids.length, 0);
     for (let from = 0; from < ids.length; from += REBUILD_BATCH) {
@@ -540,21 +552,39 @@ export class ResultsIndex {
       if (row) put.push(row);
       else remove.push(id);
     }
-    if (changed.length > MAX_TRACKED_CHANGE) this.live.clear();
-    const touched =
-      this.live.size > 0 && changed.length > 0 ? this.rowsTouchedBy(changed.map(([id]) => id)) : [];
+    if (changed.length > MAX_TRACKED_CHANGE)
+      for (const [key, query] of this.live) if (!query.standing) this.live.delete(key);
     try {
-      this.countTouched(touched, -1);
-      db.apply({ put, remove, settle, ...(dirMtimeMs === undefined ? {} : { dirMtimeMs }) });
-      this.countTouched(touched, 1);
+      const deltas = db.inTransaction(() => {
+        const touched =
+          this.live.size > 0 && changed.length > 0 ? this.rowsTouchedBy(changed.map(([id]) => id)) : [];
+        const found = new Map<LiveQuery, Map<string, CountRow>>();
+        this.shareOfRows(touched, -1, found);
+        db.apply({ put, remove, settle, ...(dirMtimeMs === undefined ? {} : { dirMtimeMs }) });
+        this.shareOfRows(touched, 1, found);
+        for (const [query, delta] of found)
+          if (query.standing)
+            db.addCounts(
+              query.key,
+              [...delta.values()].filter((d) => d.n !== 0),
+            );
+        return found;
+      });
+      for (const [query, delta] of deltas) {
+        for (const d of delta.values()) {
+          if (d.facet === 'total' && query.total !== null) query.total += d.n;
+          if (query.counts) addShare(query.counts, d, d.n);
+        }
+      }
       if (dirMtimeMs !== undefined) this.recordedDirMtime = dirMtimeMs;
       // Only what this write took: a put made meanwhile (none can be, flush is synchronous) would stay.
       for (const [id, row] of changed) if (this.unwritten.get(id) === row) this.unwritten.delete(id);
       for (const id of settle) this.settledMarks.delete(id);
     } catch (error) {
       // The index is a cache: the receipts are already safe, and the rows stay unwritten for the next
-      // try. The counts may be off by what was taken away: they are counted again.
+      // try. Nothing of the transaction was written, so the kept counts are read again as they were.
       this.live.clear();
+      this.loadStanding();
       console.warn('[ccstudio] the results index could not be saved:', (error as Error).message);
     }
   }
@@ -568,8 +598,8 @@ export class ResultsIndex {
     return [...new Set([...ids, ...cuts])];
   }
 
-  /** Adds (1) or takes away (-1) what these rows contribute to every live query's counts. */
-  private countTouched(ids: string[], by: 1 | -1): void {
+  /** Adds (1) or takes away (-1) what these rows contribute to each live query, into `found`. */
+  private shareOfRows(ids: string[], by: 1 | -1, found: Map<LiveQuery, Map<string, CountRow>>): void {
     if (ids.length === 0) return;
     const db = this.requireDb();
     for (const query of this.live.values()) {
@@ -578,8 +608,38 @@ export class ResultsIndex {
           AND ${listedSql(query.f)}`,
         { ...query.f.params, touched: JSON.stringify(ids) },
       );
-      if (query.total !== null) query.total += by * rows.length;
-      if (query.counts) for (const row of rows) countRow(query.counts, row, by);
+      let delta = found.get(query);
+      if (!delta) found.set(query, (delta = new Map()));
+      for (const row of rows) {
+        for (const share of sharesOf(row)) {
+          const at = `${share.facet}\0${share.key}`;
+          const slot = delta.get(at);
+          if (slot) slot.n += by;
+          else delta.set(at, { ...share, n: by });
+        }
+      }
+    }
+  }
+
+  /**
+   * Takes up the counts of the standing filters the index keeps (or, after a rebuild began, starts them
+   * at zero so the rebuild's own writes count them).
+   */
+  private loadStanding(startEmpty = false): void {
+    const db = this.db;
+    if (!db) return;
+    for (const filter of STANDING_FILTERS) {
+      const key = countKey(filter, 0);
+      const f = filterSql(filter, emptyCatalog());
+      if (startEmpty) {
+        db.inTransaction(() => db.addCounts(key, [{ facet: 'total', key: '', label: '', n: 0 }]));
+        this.live.set(key, { key, f, standing: true, total: 0, counts: emptyCounts() });
+        continue;
+      }
+      const rows = db.readCounts(key);
+      if (!rows.some((r) => r.facet === 'total')) continue; // counted when first asked for
+      const counts = countsFromRows(rows);
+      this.live.set(key, { key, f, standing: true, total: counts.total, counts });
     }
   }
 
@@ -646,6 +706,7 @@ export class ResultsIndex {
   /** How many rows the listed filter shows (kept by difference between calls: see flush). */
   listedCount(key: string, f: FilterSql): number {
     const query = this.liveQuery(key, f);
+    if (query.total === null && query.standing) return this.facetCounts(key, f).total;
     if (query.total === null) {
       this.countedFromScratch++;
       query.total =
@@ -659,9 +720,26 @@ export class ResultsIndex {
   /** The facet counts of a filter (kept by difference between calls: see flush). */
   facetCounts(key: string, f: FilterSql): FacetCounts {
     const query = this.liveQuery(key, f);
-    query.counts ??= this.countAll(f);
+    if (!query.counts) {
+      const counts = this.countAll(f);
+      if (query.standing) this.keepCounts(key, counts);
+      query.counts = counts;
+    }
     query.total = query.counts.total;
     return query.counts;
+  }
+
+  /** Writes a standing filter's counts, counted from scratch, for the next open to read. */
+  private keepCounts(key: string, counts: FacetCounts): void {
+    const db = this.requireDb();
+    try {
+      db.inTransaction(() => {
+        db.clearCounts(key);
+        db.addCounts(key, rowsOfCounts(counts));
+      });
+    } catch (error) {
+      console.warn('[ccstudio] the results index could not keep its counts:', (error as Error).message);
+    }
   }
 
   private liveQuery(key: string, f: FilterSql): LiveQuery {
@@ -670,12 +748,10 @@ export class ResultsIndex {
     if (query) {
       this.live.delete(key); // to the end: the most recently used
     } else {
-      query = { f, total: null, counts: null };
-      while (this.live.size >= LIVE_QUERIES) {
-        const oldest = this.live.keys().next().value;
-        if (oldest === undefined) break;
-        this.live.delete(oldest);
-      }
+      const standing = STANDING_FILTERS.some((filter) => countKey(filter, 0) === key);
+      query = { key, f, standing, total: null, counts: null };
+      const others = [...this.live.values()].filter((q) => !q.standing);
+      if (others.length >= LIVE_QUERIES && others[0]) this.live.delete(others[0].key);
     }
     this.live.set(key, query);
     return query;
