@@ -1,13 +1,20 @@
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import type { Box } from '../domain/pose';
-import { connectedComponents, dilate, type BinaryMask, type Component } from './binary-mask';
+import { RunsBuilder, componentsWithin, type Component, type MaskRuns } from './binary-mask';
 import { decodeOptions } from './decode-policy';
 import { contrastingBackground } from './flatten-background';
 import { rejectingUnreadable } from './image-rejection';
+import type { DecodedPixels } from './normalise-for-upload';
 import { sortInReadingOrder } from './reading-order';
 
+/** The longest side a sheet is analysed at unless told otherwise. */
+export const FIGURE_ANALYSIS_SIZE = 768;
+
 export interface FindFiguresOptions {
-  /** The longest side the sheet is analysed at. Boxes are accurate to about sheet/analysisSize pixels. */
+  /**
+   * The longest side the sheet is analysed at (default FIGURE_ANALYSIS_SIZE). Boxes are accurate to
+   * about sheet/analysisSize pixels.
+   */
   analysisSize?: number;
 }
 
@@ -37,23 +44,57 @@ export async function findFigures(bytes: Uint8Array, options: FindFiguresOptions
   return rejectingUnreadable('The pose sheet', () => find(bytes, options));
 }
 
-async function find(bytes: Uint8Array, options: FindFiguresOptions): Promise<Box[]> {
-  const analysisSize = options.analysisSize ?? 768;
-  const meta = await sharp(bytes, decodeOptions(0)).metadata();
-  const sheetWidth = meta.autoOrient.width;
-  const sheetHeight = meta.autoOrient.height;
+/**
+ * findFigures on pixels already decoded (an import's check decodes each file once, as the upload does:
+ * decodeForUpload), showing a sheet of `sheet` pixels (EXIF orientation applied). Pixels no larger than
+ * the analysis size, in sRGB without alpha (what decodeForUpload gives when asked for that size), are
+ * analysed as they are: the very pixels findFigures would make from the file, so the same boxes.
+ * Larger ones are shrunk first (step 1), as findFigures does.
+ */
+export async function findFiguresInPixels(
+  pixels: DecodedPixels,
+  sheet: { width: number; height: number },
+  options: FindFiguresOptions = {},
+): Promise<Box[]> {
+  return rejectingUnreadable('The pose sheet', async () => {
+    const { width, height, channels } = pixels.info;
+    const analysisSize = options.analysisSize ?? FIGURE_ANALYSIS_SIZE;
+    if (Math.max(width, height) <= analysisSize && channels === 3)
+      return boxesIn(pixels.data, pixels.info, sheet.width, sheet.height);
+    const analysed = await analysisPipeline(
+      sharp(pixels.data, { raw: { width, height, channels } }),
+      analysisSize,
+    ).toBuffer({ resolveWithObject: true });
+    return boxesIn(analysed.data, analysed.info, sheet.width, sheet.height);
+  });
+}
 
+async function find(bytes: Uint8Array, options: FindFiguresOptions): Promise<Box[]> {
+  const meta = await sharp(bytes, decodeOptions(0)).metadata();
   let pipeline = sharp(bytes, { ...decodeOptions(), pages: 1, autoOrient: true });
   if (meta.hasAlpha) pipeline = pipeline.flatten({ background: await contrastingBackground(bytes) });
-  const { data, info } = await pipeline
+  const { data, info } = await analysisPipeline(pipeline, options.analysisSize).toBuffer({
+    resolveWithObject: true,
+  });
+  return boxesIn(data, info, meta.autoOrient.width, meta.autoOrient.height);
+}
+
+/** Step 1: the sheet shrunk to `analysisSize` (longest side), as sRGB without alpha. */
+const analysisPipeline = (pipeline: Sharp, analysisSize = FIGURE_ANALYSIS_SIZE): Sharp =>
+  pipeline
     .resize({ width: analysisSize, height: analysisSize, fit: 'inside', withoutEnlargement: true })
     .toColourspace('srgb')
     .removeAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+    .raw();
 
-  const mask = foregroundMask(data, info.width, info.height, info.channels);
-  const components = groupFigures(mask);
+/** Steps 2 to 5 on the analysis pixels, the boxes scaled back to the sheet's pixels in reading order. */
+function boxesIn(
+  data: Uint8Array,
+  info: { width: number; height: number; channels: number },
+  sheetWidth: number,
+  sheetHeight: number,
+): Box[] {
+  const components = groupFigures(foregroundRuns(data, info.width, info.height, info.channels));
   const scaleX = sheetWidth / info.width;
   const scaleY = sheetHeight / info.height;
   const boxes = components.map((c): Box => {
@@ -66,48 +107,116 @@ async function find(bytes: Uint8Array, options: FindFiguresOptions): Promise<Box
   return sortInReadingOrder(boxes);
 }
 
-/** Steps 2 and 3: background from the border, then a threshold above the border's noise. */
-export function foregroundMask(
-  data: Uint8Array,
-  width: number,
-  height: number,
-  channels: number,
-): BinaryMask {
+/**
+ * Steps 2 and 3: background from the border, then a threshold above the border's noise; the foreground
+ * as runs of cells, row by row (what steps 4 and 5 work on; no grid of cells is made). Channel values and
+ * distances are whole numbers from 0 to 255, so medians and percentiles come from histograms, and the
+ * test per pixel is three table look-ups (is this value of this channel far from the background?),
+ * skipped where four pixels in a row are exactly the background.
+ */
+export function foregroundRuns(data: Uint8Array, width: number, height: number, channels: number): MaskRuns {
   const band = Math.max(1, Math.round(Math.min(width, height) * 0.015));
-  const border: number[] = [];
+  // The frame: whole rows at the top and bottom, `band` cells at each end of the rows between.
+  const border = new Int32Array(Math.min(width * height, 2 * band * (width + height)));
+  let framed = 0;
   for (let y = 0; y < height; y++) {
-    const inBandY = y < band || y >= height - band;
-    for (let x = 0; x < width; x++) {
-      if (inBandY || x < band || x >= width - band) border.push((y * width + x) * channels);
+    const row = y * width;
+    if (y < band || y >= height - band) {
+      for (let x = 0; x < width; x++) border[framed++] = (row + x) * channels;
+      continue;
+    }
+    for (let x = 0; x < Math.min(band, width); x++) border[framed++] = (row + x) * channels;
+    for (let x = Math.max(band, width - band); x < width; x++) border[framed++] = (row + x) * channels;
+  }
+  // Histograms of the frame's channel values, then of their distances from the background.
+  const values = new Uint32Array(768);
+  for (let k = 0; k < framed; k++) {
+    const i = border[k] as number;
+    for (let c = 0; c < 3; c++) {
+      const v = 256 * c + (data[i + c] ?? 0);
+      values[v] = (values[v] as number) + 1;
     }
   }
-  const background = [0, 1, 2].map((c) => median(border.map((i) => data[i + c] ?? 0)));
+  const background = [0, 1, 2].map((c) => median(values.subarray(256 * c, 256 * c + 256)));
+  const b0 = background[0] ?? 0;
+  const b1 = background[1] ?? 0;
+  const b2 = background[2] ?? 0;
   const distance = (i: number): number =>
     Math.max(
-      Math.abs((data[i] ?? 0) - (background[0] ?? 0)),
-      Math.abs((data[i + 1] ?? 0) - (background[1] ?? 0)),
-      Math.abs((data[i + 2] ?? 0) - (background[2] ?? 0)),
+      Math.abs((data[i] ?? 0) - b0),
+      Math.abs((data[i + 1] ?? 0) - b1),
+      Math.abs((data[i + 2] ?? 0) - b2),
     );
+  const distances = new Uint32Array(256);
+  for (let k = 0; k < framed; k++) {
+    const d = distance(border[k] as number);
+    distances[d] = (distances[d] as number) + 1;
+  }
   // The 95th percentile, not the maximum: a figure touching the edge must not raise the bar for all.
-  const noise = percentile(border.map(distance), 0.95);
+  const noise = percentile(distances, 0.95);
   const threshold = Math.min(96, Math.max(32, noise + 24));
-  const cells = new Uint8Array(width * height);
-  for (let p = 0; p < cells.length; p++) cells[p] = distance(p * channels) > threshold ? 1 : 0;
-  return { width, height, cells };
+
+  // far[256 c + v]: 1 when value v of channel c differs from the background's by more than the threshold.
+  const far = new Uint8Array(768);
+  for (let v = 0; v < 256; v++) {
+    for (let c = 0; c < 3; c++) far[256 * c + v] = Math.abs(v - (background[c] ?? 0)) > threshold ? 1 : 0;
+  }
+  const fast = channels === 3 && data.byteOffset % 4 === 0 && data.length >= width * height * 3;
+  // Most of a sheet is its background, exactly. With 3 channels four pixels are three whole 32-bit
+  // words: when they equal four background pixels, the four are passed over without a look-up.
+  const pattern = new Uint8Array(12).map((_, k) => background[k % 3] ?? 0);
+  const [w0, w1, w2] = new Uint32Array(pattern.buffer);
+  const words = fast
+    ? new Uint32Array(data.buffer, data.byteOffset, Math.floor((width * height) / 4) * 3)
+    : null;
+
+  const runs = new RunsBuilder(width, height);
+  for (let y = 0; y < height; y++) {
+    const rowStart = y * width;
+    const rowEnd = rowStart + width;
+    let runStart = -1;
+    for (let p = rowStart; p < rowEnd;) {
+      if (words && (p & 3) === 0 && p + 4 <= rowEnd) {
+        const w = (p >> 2) * 3;
+        if (words[w] === w0 && words[w + 1] === w1 && words[w + 2] === w2) {
+          if (runStart >= 0) runs.add(y, runStart - rowStart, p - 1 - rowStart);
+          runStart = -1;
+          p += 4;
+          continue;
+        }
+      }
+      const i = p * channels;
+      const on = fast
+        ? ((far[data[i] as number] as number) |
+            (far[256 + (data[i + 1] as number)] as number) |
+            (far[512 + (data[i + 2] as number)] as number)) !==
+          0
+        : distance(i) > threshold;
+      if (on) {
+        if (runStart < 0) runStart = p;
+      } else if (runStart >= 0) {
+        runs.add(y, runStart - rowStart, p - 1 - rowStart);
+        runStart = -1;
+      }
+      p++;
+    }
+    if (runStart >= 0) runs.add(y, runStart - rowStart, rowEnd - 1 - rowStart);
+  }
+  return runs.finish();
 }
 
 /** Steps 4 and 5. */
-function groupFigures(mask: BinaryMask): Component[] {
-  const pieces = connectedComponents(dilate(mask, 1), mask);
+function groupFigures(runs: MaskRuns): Component[] {
+  const pieces = componentsWithin(runs, 1);
   if (pieces.length === 0) return [];
-  const figureHeight = Math.max(...pieces.map(heightOf));
+  const figureHeight = pieces.reduce((tallest, c) => Math.max(tallest, heightOf(c)), -Infinity);
   const radius = Math.max(1, Math.round(figureHeight * 0.01));
-  let groups = connectedComponents(dilate(mask, radius), mask);
+  let groups = componentsWithin(runs, radius);
 
-  const tallest = Math.max(...groups.map(heightOf));
+  const tallest = groups.reduce((most, c) => Math.max(most, heightOf(c)), -Infinity);
   groups = attachSatellites(groups, tallest);
   groups = mergeOverlapping(groups);
-  const largestArea = Math.max(...groups.map((g) => g.area));
+  const largestArea = groups.reduce((most, g) => Math.max(most, g.area), -Infinity);
   return groups.filter(
     (g) =>
       Math.max(heightOf(g), widthOf(g)) >= Math.max(4, tallest * 0.2) &&
@@ -188,12 +297,20 @@ function mergeOverlapping(groups: Component[]): Component[] {
   return boxes;
 }
 
-function median(values: number[]): number {
-  return percentile(values, 0.5);
+/** The median of the values counted in `histogram` (counts[v]: how many are v). */
+function median(histogram: Uint32Array): number {
+  return percentile(histogram, 0.5);
 }
 
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+/** The value at index floor(p * n) of the n values sorted (the last one at most), or 0 for none. */
+function percentile(histogram: Uint32Array, p: number): number {
+  const total = histogram.reduce((sum, count) => sum + count, 0);
+  if (total === 0) return 0;
+  const rank = Math.min(total - 1, Math.floor(p * total));
+  let below = 0;
+  for (let v = 0; v < histogram.length; v++) {
+    below += histogram[v] ?? 0;
+    if (below > rank) return v;
+  }
+  return 0;
 }

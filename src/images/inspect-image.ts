@@ -5,7 +5,7 @@ import sharp, { type Metadata } from 'sharp';
 import { isAppError } from '../domain/errors';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, decodeOptions } from './decode-policy';
 import { formatBytes, formatMegapixels, rejectImage } from './image-rejection';
-import { decodeForUpload } from './normalise-for-upload';
+import { decodeForUpload, type DecodedPixels } from './normalise-for-upload';
 import { sha256 } from './sha256';
 import { formatLabel, sniffFormat, type ImageFormat } from './sniff-format';
 
@@ -16,6 +16,14 @@ export interface InspectOptions {
   maxPixels?: number;
   /** The name used in messages; defaults to the path's base name, or "The image" for bytes. */
   fileName?: string;
+  /**
+   * The longest side the full decode scales to (decodeForUpload's maxSide), which is the size of the
+   * pixels inspectAndDecode hands back. Default: the upload's own, DEFAULT_UPLOAD_MAX_SIDE. The verdict
+   * does not depend on it: the same decoder reads the same data under the same policy, a JPEG or WebP
+   * merely shrinking as it decodes. An import asks for the figure analysis size, so that one decode
+   * serves the check, the figures and the thumbnail.
+   */
+  decodeSide?: number;
 }
 
 /** What the app records about an accepted image (the StoredImage fields that come from the bytes). */
@@ -46,6 +54,25 @@ export async function inspectImage(
   input: Uint8Array | string,
   options: InspectOptions = {},
 ): Promise<ImageFacts> {
+  return (await inspectAndDecode(input, options)).facts;
+}
+
+/** An accepted image's facts, and the pixels its check decoded. */
+export interface InspectedImage {
+  facts: ImageFacts;
+  /**
+   * The first frame as the upload decodes it (decodeForUpload): oriented, flattened, sRGB, its longest
+   * side at most `decodeSide`. An import finds figures and makes the thumbnail from these instead of
+   * decoding the file again.
+   */
+  pixels: DecodedPixels;
+}
+
+/** inspectImage, keeping the pixels of its full decode for the caller. */
+export async function inspectAndDecode(
+  input: Uint8Array | string,
+  options: InspectOptions = {},
+): Promise<InspectedImage> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   const file = options.fileName ?? (typeof input === 'string' ? basename(input) : 'The image');
@@ -84,12 +111,12 @@ export async function inspectImage(
   } catch {
     throw damaged(file, format);
   }
-  const pixels = meta.width * meta.height;
-  if (pixels > maxPixels) {
+  const pixelCount = meta.width * meta.height;
+  if (pixelCount > maxPixels) {
     throw rejectImage(
       file,
       'too-many-pixels',
-      `${name} is ${meta.width} × ${meta.height} pixels (${formatMegapixels(pixels)}); ` +
+      `${name} is ${meta.width} × ${meta.height} pixels (${formatMegapixels(pixelCount)}); ` +
         `images can be at most ${formatMegapixels(maxPixels)}. Make it smaller and import it again.`,
       { width: meta.width, height: meta.height, maxPixels },
     );
@@ -100,20 +127,28 @@ export async function inspectImage(
 
   // A full decode of the first frame, the very one the upload does: the only way to know a file is not
   // truncated or corrupt, and the promise that whatever is imported can be generated from.
+  let pixels: DecodedPixels;
   try {
-    await decodeForUpload(bytes, { maxPixels });
+    pixels = await decodeForUpload(bytes, {
+      maxPixels,
+      hasAlpha: meta.hasAlpha,
+      ...(options.decodeSide === undefined ? {} : { maxSide: options.decodeSide }),
+    });
   } catch {
     throw damaged(file, format);
   }
 
   return {
-    format,
-    width: meta.autoOrient.width,
-    height: meta.autoOrient.height,
-    bytes: bytes.length,
-    sha256: sha256(bytes),
-    hasAlpha: meta.hasAlpha,
-    pages: meta.pages ?? 1,
+    facts: {
+      format,
+      width: meta.autoOrient.width,
+      height: meta.autoOrient.height,
+      bytes: bytes.length,
+      sha256: sha256(bytes),
+      hasAlpha: meta.hasAlpha,
+      pages: meta.pages ?? 1,
+    },
+    pixels,
   };
 }
 

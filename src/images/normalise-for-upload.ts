@@ -1,4 +1,4 @@
-import sharp, { type OutputInfo } from 'sharp';
+import sharp from 'sharp';
 import { decodeOptions } from './decode-policy';
 import { contrastingBackground } from './flatten-background';
 import { rejectingUnreadable } from './image-rejection';
@@ -55,6 +55,16 @@ async function normalise(bytes: Uint8Array, options: NormaliseOptions): Promise<
 }
 
 /**
+ * An image decoded to raw pixels, row-major from the top left as a person sees it (sharp's raw output
+ * and its info). What decodeForUpload gives, and what findFiguresInPixels and makeThumbnail take, so an
+ * import decodes each file once.
+ */
+export interface DecodedPixels {
+  data: Buffer;
+  info: { width: number; height: number; channels: 1 | 2 | 3 | 4 };
+}
+
+/**
  * The upload's decode: first frame, oriented, scaled to fit `maxSide`, flattened, sRGB, as raw pixels,
  * under the one decoding policy. inspectImage runs this very function as its full decode, so an image
  * the import accepted is one the upload can read: the two cannot drift apart. (sharp's stats(), used
@@ -63,17 +73,22 @@ async function normalise(bytes: Uint8Array, options: NormaliseOptions): Promise<
  */
 export async function decodeForUpload(
   bytes: Uint8Array,
-  options: { maxSide?: number; maxPixels?: number } = {},
-): Promise<{ data: Buffer; info: OutputInfo }> {
+  options: {
+    maxSide?: number;
+    maxPixels?: number;
+    /** The header's hasAlpha, when the caller has read it already (it is not read again). */
+    hasAlpha?: boolean;
+  } = {},
+): Promise<DecodedPixels> {
   const maxSide = options.maxSide ?? DEFAULT_UPLOAD_MAX_SIDE;
-  const meta = await sharp(bytes, decodeOptions(0)).metadata();
+  const hasAlpha = options.hasAlpha ?? (await sharp(bytes, decodeOptions(0)).metadata()).hasAlpha;
   let pipeline = sharp(bytes, { ...decodeOptions(options.maxPixels), pages: 1, autoOrient: true }).resize({
     width: maxSide,
     height: maxSide,
     fit: 'inside',
     withoutEnlargement: true,
   });
-  if (meta.hasAlpha) pipeline = pipeline.flatten({ background: await contrastingBackground(bytes) });
+  if (hasAlpha) pipeline = pipeline.flatten({ background: await contrastingBackground(bytes) });
   // Decode and resize once; the encoders start from these pixels.
   return pipeline.toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
 }

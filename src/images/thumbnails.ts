@@ -1,9 +1,10 @@
 import { basename } from 'node:path';
-import sharp, { type OutputInfo } from 'sharp';
+import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import { AppError, isAppError } from '../domain/errors';
 import { defaultThumbnailConcurrency, mapWithConcurrency } from './concurrency';
 import { decodeOptions } from './decode-policy';
 import { rejectImage, rejectingUnreadable } from './image-rejection';
+import type { DecodedPixels } from './normalise-for-upload';
 import { writeReplacing } from './replace-file';
 
 /**
@@ -36,7 +37,7 @@ export interface Thumbnail {
  * decoded at 1024 px (for 640) in the first place. libvips then finishes with a proper (high quality) reduce.
  */
 export async function makeThumbnail(
-  input: string | Uint8Array,
+  input: string | Uint8Array | DecodedPixels,
   options: ThumbnailOptions,
 ): Promise<Thumbnail> {
   const size = options.size ?? GRID_THUMB_SIZE;
@@ -44,7 +45,7 @@ export async function makeThumbnail(
   const name = typeof input === 'string' ? basename(input) : basename(options.out);
   await writeReplacing(options.out, async (temp) => {
     info = await rejectingUnreadable(name, () =>
-      sharp(input, { ...decodeOptions(), sequentialRead: true, autoOrient: true, pages: 1 })
+      source(input)
         .resize({
           width: size,
           height: size,
@@ -61,6 +62,18 @@ export async function makeThumbnail(
   });
   if (!info) throw new AppError('INTERNAL', 'The thumbnail was not written.');
   return { file: options.out, width: info.width, height: info.height, bytes: info.size };
+}
+
+/**
+ * A file or its bytes, decoded under the one policy (first frame, oriented); or pixels an import has
+ * decoded already (decodeForUpload: oriented, at most 2048 px), which are not decoded again. Either way
+ * the thumbnail is the same picture; from pixels a JPEG simply misses the decoder's shrink-on-load.
+ */
+function source(input: string | Uint8Array | DecodedPixels): Sharp {
+  if (typeof input === 'string' || input instanceof Uint8Array)
+    return sharp(input, { ...decodeOptions(), sequentialRead: true, autoOrient: true, pages: 1 });
+  const { width, height, channels } = input.info;
+  return sharp(input.data, { raw: { width, height, channels } });
 }
 
 export interface ThumbnailJob extends ThumbnailOptions {

@@ -9,6 +9,7 @@ import { benchGenerationOverhead } from './generation-overhead';
 import { benchGalleryScroll } from './gallery-scroll';
 import { benchCompareZoom } from './compare-zoom';
 import { benchScale } from './scale';
+import { benchImport } from './import';
 
 interface Bench {
   name: string;
@@ -22,6 +23,7 @@ const benches: Bench[] = [
   { name: 'Thumbnails vs vipsthumbnail (issue: workspace)', run: benchThumbnails },
   { name: 'Compare and survey: linked zoom and opening (issue: compare)', run: benchCompareZoom },
   { name: 'A project at scale: changes, open, refresh, rebuild (issue: scale)', run: benchScale },
+  { name: 'Import throughput: poses.import vs plain sharp (issue 10, item 6)', run: benchImport },
 ];
 
 const only = process.argv.slice(2);

@@ -10,6 +10,7 @@ import {
   type Pose,
   type PoseLibrary,
   type ProjectProblem,
+  type StoredImage,
 } from '../../domain';
 import type {
   ImageSource,
@@ -18,13 +19,17 @@ import type {
   PoseLibraryView,
   PoseView,
 } from '../../contract/calls/workspace';
-import { findFigures } from '../../images';
+import { findFigures, findFiguresInPixels, type DecodedPixels, type ImageFacts } from '../../images';
+import { writeFileAtomic } from '../atomic-write';
 import { makeFolderInside } from '../contained-fs';
 import { readJsonFile, writeJsonKeepingUnknown } from '../json-file';
-import { guardWrite, toProjectPath } from './fs-utils';
+import { CommitBatches } from './commit-batches';
+import { guardWrite, removeQuietly, toProjectPath } from './fs-utils';
+import { whileInFlight } from './in-flight';
 import { readIdFolders } from './read-id-folders';
-import type { DuplicateOf } from './image-intake';
-import { expandSources, importImages, placeImage, writeImageThen } from './image-import';
+import { makeThumbQuietly, type DuplicateOf, type Inspected, type IntakeItem } from './image-intake';
+import { expandSources, importImages, placeImage } from './image-import';
+import { thumbPathFor } from './paths';
 import { viewImage } from './character-store';
 import type { TaskControl } from './task-control';
 import { withLocks, type TrashedPosesPayload } from './trash-records';
@@ -66,10 +71,13 @@ const byName = (a: { name: string }, b: { name: string }) =>
 const poseNameFrom = (fileName: string): string =>
   (fileName.replace(/\.[^.]+$/, '').trim() || fileName).slice(0, 200);
 
-/** Two or more figures make a sheet. A picture the detector cannot read counts as a single pose. */
-async function figuresOf(bytes: Uint8Array): Promise<Box[]> {
+/**
+ * Two or more figures make a sheet. A picture the detector cannot read counts as a single pose. From
+ * the pixels the import's check decoded when there are any (the same boxes: findFiguresInPixels).
+ */
+async function figuresOf(bytes: Uint8Array, facts: ImageFacts, pixels?: DecodedPixels): Promise<Box[]> {
   try {
-    return await findFigures(bytes);
+    return pixels ? await findFiguresInPixels(pixels, facts) : await findFigures(bytes);
   } catch (error) {
     console.warn('[ccstudio] figure detection failed:', (error as Error).message);
     return [];
@@ -204,13 +212,18 @@ export class PoseLibraryStore {
   }
 
   /**
-   * Imports images into a library. Per file, in order: inspect the bytes (inspectImage), skip a picture
-   * already in any pose library (same SHA-256), find its figures, write the exact inspected bytes to a
-   * temp name in the library folder and rename it into place (writeFileAtomic), make its thumbnail,
-   * then add the pose to library.json atomically. If that last step fails the image and thumbnail are
-   * removed again: a pose is in the library whole, or not at all. Imports run one at a time per project
-   * so the duplicate check covers a concurrent import too. Into a new library (PoseImportTarget), the
-   * library is written together with its first accepted pose; with none accepted it never exists.
+   * Imports images into a library. Per file: read it once and inspect those bytes, decoding them once
+   * (inspectAndDecode), skip a picture already in any pose library (same SHA-256), then, side by side,
+   * write the exact inspected bytes to a temp name in the library folder and rename it into place
+   * (writeFileAtomic), find its figures and make its thumbnail, both from the pixels already decoded;
+   * then add the pose to library.json. Poses are added in batches (CommitBatches: written once nothing
+   * else is under way, when a batch is half the library, or after two seconds), in the order the files
+   * were given, each batch one atomic rewrite of library.json. Until its batch is written a pose's image
+   * is held in flight (in-flight.ts), so a crash leaves it unrecorded, to be moved aside at the next
+   * open; if the batch's write fails its images and thumbnails are removed again: a pose is in the
+   * library whole, or not at all. Imports run one at a time per project so the duplicate check covers a
+   * concurrent import too. Into a new library (PoseImportTarget), the library is written together with
+   * its first batch; with none accepted it never exists.
    */
   async import(
     into: PoseImportTarget,
@@ -223,14 +236,19 @@ export class PoseLibraryStore {
       // folder, so refused files leave no trace.
       let pendingLibrary = typeof into === 'string' ? undefined : into.newLibrary;
       const libraryId = typeof into === 'string' ? into : newId();
-      if (!pendingLibrary) await this.get(libraryId); // NOT_FOUND before any work
-      const addPose = async (pose: Pose): Promise<void> => {
+      const listed = pendingLibrary ? 0 : (await this.get(libraryId)).poses.length; // NOT_FOUND before any work
+      /** Adds a batch of poses to the library (making it with the first); answers how many it holds. */
+      const addPoses = async (poses: Pose[]): Promise<number> => {
         if (!pendingLibrary) {
-          await this.modify(libraryId, (library) => ({ ...library, poses: [...library.poses, pose] }));
-          return;
+          const library = await this.modify(libraryId, (current) => ({
+            ...current,
+            poses: [...current.poses, ...poses],
+          }));
+          return library.poses.length;
         }
-        await this.createWith(libraryId, pendingLibrary, [pose]);
+        const library = await this.createWith(libraryId, pendingLibrary, poses);
         pendingLibrary = undefined;
+        return library.poses.length;
       };
       const expanded = await expandSources(sources);
       const { libraries } = await this.readAll();
@@ -241,6 +259,7 @@ export class PoseLibraryStore {
         }
       }
       const dir = this.layout.poseLibraryDir(libraryId);
+      let batches: CommitBatches<Pose> | undefined;
 
       const outcome = await importImages<PoseView>({
         expanded,
@@ -248,21 +267,29 @@ export class PoseLibraryStore {
         known,
         what: 'the pose library',
         claimAs: (item) => ({ kind: 'pose', id: newId(), name: poseNameFrom(item.baseName), libraryId }),
-        store: async (item, { bytes, facts }, inTurn) => {
-          const figures = await figuresOf(bytes);
+        store: async (item, inspected, inTurn) => {
+          const { facts } = inspected;
           const imageId = newId();
           const { target, image } = placeImage(this.ws.project.root, dir, imageId, item.baseName, facts);
-          const pose: Pose = PoseSchema.parse({
-            id: known.get(facts.sha256)?.id ?? newId(),
-            name: poseNameFrom(item.baseName),
-            kind: figures.length >= 2 ? 'sheet' : 'single',
-            image,
-            figures,
-            tags: [],
-            createdAt: nowIso(),
+          const thumb = thumbPathFor(this.layout, imageId);
+          const poseId = known.get(facts.sha256)?.id ?? newId(); // chosen when its hash was claimed
+          return whileInFlight(imageId, async () => {
+            try {
+              const pose = await this.placePose(item, inspected, poseId, target, image);
+              // Made with the first pose: the run's idle signal comes with a commit turn.
+              batches ??= new CommitBatches(addPoses, () => inTurn.idle(), listed);
+              const added = batches;
+              // The commit turn only queues the pose, in order; its batch is written later (`written`,
+              // wrapped so that the turn does not wait for it).
+              const { written } = await inTurn(async () => ({ written: added.add(pose, facts.bytes) }));
+              await written;
+              return viewPose(pose, libraryId);
+            } catch (error) {
+              await removeQuietly(target);
+              await removeQuietly(thumb);
+              throw error;
+            }
           });
-          await writeImageThen(this.layout, imageId, target, bytes, () => inTurn(() => addPose(pose)));
-          return viewPose(pose, libraryId);
         },
         importedName: (pose) => pose.image.originalName,
       }).finally(async () => {
@@ -279,6 +306,41 @@ export class PoseLibraryStore {
         skipped: outcome.skipped,
         cancelled: outcome.cancelled,
       };
+    });
+  }
+
+  /**
+   * One accepted image's files, side by side: its exact bytes written to `target` (writeFileAtomic),
+   * its figures found and its thumbnail made from the pixels its check decoded (from its bytes when it
+   * is transparent: the decoded pixels are flattened, the thumbnail keeps the transparency). Answers its
+   * pose; throws the write's error if the image could not be written (the caller removes what was made).
+   */
+  private async placePose(
+    item: IntakeItem,
+    { bytes, facts, pixels }: Inspected,
+    poseId: string,
+    target: string,
+    image: StoredImage,
+  ): Promise<Pose> {
+    const imageId = image.id;
+    const thumbFrom = facts.hasAlpha || !pixels ? bytes : pixels;
+    // All three settle before this answers, so that when the write fails the caller's clean-up comes
+    // after the thumbnail, not before it. Neither figuresOf nor makeThumbQuietly throws.
+    const [written, figures] = await Promise.allSettled([
+      writeFileAtomic(target, bytes),
+      figuresOf(bytes, facts, pixels),
+      makeThumbQuietly(this.layout, imageId, thumbFrom),
+    ]);
+    if (written.status === 'rejected') throw written.reason;
+    const boxes = figures.status === 'fulfilled' ? figures.value : [];
+    return PoseSchema.parse({
+      id: poseId,
+      name: poseNameFrom(item.baseName),
+      kind: boxes.length >= 2 ? 'sheet' : 'single',
+      image,
+      figures: boxes,
+      tags: [],
+      createdAt: nowIso(),
     });
   }
 
