@@ -2,7 +2,13 @@ import { basename, relative, sep } from 'node:path';
 import type { z } from 'zod';
 import { AppError } from '../domain/errors';
 import { writeJsonAtomic } from './atomic-write';
-import { MAX_JSON_BYTES, projectRootOf, readFileInside, type FileRefusal } from './contained-fs';
+import {
+  MAX_JSON_BYTES,
+  projectRootOf,
+  readFileInside,
+  type FileRead,
+  type FileRefusal,
+} from './contained-fs';
 import { keepUnknownFields } from './unknown-fields';
 
 // Kept importable from here, where it always was (the outbox and user data quarantine their files too).
@@ -57,7 +63,11 @@ export function nestedDeeperThan(text: string, limit: number): boolean {
  * it says which. Errors of the disk itself (EACCES, EIO) are thrown.
  */
 export async function readJsonValue(file: string): Promise<JsonRead<unknown>> {
-  const read = await readFileInside(file, MAX_JSON_BYTES);
+  return jsonOf(await readFileInside(file, MAX_JSON_BYTES));
+}
+
+/** The JSON value of a file read the contained way (readFileInside, readRegularFile), or why not. */
+function jsonOf(read: FileRead): JsonRead<unknown> {
   if (!read.ok) {
     if (read.missing) return read;
     return { ok: false, missing: false, reason: read.refusal.message, refusal: read.refusal.reason };
@@ -82,7 +92,18 @@ export async function readJsonFile<S extends z.ZodType>(
   file: string,
   schema: S,
 ): Promise<JsonRead<z.output<S>>> {
-  const read = await readJsonValue(file);
+  return checkedJson(await readJsonValue(file), schema);
+}
+
+/**
+ * One JSON file already read (readRegularFile, readFileInside) and validated, as readJsonFile does: for
+ * a caller that needs what the read knows too (the file's mtime and size, read from the open handle).
+ */
+export function jsonFromRead<S extends z.ZodType>(read: FileRead, schema: S): JsonRead<z.output<S>> {
+  return checkedJson(jsonOf(read), schema);
+}
+
+function checkedJson<S extends z.ZodType>(read: JsonRead<unknown>, schema: S): JsonRead<z.output<S>> {
   if (!read.ok) return read;
   const parsed = schema.safeParse(read.value);
   if (!parsed.success) {

@@ -35,6 +35,28 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   }
   return { ...wrapped, default: wrapped };
 });
+// The contained reads open files through node:fs's callback `open` (plain descriptors): the same rules.
+vi.mock('node:fs', async (importOriginal) => {
+  const actual = await importOriginal<Record<string, unknown>>();
+  const realOpen = actual.open as (...args: unknown[]) => void;
+  const open = (...args: unknown[]) => {
+    const path = String(args[0]);
+    const rule = faults.rules.find((r) => r.op === 'open' && r.times > 0 && r.path.test(path));
+    if (!rule) return realOpen(...args);
+    rule.times--;
+    faults.fired.push(`open ${path}`);
+    const callback = args.at(-1) as (error: Error) => void;
+    const error = Object.assign(new Error(`${rule.code}: injected, open '${path}'`), {
+      code: rule.code,
+      errno: -5,
+      syscall: 'open',
+      path,
+    });
+    process.nextTick(() => callback(error));
+  };
+  const wrapped = { ...actual, open };
+  return { ...wrapped, default: wrapped };
+});
 
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -107,10 +129,10 @@ describe('results.export: a read fault on a result that is there', () => {
     expect(again.files).toHaveLength(1);
   });
 
-  it('a stat of its receipt failing with EACCES is PERMISSION_DENIED, not "not in the project"', async () => {
+  it('opening its receipt failing with EACCES is PERMISSION_DENIED, not "not in the project"', async () => {
     const { ws, result } = await projectWithResult();
     const out = join(await tempDir(), 'export');
-    inject('stat', new RegExp(`results/${result.id}\\.json$`), 'EACCES');
+    inject('open', new RegExp(`results/${result.id}\\.json$`), 'EACCES');
     const report = await exportResults(ws, [result.id], {
       dir: out,
       includeReceipt: true,

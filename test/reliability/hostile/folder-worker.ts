@@ -111,10 +111,19 @@ function opensForWriting(flags: unknown): boolean {
   return false;
 }
 
+/** O_NOFOLLOW: a link in the last step is not opened (ELOOP), so nothing behind it is read or written. */
+function opensWithoutFollowing(flags: unknown): boolean {
+  return (
+    typeof flags === 'number' &&
+    fs.constants.O_NOFOLLOW !== undefined &&
+    (flags & fs.constants.O_NOFOLLOW) !== 0
+  );
+}
+
 function check(fn: string, args: unknown[]): void {
   const specs =
     fn === 'open' || fn === 'openSync'
-      ? [{ at: 0, write: opensForWriting(args[1]), follows: true }]
+      ? [{ at: 0, write: opensForWriting(args[1]), follows: !opensWithoutFollowing(args[1]) }]
       : (PATH_ARGS[fn] ?? []);
   for (const spec of specs) {
     const path = args[spec.at];

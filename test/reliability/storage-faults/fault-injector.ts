@@ -302,8 +302,66 @@ export function wrapFs(realModule: Fs): Fs {
     stream.destroy(fault);
     return stream;
   };
+  wrapFdCalls(realModule, wrapped);
   wrapped.default = wrapped;
   return wrapped as unknown as Fs;
+}
+
+type Hit = { window: Window; rel: string; abs: string };
+type Callback = (error: NodeJS.ErrnoException | null, ...results: unknown[]) => void;
+/** Descriptors opened on a case's files, by number: their fstat, read and close are operations too. */
+const fdHits = new Map<number, Hit>();
+
+/**
+ * The callback calls on descriptors (open, fstat, read, close) that the contained reads use
+ * (readRegularFile): counted and faulted like their promise forms, an `open` by its path and the rest by
+ * the descriptor it gave.
+ */
+function wrapFdCalls(realModule: Fs, wrapped: Record<string, unknown>): void {
+  const call = (name: string, args: unknown[]) =>
+    new Promise<unknown[]>((done, fail) => {
+      const fn = realModule[name as keyof Fs] as (...a: unknown[]) => void;
+      fn(...args, (error: NodeJS.ErrnoException | null, ...results: unknown[]) =>
+        error ? fail(error) : done(results),
+      );
+    });
+  const settle = (work: Promise<unknown[]>, callback: Callback) => {
+    work.then(
+      (results) => callback(null, ...results),
+      (error: NodeJS.ErrnoException) => callback(error),
+    );
+  };
+  wrapped.open = (...args: unknown[]) => {
+    const callback = args.pop() as Callback;
+    const hit = windowFor([args[0]]);
+    if (!hit) return (realModule.open as (...a: unknown[]) => void)(...args, callback);
+    const work = tracked(hit.window, async () => {
+      const fault = count(hit, 'open');
+      if (fault) throw fault;
+      const results = await call('open', args);
+      fdHits.set(results[0] as number, hit);
+      return results;
+    });
+    settle(work, callback);
+  };
+  for (const name of ['fstat', 'read', 'close']) {
+    wrapped[name] = (...args: unknown[]) => {
+      const callback = args.pop() as Callback;
+      const fd = args[0] as number;
+      const hit = fdHits.get(fd);
+      if (name === 'close') fdHits.delete(fd);
+      const real = realModule[name as keyof Fs] as (...a: unknown[]) => void;
+      if (!hit || !state.windows.has(hit.window)) return real(...args, callback);
+      const work = tracked(hit.window, async () => {
+        const fault = count(hit, `fd.${name}`);
+        if (!fault) return call(name, args);
+        // close(2) releases the descriptor even when it reports an error.
+        if (name === 'close') await call('close', args).catch(() => undefined);
+        throw fault;
+      });
+      settle(work, callback);
+    };
+  }
 }
 
 // -- sharp ----------------------------------------------------------------------------------------------

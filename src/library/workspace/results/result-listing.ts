@@ -15,6 +15,7 @@ import {
   facetsFrom,
   filterSql,
   ORDER_BY,
+  ORDER_BY_REVERSED,
   STACK_ORDER,
   topLevelSql,
   type FilterSql,
@@ -77,12 +78,38 @@ function openStacks(index: ResultsIndex, f: FilterSql, filter: ResultFilter, sor
   return stacks.sort((a, b) => a.place - b.place);
 }
 
-/** Rows of the top level from `offset`, at most `limit`, in the sort's order. */
-function topLevel(index: ResultsIndex, f: FilterSql, sort: ResultSort, offset: number, limit: number) {
-  return index.rows(
-    `SELECT r.* FROM results r WHERE ${topLevelSql(f)} ORDER BY ${ORDER_BY[sort]} LIMIT @limit OFFSET @offset`,
-    { ...f.params, limit, offset },
+/**
+ * Rows of the top level from `offset`, at most `limit`, in the sort's order; `count` is how many the top
+ * level holds. The ids are found first (through the order's index alone, which carries what the stacked
+ * list tests), then their rows; past the middle the list is read from its end, so the last page of
+ * 1,000,000 costs what the first does.
+ */
+function topLevel(
+  index: ResultsIndex,
+  f: FilterSql,
+  sort: ResultSort,
+  offset: number,
+  limit: number,
+  count: number,
+): IndexedResult[] {
+  const fromEnd = offset > count / 2;
+  const skip = fromEnd ? Math.max(0, count - offset - limit) : offset;
+  const take = fromEnd ? Math.min(limit, count - offset) : limit;
+  if (take <= 0) return [];
+  const ids = index.database().column<string>(
+    `SELECT r.id FROM results r WHERE ${topLevelSql(f)}
+        ORDER BY ${(fromEnd ? ORDER_BY_REVERSED : ORDER_BY)[sort]} LIMIT @take OFFSET @skip`,
+    { ...f.params, take, skip },
   );
+  if (fromEnd) ids.reverse();
+  const rows = new Map(
+    index
+      .rows('SELECT r.* FROM results r WHERE r.id IN (SELECT value FROM json_each(@ids))', {
+        ids: JSON.stringify(ids),
+      })
+      .map((row) => [row.entry.id, row]),
+  );
+  return ids.flatMap((id) => rows.get(id) ?? []);
 }
 
 /** The cuts of an open stack from `offset`, at most `limit`, in figure order. */
@@ -115,6 +142,7 @@ function window(
 ): Placed[] {
   const out: Placed[] = [];
   const end = Math.min(from + limit, total);
+  const topCount = total - stacks.reduce((sum, stack) => sum + stack.cuts, 0);
   let listed = 0; // where the current stretch starts in the laid-out list
   let top = 0; // and in the top level
   const take = (count: number, read: (offset: number, n: number) => Placed[]): void => {
@@ -126,7 +154,7 @@ function window(
   for (const stack of stacks) {
     const stretch = stack.place + 1 - top; // up to and including the open sheet
     const at = top;
-    take(stretch, (offset, n) => topLevel(index, f, sort, at + offset, n).map((row) => ({ row })));
+    take(stretch, (offset, n) => topLevel(index, f, sort, at + offset, n, topCount).map((row) => ({ row })));
     top += stretch;
     take(stack.cuts, (offset, n) =>
       stackCuts(index, f, stack.sheet, offset, n).map((row, i) => ({
@@ -137,7 +165,9 @@ function window(
     if (listed >= end) return out;
   }
   const at = top;
-  take(total - listed, (offset, n) => topLevel(index, f, sort, at + offset, n).map((row) => ({ row })));
+  take(total - listed, (offset, n) =>
+    topLevel(index, f, sort, at + offset, n, topCount).map((row) => ({ row })),
+  );
   return out;
 }
 

@@ -126,6 +126,13 @@ export const ORDER_BY: Record<ResultSort, string> = {
   rating: 'r.rating DESC, r.t DESC, r.id DESC',
 };
 
+/** The same orders backwards: a page near the end of a long list is read from the end. */
+export const ORDER_BY_REVERSED: Record<ResultSort, string> = {
+  newest: 'r.t ASC, r.id ASC',
+  oldest: 'r.t DESC, r.id DESC',
+  rating: 'r.rating ASC, r.t ASC, r.id ASC',
+};
+
 /** Rows ahead of the one with keys @kt, @kid (and @krating) in this order. */
 export const AHEAD_OF: Record<ResultSort, string> = {
   newest: '(r.t > @kt OR (r.t = @kt AND r.id > @kid))',

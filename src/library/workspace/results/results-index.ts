@@ -2,10 +2,11 @@ import { rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { AppError, ResultSchema, type Flag, type ProjectProblem, type Result } from '../../../domain';
 import { mapWithConcurrency } from '../../../images';
-import { readJsonFile } from '../../json-file';
+import { jsonFromRead } from '../../json-file';
+import { isInsideProject, MAX_JSON_BYTES, readFileInside, readRegularFile } from '../../contained-fs';
 import type { ProjectHandle } from '../../project-store';
 import { FolderWatch } from '../folder-watch';
-import { exists, listDir, readFault, storageFault } from '../fs-utils';
+import { exists, listDir, readFault } from '../fs-utils';
 import { entryOf, hasFineMtime, isResultFile, type IndexEntry } from '../result-index-file';
 import { ResultsIndexDb, type CountRow, type IndexedResult, type SqlParams } from '../results-index-db';
 import { emptyCatalog } from '../result-query';
@@ -308,6 +309,15 @@ export class ResultsIndex {
   }
 
   /**
+   * Whether results/ is a folder inside the project (not a link out of it): then its receipts can be
+   * read without resolving each one's path. Looked at again for every batch of reads (the folder may be
+   * replaced while the project is open).
+   */
+  private folderInside(): Promise<boolean> {
+    return isInsideProject(this.layout.resultsDir).catch(() => false);
+  }
+
+  /**
    * Reads receipts into the index; a damaged one is quarantined and reported, the rest carry on.
    * `imageMissing` says whether a receipt's image is missing when the caller knows (else it is kept).
    */
@@ -316,8 +326,9 @@ export class ResultsIndex {
     imageMissing?: (entry: IndexEntry) => boolean,
   ): Promise<ProjectProblem[]> {
     const problems: ProjectProblem[] = [];
+    const inside = ids.length > 0 && (await this.folderInside());
     await mapWithConcurrency(ids, READ_CONCURRENCY, async (id) => {
-      const read = await this.readReceipt(id);
+      const read = await this.readReceipt(id, inside);
       if ('problem' in read) {
         this.drop(id);
         if (read.problem) problems.push(read.problem);
@@ -329,20 +340,25 @@ export class ResultsIndex {
     return problems;
   }
 
+  /** Reads one receipt; `inside` when the caller has just seen that results/ is inside the project. */
   async readReceipt(
     id: string,
+    inside?: boolean,
   ): Promise<
     { result: Result; stat: { mtimeMs: number; size: number } } | { problem: ProjectProblem | null }
   > {
     const file = this.jsonPath(id);
-    // Only a receipt that is not there is missing: a stat the disk failed (EIO, EACCES) is thrown, so a
+    // Only a receipt that is not there is missing: a read the disk failed (EIO, EACCES) is thrown, so a
     // result is never dropped from the index, or reported as not in the project, for a disk's hiccup.
-    const info = await stat(file).catch((error: unknown) => {
-      if (storageFault(error) === 'missing') return null;
-      throw error;
-    });
-    if (!info) return { problem: null };
-    const read = await readJsonFile(file, ResultSchema);
+    // In a results folder that is inside the project, a receipt is opened as itself (never through a
+    // link) and checked on its handle, which also gives its mtime and size: four calls, as a plain read.
+    const fileRead =
+      (inside ?? (await this.folderInside()))
+        ? await readRegularFile(file, MAX_JSON_BYTES, { noFollow: true })
+        : await readFileInside(file, MAX_JSON_BYTES);
+    if (!fileRead.ok && fileRead.missing) return { problem: null };
+    const info = fileRead.ok ? fileRead.stat : { mtimeMs: 0, size: 0 };
+    const read = jsonFromRead(fileRead, ResultSchema);
     if (read.ok) {
       const result = read.value.id === id ? read.value : { ...read.value, id };
       if (!isResultFile(result.file)) {
