@@ -178,12 +178,17 @@ describe('generate in the browser', () => {
     await panel.getByRole('button', { name: 'Lock seed' }).click();
     await panel.getByRole('button', { name: 'Roll a new seed' }).click();
     expect(await panel.locator('input[name="seed"]').inputValue()).not.toBe('4898558797');
+    // The inspector folds while Generate is open (panes never overlap): close it, pick the result, and
+    // "Use these parameters" opens Generate again with them.
+    await page.keyboard.press('Control+g');
+    await panel.waitFor({ state: 'hidden' });
     await page
       .getByRole('navigation', { name: 'Navigator' })
       .getByRole('button', { name: /^Results/ })
       .click();
     await page.getByRole('listbox', { name: 'Results' }).getByRole('option').first().click();
     await page.getByRole('button', { name: 'Use these parameters' }).click();
+    await panel.waitFor();
     await expect.poll(() => panel.locator('input[name="seed"]').inputValue()).toBe('4898558797');
     expect(await panel.locator('input[name="num_inference_steps"]').inputValue()).toBe('24');
     expect(await panel.getByRole('button', { name: 'Lock seed' }).getAttribute('aria-pressed')).toBe('true');

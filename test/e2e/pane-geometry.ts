@@ -94,3 +94,127 @@ export const canvasInk = (page: Page, fx: number): Promise<[number, number, numb
 /** How far apart two inks are: the largest difference of one channel (0-255). */
 export const inkDistance = (a: readonly number[], b: readonly number[]): number =>
   Math.max(...a.map((c, i) => Math.abs(c - (b[i] ?? 0))));
+
+/** A box on the page, in CSS px. */
+export interface Box {
+  name: string;
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/**
+ * Runs in the page: the window's panes as drawn (navigator, stage content, inspector, Generate), the
+ * pieces of the stage that sit side by side (a list beside its editor, the gallery beside the inspector).
+ */
+export function readLayoutPanesInPage(): Box[] {
+  const selectors: [string, string][] = [
+    ['navigator', '[data-pane="navigator"]'],
+    ['generate', '[data-pane="generate"]'],
+    ['inspector', '[data-pane="inspector"]'],
+    ['results', '.results-main'],
+    ['library', '.library-main'],
+    ['list', '.list-pane'],
+    ['detail', '.detail-pane'],
+  ];
+  const out: Box[] = [];
+  for (const [name, selector] of selectors)
+    for (const el of document.querySelectorAll<HTMLElement>(selector)) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      out.push({ name, left: r.left, top: r.top, right: r.right, bottom: r.bottom });
+    }
+  return out;
+}
+
+/** Every pair of panes that overlap by more than half a pixel, and every pane that leaves the window. */
+export function layoutProblems(panes: readonly Box[], viewport: { width: number; height: number }): string[] {
+  const problems: string[] = [];
+  const eps = 0.5;
+  for (const p of panes) {
+    if (p.left < -eps || p.top < -eps || p.right > viewport.width + eps || p.bottom > viewport.height + eps)
+      problems.push(`${p.name} leaves the window: ${JSON.stringify(p)}`);
+    if (p.right - p.left < 40) problems.push(`${p.name} is squeezed to ${Math.round(p.right - p.left)} px`);
+  }
+  for (let i = 0; i < panes.length; i++)
+    for (let j = i + 1; j < panes.length; j++) {
+      const a = panes[i];
+      const b = panes[j];
+      if (!a || !b) continue;
+      const x = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+      const y = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+      if (x > eps && y > eps)
+        problems.push(`${a.name} and ${b.name} overlap by ${Math.round(x)}x${Math.round(y)} px`);
+    }
+  return problems;
+}
+
+export const readLayoutPanes = (page: Page): Promise<Box[]> => page.evaluate(readLayoutPanesInPage);
+
+/**
+ * Runs in the page: each control of every toolbar and pane header that is not moved into an overflow
+ * menu must be whole inside its toolbar and the window, and on top (not covered by another pane). Text
+ * that was cut short (an ellipsis) is a problem too. Returns the problems, and for each toolbar with a
+ * "More" button, the ids of the items it holds.
+ */
+export function toolbarControlsInPage(): { problems: string[]; overflowed: Record<string, string[]> } {
+  const problems: string[] = [];
+  const overflowed: Record<string, string[]> = {};
+  const bars = document.querySelectorAll<HTMLElement>(
+    '.toolbar, .list-pane-header, .library-header, .generate-header, .topbar, .filter-row',
+  );
+  const name = (el: Element) =>
+    el.getAttribute('aria-label') ??
+    el.getAttribute('title') ??
+    (el.textContent ?? '').trim().slice(0, 30) ??
+    el.tagName;
+  for (const bar of bars) {
+    const b = bar.getBoundingClientRect();
+    if (b.width === 0) continue;
+    const label = bar.getAttribute('aria-label') ?? bar.className;
+    const hidden = [...bar.querySelectorAll<HTMLElement>('[data-toolbar-item][hidden]')]
+      .filter((el) => el.closest('.overflow-toolbar') === bar)
+      .map((el) => el.dataset.toolbarItem ?? '');
+    if (hidden.length > 0) overflowed[label] = hidden;
+    const controls = bar.querySelectorAll<HTMLElement>(
+      'button, input:not([type="radio"]):not([type="checkbox"]), select, [role="separator"], .results-count',
+    );
+    for (const control of controls) {
+      if (control.closest('[hidden], .menu-panel, .popover-panel, .visually-hidden')) continue;
+      const r = control.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      const inside =
+        r.left >= b.left - 1 &&
+        r.right <= b.right + 1 &&
+        r.top >= b.top - 1 &&
+        r.bottom <= b.bottom + 1 &&
+        r.left >= -1 &&
+        r.right <= window.innerWidth + 1 &&
+        r.bottom <= window.innerHeight + 1;
+      if (!inside) problems.push(`"${name(control)}" is clipped in ${label}`);
+      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      if (hit && !control.contains(hit) && !hit.contains(control) && !control.closest('label')?.contains(hit))
+        problems.push(`"${name(control)}" in ${label} is covered by ${hit.className || hit.tagName}`);
+      if (
+        control.scrollWidth > control.clientWidth + 1 &&
+        getComputedStyle(control).textOverflow === 'ellipsis'
+      )
+        problems.push(`"${name(control)}" in ${label} is cut short`);
+    }
+  }
+  return { problems, overflowed };
+}
+
+export const readToolbarControls = (page: Page) => page.evaluate(toolbarControlsInPage);
+
+/** How many columns the results grid and the pose grid show (0 when not shown). */
+export const gridColumns = (page: Page): Promise<{ results: number; poses: number }> =>
+  page.evaluate(() => {
+    const cells = [...document.querySelectorAll<HTMLElement>('.gallery-grid .cell')];
+    const top = cells[0]?.getBoundingClientRect().top;
+    const results = cells.filter((c) => Math.abs(c.getBoundingClientRect().top - (top ?? 0)) < 1).length;
+    const grid = document.querySelector<HTMLElement>('.pose-grid');
+    const poses = grid ? getComputedStyle(grid).gridTemplateColumns.split(' ').filter(Boolean).length : 0;
+    return { results, poses };
+  });

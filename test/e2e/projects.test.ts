@@ -33,6 +33,8 @@ describe('projects in the browser', () => {
 
     // Close the project (the switcher) and reload: the recent list remembers it.
     await page.getByRole('button', { name: /switch project/ }).click();
+    await page.getByRole('menuitem', { name: 'Close project' }).click();
+    await page.getByRole('heading', { name: 'Recent projects' }).waitFor();
     await page.reload();
     const recent = page.getByRole('list', { name: 'Recent projects' });
     await recent.getByRole('button', { name: /^The Lighthouse Keeper/ }).waitFor();

@@ -1,6 +1,17 @@
 import type { ReactNode } from 'react';
-import { AlertTriangle, Images, ListTodo, PersonStanding, Settings, UserRound } from 'lucide-react';
+import {
+  AlertTriangle,
+  Images,
+  ListTodo,
+  PanelLeftClose,
+  PanelLeftOpen,
+  PersonStanding,
+  Settings,
+  UserRound,
+} from 'lucide-react';
 import { useNavigation, type Section } from './navigation';
+import { NAV, usePaneLayout } from './layout';
+import { Splitter } from '../ui/Splitter';
 import { isActive, needsAttention, useJobs } from '../features/queue/queue-data';
 import {
   ResultsNavItem,
@@ -62,21 +73,52 @@ function QueueNavItem() {
   );
 }
 
-/** The navigator: the project's content on the left, like Lightroom's Library and Eagle. */
+/**
+ * The navigator: the project's content on the left, like Lightroom's Library and Eagle. Resizable by its
+ * splitter, collapsible to a rail of icons (by the person, or by itself when the window has no room).
+ */
 export function Sidebar() {
+  const layout = usePaneLayout();
+  const { rail, nav } = layout.fitted;
   return (
-    <nav className="nav" aria-label="Navigator">
-      <div className="nav-section">Library</div>
-      <NavItem section="characters" icon={<UserRound size={16} />} label="Characters" />
-      <NavItem section="poses" icon={<PersonStanding size={16} />} label="Poses" />
-      <ResultsNavItem icon={<Images size={16} />} />
-      <SavedFilterItems />
-      <TrashNavItem />
-      <WorkspaceKeeper />
-      <div className="nav-section">Work</div>
-      <QueueNavItem />
-      <div className="spacer" />
-      <NavItem section="settings" icon={<Settings size={16} />} label="Settings" />
-    </nav>
+    <div className={`nav-pane${rail ? ' rail' : ''}`} data-pane="navigator">
+      <nav className="nav" id="navigator" aria-label="Navigator">
+        <div className="nav-section">Library</div>
+        <NavItem section="characters" icon={<UserRound size={16} />} label="Characters" />
+        <NavItem section="poses" icon={<PersonStanding size={16} />} label="Poses" />
+        <ResultsNavItem icon={<Images size={16} />} />
+        <SavedFilterItems />
+        <TrashNavItem />
+        <WorkspaceKeeper />
+        <div className="nav-section">Work</div>
+        <QueueNavItem />
+        <div className="spacer" />
+        <NavItem section="settings" icon={<Settings size={16} />} label="Settings" />
+        <button
+          type="button"
+          className="nav-item nav-collapse"
+          onClick={layout.toggleNav}
+          aria-expanded={!rail}
+          aria-controls="navigator"
+          aria-label={rail ? 'Expand the navigator' : 'Collapse the navigator'}
+          title={rail ? 'Expand the navigator' : 'Collapse the navigator'}
+        >
+          {rail ? <PanelLeftOpen size={16} aria-hidden /> : <PanelLeftClose size={16} aria-hidden />}
+          <span aria-hidden>Collapse</span>
+        </button>
+      </nav>
+      {!rail && (
+        <Splitter
+          label="Navigator width"
+          controls="navigator"
+          edge="end"
+          value={nav}
+          min={NAV.min}
+          max={NAV.max}
+          onChange={layout.setNavWidth}
+          onToggle={layout.toggleNav}
+        />
+      )}
+    </div>
   );
 }

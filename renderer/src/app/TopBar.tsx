@@ -1,7 +1,9 @@
-import { ChevronDown, Keyboard, Search, Sparkles } from 'lucide-react';
+import { ChevronDown, FolderOpen, FolderPlus, Keyboard, LogOut, Search, Sparkles } from 'lucide-react';
 import type { ProjectSummary } from '../../../src/domain';
 import { getBridge } from '../bridge/bridge';
-import { keys, useBridgeMutation } from '../bridge/queries';
+import { keys, useBridgeMutation, useBridgeQuery } from '../bridge/queries';
+import { MenuButton, type MenuEntry } from '../ui/MenuButton';
+import { useNativeDialogs } from '../ui/ImportSources';
 import { CreditsPill } from '../features/settings/CreditsPill';
 import { QueueIndicator } from '../features/queue/QueueIndicator';
 import { useAppInfo } from '../features/queue/queue-data';
@@ -25,16 +27,7 @@ export function TopBar(props: { project: ProjectSummary; onPalette(): void; onSh
           <Sparkles size={14} />
         </div>
       </div>
-      <button
-        className="ghost"
-        onClick={() => close.mutate({})}
-        title="Switch project"
-        aria-label={`Project ${props.project.name}: switch project`}
-      >
-        <span className="project-name">{props.project.name}</span>
-        {props.project.readOnly && <span className="pill warn">Read-only</span>}
-        <ChevronDown size={14} />
-      </button>
+      <ProjectSwitcher project={props.project} onClose={() => close.mutate({})} />
       <div className="spacer" />
       <button
         type="button"
@@ -78,5 +71,59 @@ export function TopBar(props: { project: ProjectSummary; onPalette(): void; onSh
         <Sparkles size={16} aria-hidden /> Generate <Kbd combo={GENERATE_PANEL_COMBO} />
       </button>
     </header>
+  );
+}
+
+/**
+ * The project name with its switcher: the recent projects (one click opens one), Open… and New… (the
+ * native folder dialog in the desktop app; the project screen's forms in the browser), and Close.
+ */
+function ProjectSwitcher(props: { project: ProjectSummary; onClose(): void }) {
+  const bridge = getBridge();
+  const native = useNativeDialogs();
+  const recent = useBridgeQuery(keys.recentProjects, () => bridge.projects.recent({}));
+  const open = useBridgeMutation(bridge.projects.open, [keys.currentProject, keys.recentProjects]);
+  const others = (recent.data ?? []).filter((p) => p.path !== props.project.path).slice(0, 8);
+  const openFolder = async () => {
+    const picked = await bridge.dialogs.pickFolder({ title: 'Open a project folder' });
+    if (picked.path) open.mutate({ dir: picked.path });
+  };
+  const entries: MenuEntry[] = [
+    ...others.map((p) => ({
+      id: `recent-${p.path}`,
+      label: p.name,
+      hint: p.exists ? undefined : 'missing',
+      disabled: !p.exists,
+      onSelect: () => open.mutate({ dir: p.path }),
+    })),
+    {
+      id: 'open',
+      label: 'Open…',
+      icon: <FolderOpen size={14} />,
+      separatorBefore: others.length > 0,
+      onSelect: native ? () => void openFolder() : props.onClose,
+    },
+    { id: 'new', label: 'New…', icon: <FolderPlus size={14} />, onSelect: props.onClose },
+    {
+      id: 'close',
+      label: 'Close project',
+      icon: <LogOut size={14} />,
+      separatorBefore: true,
+      onSelect: props.onClose,
+    },
+  ];
+  return (
+    <MenuButton
+      label={`Project ${props.project.name}: switch project`}
+      title="Switch project"
+      className="ghost"
+      align="start"
+      entries={entries}
+      header={others.length > 0 ? 'Recent projects' : undefined}
+    >
+      <span className="project-name">{props.project.name}</span>
+      {props.project.readOnly && <span className="pill warn">Read-only</span>}
+      <ChevronDown size={14} aria-hidden />
+    </MenuButton>
   );
 }

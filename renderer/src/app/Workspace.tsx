@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import type { Job, ProjectSummary } from '../../../src/domain';
 import { errorHelp } from '../../../src/contract/error-messages';
 import { NavigationContext, type Section } from './navigation';
@@ -14,6 +14,7 @@ import { useShortcut } from '../ui/keyboard';
 import { commandKey, requestIntent, useCommands } from './commands';
 import { CommandPalette } from './CommandPalette';
 import { ShortcutSheet } from './ShortcutSheet';
+import { PaneLayoutContext, usePaneLayoutState } from './layout';
 
 const HISTORY_MAX = 20;
 
@@ -42,6 +43,7 @@ export function Workspace(props: { project: ProjectSummary }) {
     }),
     [generateOpen],
   );
+  const layout = usePaneLayoutState(props.project.id, section, panel);
   useShortcut(GENERATE_PANEL_COMBO, panel.toggle);
   useShortcut(commandKey('app.palette'), () => setPaletteOpen(true));
   useShortcut(commandKey('app.shortcuts'), () => setSheetOpen(true));
@@ -80,6 +82,7 @@ export function Workspace(props: { project: ProjectSummary }) {
           requestIntent('poses.import');
         },
     'generate.panel': panel.toggle,
+    'app.navigator': layout.toggleNav,
     'app.shortcuts': () => setSheetOpen(true),
     'app.search': focusSearch,
   });
@@ -87,31 +90,42 @@ export function Workspace(props: { project: ProjectSummary }) {
     <ToastProvider>
       <NavigationContext.Provider value={navigation}>
         <GeneratePanelContext.Provider value={panel}>
-          <LiveGeneration section={section} go={go} />
-          <div className="app">
-            <TopBar
-              project={props.project}
-              onPalette={() => setPaletteOpen(true)}
-              onShortcuts={() => setSheetOpen(true)}
-            />
-            <div className={generateOpen ? 'workspace with-generate' : 'workspace'}>
-              <Sidebar />
-              <main className="stage" aria-label="Stage">
-                <ProjectNotices project={props.project} />
-                <SectionView section={section} project={props.project} />
-              </main>
-              <GeneratePanel project={props.project} />
+          <PaneLayoutContext.Provider value={layout}>
+            <LiveGeneration section={section} go={go} />
+            <div className="app">
+              <TopBar
+                project={props.project}
+                onPalette={() => setPaletteOpen(true)}
+                onShortcuts={() => setSheetOpen(true)}
+              />
+              <div
+                className={generateOpen ? 'workspace with-generate' : 'workspace'}
+                style={
+                  {
+                    '--nav-w': `${layout.fitted.nav}px`,
+                    '--inspector-w': `${layout.fitted.inspector}px`,
+                    '--generate-w': `${layout.fitted.generate || 384}px`,
+                  } as CSSProperties
+                }
+              >
+                <Sidebar />
+                <main className="stage" aria-label="Stage" data-pane="stage">
+                  <ProjectNotices project={props.project} />
+                  <SectionView section={section} project={props.project} />
+                </main>
+                <GeneratePanel project={props.project} />
+              </div>
             </div>
-          </div>
-          <CommandPalette open={paletteOpen} onClose={() => setPaletteOpen(false)} />
-          <ShortcutSheet
-            open={sheetOpen}
-            onClose={() => setSheetOpen(false)}
-            onPalette={() => {
-              setSheetOpen(false);
-              setPaletteOpen(true);
-            }}
-          />
+            <CommandPalette open={paletteOpen} onClose={() => setPaletteOpen(false)} />
+            <ShortcutSheet
+              open={sheetOpen}
+              onClose={() => setSheetOpen(false)}
+              onPalette={() => {
+                setSheetOpen(false);
+                setPaletteOpen(true);
+              }}
+            />
+          </PaneLayoutContext.Provider>
         </GeneratePanelContext.Provider>
       </NavigationContext.Provider>
     </ToastProvider>

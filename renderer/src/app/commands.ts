@@ -167,6 +167,11 @@ export const COMMANDS = {
   'poses.import': { title: 'Import poses…', group: 'Go to', keywords: 'add images folder sheets' },
   'results.export': { title: 'Export the selected results…', group: 'Go to', keywords: 'save files' },
   'results.inspector': { title: 'Show or hide the inspector', group: 'Go to', keywords: 'panel receipt' },
+  'app.navigator': {
+    title: 'Collapse or expand the navigator',
+    group: 'Go to',
+    keywords: 'sidebar panel left rail',
+  },
   'results.captions': { title: 'Captions under the thumbnails', group: 'Go to', keywords: 'names' },
   'results.clearFilters': { title: 'Clear the filters', group: 'Go to', keywords: 'reset all' },
   'project.switch': { title: 'Switch project', group: 'Go to', keywords: 'open close recent' },

@@ -271,6 +271,7 @@ export function CharacterEditor(props: {
               className="text-box prompt-box"
               aria-label="Prompt that will be sent"
               data-testid="prompt-preview"
+              tabIndex={0}
             >
               {preview.data?.prompt ?? '…'}
             </output>
@@ -278,7 +279,11 @@ export function CharacterEditor(props: {
               Negative prompt
               {preview.data?.usesDefaultNegative ? ' (the model’s default)' : ` (${character.name}’s own)`}
             </div>
-            <output className="text-box prompt-box muted-box" aria-label="Negative prompt that will be sent">
+            <output
+              className="text-box prompt-box muted-box"
+              aria-label="Negative prompt that will be sent"
+              tabIndex={0}
+            >
               {preview.data?.negativePrompt ?? '…'}
             </output>
             {preview.data && <div className="secondary">Exactly as sent to {preview.data.modelId}.</div>}

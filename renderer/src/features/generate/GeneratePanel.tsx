@@ -190,6 +190,7 @@ export function GeneratePanel(props: { project: ProjectSummary }) {
   return (
     <aside
       className="generate-panel"
+      data-pane="generate"
       aria-labelledby="generate-heading"
       hidden={!panel.isOpen}
       onKeyDown={(e) => {
@@ -340,7 +341,8 @@ export function GeneratePanel(props: { project: ProjectSummary }) {
               <span className="picker-label">Prompt</span>
               <span className="secondary">from {character?.name}’s description and style words</span>
             </div>
-            <output className="prompt-preview" aria-label="Prompt that will be sent">
+            {/* Focusable: a long prompt scrolls, and its scroll must be reachable by keyboard. */}
+            <output className="prompt-preview" aria-label="Prompt that will be sent" tabIndex={0}>
               {composed.prompt}
             </output>
             <details className="negative">
@@ -348,7 +350,9 @@ export function GeneratePanel(props: { project: ProjectSummary }) {
                 Negative prompt:{' '}
                 {character?.negativePrompt.trim() ? `${character.name}’s own` : 'the model’s default'}
               </summary>
-              <output className="prompt-preview">{composed.negativePrompt}</output>
+              <output className="prompt-preview" aria-label="Negative prompt sent with it" tabIndex={0}>
+                {composed.negativePrompt}
+              </output>
             </details>
           </section>
         )}

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type MouseEvent } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { PersonStanding, Trash2 } from 'lucide-react';
+import { PanelRightClose, PanelRightOpen, PersonStanding, Trash2 } from 'lucide-react';
 import type { ImageSource, PoseLibraryView, PoseView } from '../../../../src/contract/calls/workspace';
 import { asAppError, getBridge } from '../../bridge/bridge';
 import { EmptyState } from '../../ui/EmptyState';
@@ -17,6 +17,9 @@ import { plural } from '../../ui/format';
 import { wsKeys } from '../results/workspace-data';
 import { useMoveToTrash } from '../trash/trash-actions';
 import { PoseDetails } from './PoseDetails';
+import { InspectorPane } from '../../app/InspectorPane';
+import { usePaneLayout } from '../../app/layout';
+import { OverflowToolbar } from '../../ui/OverflowToolbar';
 
 export const kindText = (pose: PoseView): string =>
   pose.kind === 'sheet' ? `Sheet · ${plural(pose.figures.length, 'figure')}` : 'Single pose';
@@ -47,6 +50,7 @@ export function LibraryPane(props: {
   const [anchor, setAnchor] = useState(-1);
   const poses = library.poses;
   const selectedPoses = poses.filter((p) => selected.has(p.id));
+  const layout = usePaneLayout();
 
   const runImport = (sources: ImageSource[], refused: { file: string; reason: string }[] = []) =>
     imports.run(sources, refused, {
@@ -157,40 +161,110 @@ export function LibraryPane(props: {
   );
 
   return (
-    <div className={`library-pane${selectedPoses.length > 0 ? ' with-details' : ''}`}>
+    <div
+      className={`library-pane${selectedPoses.length > 0 && layout.inspectorShown ? ' with-details' : ''}`}
+    >
       <section
         className={`library-main${drop.over ? ' drop-over' : ''}`}
         aria-label={`Pose library ${library.name}`}
         {...drop.props}
       >
         <header className="library-header">
-          <div className="row">
-            <label className="visually-hidden" htmlFor="library-name">
-              Library name
-            </label>
-            <input
-              id="library-name"
-              className="title-input"
-              value={name}
-              maxLength={200}
-              disabled={readOnly}
-              onChange={(e) => setName(e.target.value)}
-              onBlur={() => void rename()}
-              onKeyDown={(e) => {
-                if (isComposing(e)) return;
-                if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
-                if (e.key === 'Escape') {
-                  setName(library.name);
-                  (e.target as HTMLInputElement).blur();
-                }
-              }}
-            />
-            <span className="secondary tabular">{plural(poses.length, 'pose')}</span>
-            <div className="spacer" />
-            <button className="danger" onClick={trashLibrary} disabled={readOnly || task.running}>
-              <Trash2 size={14} aria-hidden /> Move library to trash
-            </button>
-          </div>
+          <OverflowToolbar
+            className="library-toolbar"
+            label="Library toolbar"
+            start={[
+              {
+                id: 'name',
+                pinned: true,
+                basis: 140,
+                className: 'shrink',
+                node: (
+                  <>
+                    <label className="visually-hidden" htmlFor="library-name">
+                      Library name
+                    </label>
+                    <input
+                      id="library-name"
+                      className="title-input"
+                      value={name}
+                      maxLength={200}
+                      disabled={readOnly}
+                      onChange={(e) => setName(e.target.value)}
+                      onBlur={() => void rename()}
+                      onKeyDown={(e) => {
+                        if (isComposing(e)) return;
+                        if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
+                        if (e.key === 'Escape') {
+                          setName(library.name);
+                          (e.target as HTMLInputElement).blur();
+                        }
+                      }}
+                    />
+                  </>
+                ),
+              },
+              {
+                id: 'count',
+                pinned: true,
+                node: <span className="secondary tabular">{plural(poses.length, 'pose')}</span>,
+              },
+            ]}
+            end={[
+              {
+                id: 'trash',
+                priority: 1,
+                node: (
+                  <button className="danger" onClick={trashLibrary} disabled={readOnly || task.running}>
+                    <Trash2 size={14} aria-hidden /> Move library to trash
+                  </button>
+                ),
+                menu: [
+                  {
+                    id: 'trash',
+                    label: 'Move library to trash',
+                    icon: <Trash2 size={14} />,
+                    disabled: readOnly || task.running,
+                    onSelect: trashLibrary,
+                  },
+                ],
+              },
+              ...(selectedPoses.length > 0
+                ? [
+                    {
+                      id: 'inspector',
+                      priority: 2,
+                      node: (
+                        <button
+                          className="ghost icon"
+                          onClick={layout.toggleInspector}
+                          aria-pressed={layout.inspectorShown}
+                          aria-label={
+                            layout.inspectorShown ? 'Hide the pose details' : 'Show the pose details'
+                          }
+                          title="Pose details"
+                        >
+                          {layout.inspectorShown ? (
+                            <PanelRightClose size={16} />
+                          ) : (
+                            <PanelRightOpen size={16} />
+                          )}
+                        </button>
+                      ),
+                      menu: [
+                        {
+                          id: 'inspector',
+                          label: 'Pose details',
+                          kind: 'checkbox' as const,
+                          checked: layout.inspectorShown,
+                          onSelect: layout.toggleInspector,
+                        },
+                      ],
+                    },
+                  ]
+                : []),
+            ]}
+          />
           {task.running ? (
             <TaskProgressRow
               label="Importing"
@@ -247,18 +321,21 @@ export function LibraryPane(props: {
                   {pose.tags.length > 0 && (
                     <div className="pose-tile-tags ellipsis secondary">{pose.tags.join(', ')}</div>
                   )}
-                  <button
-                    className="pose-tile-trash icon"
-                    aria-label={`Move ${pose.name} to the trash`}
-                    title="Move to the trash (Delete)"
-                    disabled={readOnly}
-                    onClick={(e) => {
-                      e.stopPropagation();
-                      trashPoses([pose.id]);
-                    }}
-                  >
-                    <Trash2 size={14} />
-                  </button>
+                  {/* A pointer shortcut, not a control (an option holds none): the keyboard's way is
+                      Delete, the named one "Move to trash" in the pose details. */}
+                  {!readOnly && (
+                    <span
+                      className="pose-tile-trash"
+                      aria-hidden
+                      title="Move to the trash (Delete)"
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        trashPoses([pose.id]);
+                      }}
+                    >
+                      <Trash2 size={14} />
+                    </span>
+                  )}
                 </li>
               ))}
             </ul>
@@ -269,7 +346,7 @@ export function LibraryPane(props: {
         )}
       </section>
       {selectedPoses.length > 0 && (
-        <aside className="inspector pose-inspector" aria-label="Pose details">
+        <InspectorPane label="Pose details" className="pose-inspector">
           <PoseDetails
             key={selectedPoses.length === 1 ? selectedPoses[0]?.id : 'many'}
             poses={selectedPoses}
@@ -277,7 +354,7 @@ export function LibraryPane(props: {
             readOnly={readOnly}
             onTrash={() => trashPoses(selectedPoses.map((p) => p.id))}
           />
-        </aside>
+        </InspectorPane>
       )}
     </div>
   );

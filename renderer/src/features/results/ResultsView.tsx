@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import {
   Captions,
@@ -15,6 +15,8 @@ import {
   SearchX,
   Square,
   X,
+  ZoomIn,
+  ZoomOut,
 } from 'lucide-react';
 import type { ProjectSummary } from '../../../../src/domain';
 import type {
@@ -31,6 +33,9 @@ import { NOT_MINE, useKeyMap } from '../../ui/key-map';
 import { commandKey, useCommands, useIntent, type CommandHandlers } from '../../app/commands';
 import { plural } from '../../ui/format';
 import { useGeneratePanel } from '../generate/generate-context';
+import { usePaneLayout } from '../../app/layout';
+import { InspectorPane } from '../../app/InspectorPane';
+import { OverflowToolbar, type ToolbarItem } from '../../ui/OverflowToolbar';
 import { useMoveToTrash } from '../trash/trash-actions';
 import { CompareView } from '../compare/CompareView';
 import { DiffPanel } from '../compare/DiffPanel';
@@ -86,7 +91,6 @@ interface Selection {
   anchor: number;
 }
 
-const INSPECTOR_KEY = 'ccstudio.gallery.inspector';
 const SAVED_LABEL: Record<SavedFilterId, string> = {
   picks: 'Picks',
   rated4: 'Rated 4+',
@@ -154,7 +158,8 @@ export function ResultsView(props: { project: ProjectSummary }) {
     },
   });
   const [exportIds, setExportIds] = useState<string[] | null>(null);
-  const [inspectorOpen, setInspectorOpen] = useState(() => localStorage.getItem(INSPECTOR_KEY) !== 'closed');
+  const paneLayout = usePaneLayout();
+  const inspectorOpen = paneLayout.inspectorShown;
   const [search, setSearch] = useState(filter.text ?? '');
   const [searchFor, setSearchFor] = useState(filter.text ?? '');
   if ((filter.text ?? '') !== searchFor) {
@@ -363,11 +368,7 @@ export function ResultsView(props: { project: ProjectSummary }) {
     exportIds === null && total > 0 && (view === 'grid' || view === 'loupe'),
   );
 
-  const toggleInspector = () =>
-    setInspectorOpen((open) => {
-      localStorage.setItem(INSPECTOR_KEY, open ? 'closed' : 'open');
-      return !open;
-    });
+  const toggleInspector = paneLayout.toggleInspector;
 
   // Ctrl/Cmd+F and "Search results" from the palette, from any section.
   const searchRef = useRef<HTMLInputElement>(null);
@@ -552,81 +553,114 @@ export function ResultsView(props: { project: ProjectSummary }) {
     );
   }
 
-  return (
-    <div className={`results-view${inspectorOpen ? ' with-inspector' : ''}`}>
-      <section className="results-main" aria-label="Results gallery">
-        <div className="toolbar results-toolbar">
-          <div className="view-switch" role="group" aria-label="View">
+  const countText =
+    head.total === null
+      ? ''
+      : selectedCount > 0
+        ? `${selectedCount.toLocaleString()} of ${plural(total, 'result')} selected`
+        : plural(total, 'result');
+  const sortLabels: Record<ResultSort, string> = {
+    newest: 'Newest first',
+    oldest: 'Oldest first',
+    rating: 'Highest rated',
+  };
+  const sizeStep = (delta: number) =>
+    setGallery({ size: Math.min(THUMB_MAX, Math.max(THUMB_MIN, size + delta)) });
+  const viewButtons: {
+    id: typeof view;
+    label: string;
+    title: string;
+    icon: ReactNode;
+    run(): void;
+    disabled: boolean;
+  }[] = [
+    {
+      id: 'grid',
+      label: 'Grid',
+      title: 'Grid (G)',
+      icon: <LayoutGrid size={16} />,
+      run: () => setGallery({ view: 'grid' }),
+      disabled: false,
+    },
+    {
+      id: 'loupe',
+      label: 'Loupe',
+      title: 'Loupe (E)',
+      icon: <Square size={16} />,
+      run: openLoupe,
+      disabled: total === 0,
+    },
+    {
+      id: 'compare',
+      label: 'Compare',
+      title: 'Compare two (C)',
+      icon: <Columns2 size={16} />,
+      run: () => void startCompare(),
+      disabled: !canCompare,
+    },
+    {
+      id: 'survey',
+      label: 'Survey',
+      title: 'Survey 2 to 9 (N)',
+      icon: <LayoutDashboard size={16} />,
+      run: () => void startSurvey(),
+      disabled: !canCompare,
+    },
+  ];
+  const toolbarStart: ToolbarItem[] = [
+    {
+      id: 'view',
+      pinned: true,
+      node: (
+        <div className="view-switch" role="group" aria-label="View">
+          {viewButtons.map((b) => (
             <button
-              className={`icon ${view === 'grid' ? 'on' : 'ghost'}`}
-              aria-pressed={view === 'grid'}
-              onClick={() => setGallery({ view: 'grid' })}
-              title="Grid (G)"
-              aria-label="Grid"
+              key={b.id}
+              className={`icon ${view === b.id ? 'on' : 'ghost'}`}
+              aria-pressed={view === b.id}
+              onClick={b.run}
+              disabled={b.disabled}
+              title={b.title}
+              aria-label={b.label}
             >
-              <LayoutGrid size={16} />
+              {b.icon}
             </button>
-            <button
-              className={`icon ${view === 'loupe' ? 'on' : 'ghost'}`}
-              aria-pressed={view === 'loupe'}
-              onClick={openLoupe}
-              disabled={total === 0}
-              title="Loupe (E)"
-              aria-label="Loupe"
-            >
-              <Square size={16} />
+          ))}
+        </div>
+      ),
+    },
+  ];
+  const toolbarEnd: ToolbarItem[] = [
+    {
+      id: 'search',
+      pinned: true,
+      basis: 120,
+      className: 'shrink',
+      node: (
+        <div className="search-field">
+          <Search size={14} aria-hidden />
+          <input
+            ref={searchRef}
+            type="search"
+            aria-label="Search results"
+            placeholder="Search"
+            title={`Search results (${comboLabel(commandKey('app.search'))})`}
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+          />
+          {search && (
+            <button className="ghost icon small" aria-label="Clear the search" onClick={() => setSearch('')}>
+              <X size={12} />
             </button>
-            <button
-              className={`icon ${view === 'compare' ? 'on' : 'ghost'}`}
-              aria-pressed={view === 'compare'}
-              onClick={() => void startCompare()}
-              disabled={!canCompare}
-              title="Compare two (C)"
-              aria-label="Compare"
-            >
-              <Columns2 size={16} />
-            </button>
-            <button
-              className={`icon ${view === 'survey' ? 'on' : 'ghost'}`}
-              aria-pressed={view === 'survey'}
-              onClick={() => void startSurvey()}
-              disabled={!canCompare}
-              title="Survey 2 to 9 (N)"
-              aria-label="Survey"
-            >
-              <LayoutDashboard size={16} />
-            </button>
-          </div>
-          <div className="results-count tabular" aria-live="polite" data-testid="results-count">
-            {gallery.saved && <span className="saved-name">{SAVED_LABEL[gallery.saved]} · </span>}
-            {head.total === null
-              ? ''
-              : selectedCount > 0
-                ? `${selectedCount.toLocaleString()} of ${plural(total, 'result')} selected`
-                : plural(total, 'result')}
-          </div>
-          <div className="spacer" />
-          <div className="search-field">
-            <Search size={14} aria-hidden />
-            <input
-              ref={searchRef}
-              type="search"
-              aria-label="Search results"
-              placeholder="Search"
-              title={`Search results (${comboLabel(commandKey('app.search'))})`}
-              value={search}
-              onChange={(e) => setSearch(e.target.value)}
-            />
-            {search && (
-              <button
-                className="ghost icon small"
-                aria-label="Clear the search"
-                onClick={() => setSearch('')}
-              >
-                <X size={12} />
-              </button>
-            )}
-          </div>
+          )}
+        </div>
+      ),
+    },
+    {
+      id: 'sort',
+      priority: 3,
+      node: (
+        <>
           <label className="visually-hidden" htmlFor="results-sort">
             Sort
           </label>
@@ -636,51 +670,143 @@ export function ResultsView(props: { project: ProjectSummary }) {
             onChange={(e) => setSort(e.target.value as ResultSort)}
             title="Sort"
           >
-            <option value="newest">Newest first</option>
-            <option value="oldest">Oldest first</option>
-            <option value="rating">Highest rated</option>
+            {(Object.keys(sortLabels) as ResultSort[]).map((key) => (
+              <option key={key} value={key}>
+                {sortLabels[key]}
+              </option>
+            ))}
           </select>
-          <label className="size-slider" title="Thumbnail size">
-            <span className="visually-hidden">Thumbnail size</span>
-            <Grid3x3 size={14} aria-hidden />
-            <input
-              type="range"
-              min={THUMB_MIN}
-              max={THUMB_MAX}
-              step={8}
-              value={size}
-              onChange={(e) => setGallery({ size: Number(e.target.value) })}
-              disabled={view !== 'grid'}
-            />
-            <Grid2x2 size={14} aria-hidden />
-          </label>
-          <button
-            className={`icon ${gallery.captions ? 'on' : 'ghost'}`}
-            aria-pressed={gallery.captions}
-            onClick={() => setGallery({ captions: !gallery.captions })}
+        </>
+      ),
+      menu: (Object.keys(sortLabels) as ResultSort[]).map((key) => ({
+        id: `sort-${key}`,
+        label: `Sort: ${sortLabels[key]}`,
+        kind: 'radio' as const,
+        checked: sort === key,
+        onSelect: () => setSort(key),
+      })),
+    },
+    {
+      id: 'size',
+      priority: 1,
+      node: (
+        <label className="size-slider" title="Thumbnail size">
+          <span className="visually-hidden">Thumbnail size</span>
+          <Grid3x3 size={14} aria-hidden />
+          <input
+            type="range"
+            min={THUMB_MIN}
+            max={THUMB_MAX}
+            step={8}
+            value={size}
+            onChange={(e) => setGallery({ size: Number(e.target.value) })}
             disabled={view !== 'grid'}
-            title="Captions under the thumbnails: name, stars, flag"
-            aria-label="Captions"
-          >
-            <Captions size={16} />
-          </button>
-          <button
-            onClick={() => setExportIds(targets())}
-            disabled={targets().length === 0}
-            title="Export the selected results"
-          >
-            <Download size={16} aria-hidden /> Export…
-          </button>
-          <button
-            className="ghost icon"
-            onClick={toggleInspector}
-            aria-pressed={inspectorOpen}
-            aria-label={inspectorOpen ? 'Hide the inspector' : 'Show the inspector'}
-            title="Inspector"
-          >
-            {inspectorOpen ? <PanelRightClose size={16} /> : <PanelRightOpen size={16} />}
-          </button>
-        </div>
+          />
+          <Grid2x2 size={14} aria-hidden />
+        </label>
+      ),
+      menu: [
+        {
+          id: 'size-up',
+          label: 'Larger thumbnails',
+          icon: <ZoomIn size={14} />,
+          disabled: view !== 'grid' || size >= THUMB_MAX,
+          keepOpen: true,
+          onSelect: () => sizeStep(32),
+        },
+        {
+          id: 'size-down',
+          label: 'Smaller thumbnails',
+          icon: <ZoomOut size={14} />,
+          disabled: view !== 'grid' || size <= THUMB_MIN,
+          keepOpen: true,
+          onSelect: () => sizeStep(-32),
+        },
+      ],
+    },
+    {
+      id: 'captions',
+      priority: 2,
+      node: (
+        <button
+          className={`icon ${gallery.captions ? 'on' : 'ghost'}`}
+          aria-pressed={gallery.captions}
+          onClick={() => setGallery({ captions: !gallery.captions })}
+          disabled={view !== 'grid'}
+          title="Captions under the thumbnails: name, stars, flag"
+          aria-label="Captions"
+        >
+          <Captions size={16} />
+        </button>
+      ),
+      menu: [
+        {
+          id: 'captions',
+          label: 'Captions',
+          kind: 'checkbox',
+          checked: gallery.captions,
+          disabled: view !== 'grid',
+          onSelect: () => setGallery({ captions: !gallery.captions }),
+        },
+      ],
+    },
+    {
+      id: 'export',
+      priority: 4,
+      node: (
+        <button
+          onClick={() => setExportIds(targets())}
+          disabled={targets().length === 0}
+          title="Export the selected results"
+        >
+          <Download size={16} aria-hidden /> Export…
+        </button>
+      ),
+      menu: [
+        {
+          id: 'export',
+          label: 'Export…',
+          icon: <Download size={14} />,
+          disabled: targets().length === 0,
+          onSelect: () => setExportIds(targets()),
+        },
+      ],
+    },
+    {
+      id: 'inspector',
+      priority: 5,
+      node: (
+        <button
+          className="ghost icon"
+          onClick={toggleInspector}
+          aria-pressed={inspectorOpen}
+          aria-label={inspectorOpen ? 'Hide the inspector' : 'Show the inspector'}
+          title="Inspector"
+        >
+          {inspectorOpen ? <PanelRightClose size={16} /> : <PanelRightOpen size={16} />}
+        </button>
+      ),
+      menu: [
+        {
+          id: 'inspector',
+          label: 'Inspector',
+          kind: 'checkbox',
+          checked: inspectorOpen,
+          onSelect: toggleInspector,
+        },
+      ],
+    },
+  ];
+
+  return (
+    <div className={`results-view${inspectorOpen ? ' with-inspector' : ''}`}>
+      <section className="results-main" aria-label="Results gallery">
+        <OverflowToolbar
+          className="results-toolbar"
+          label="Results toolbar"
+          start={toolbarStart}
+          end={toolbarEnd}
+        />
         <div className="filter-row">
           <FilterBar facets={facets.data} filter={gallery.filter} onChange={setFilter} />
           {filter.cutFromIds?.length || filter.ids?.length ? (
@@ -695,6 +821,10 @@ export function ResultsView(props: { project: ProjectSummary }) {
               <X size={12} aria-hidden />
             </button>
           ) : null}
+          <div className="results-count tabular" aria-live="polite" data-testid="results-count">
+            {gallery.saved && <span className="saved-name">{SAVED_LABEL[gallery.saved]} · </span>}
+            {countText}
+          </div>
         </div>
         {reviewViews.choosingFor && view === 'grid' && (
           <div className="choose-banner" role="status">
@@ -706,11 +836,9 @@ export function ResultsView(props: { project: ProjectSummary }) {
         )}
         <div className="results-body">{body}</div>
       </section>
-      {inspectorOpen && (
-        <aside className="inspector results-inspector" aria-label="Inspector">
-          {inspector}
-        </aside>
-      )}
+      <InspectorPane label="Inspector" className="results-inspector">
+        {inspector}
+      </InspectorPane>
       <ExportDialog open={exportIds !== null} ids={exportIds ?? []} onClose={() => setExportIds(null)} />
     </div>
   );
