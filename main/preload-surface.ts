@@ -21,6 +21,8 @@ const CALLS: Record<CallName, true> = {
   'projects.current': true,
   'projects.recent': true,
   'projects.forget': true,
+  'projects.exportArchive': true,
+  'projects.importArchive': true,
   'dialogs.pickFolder': true,
   'dialogs.pickFiles': true,
   'shell.showInFolder': true,

@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 import { AppError, type ProjectProblem } from '../domain';
+import type { EventPayload } from '../contract';
 import { DEFAULT_MODEL_ID } from '../models';
 import type { AppRuntime } from '../services/runtime-types';
 import { waitForOutcome } from './wait-for-outcome';
@@ -116,6 +117,36 @@ function parseSeconds(text: string | undefined, flag: string, fallback: number):
   return seconds;
 }
 
+/**
+ * Runs a project archive call as a task: a progress line on stderr at most once a second, and Ctrl-C
+ * cancels it (the call then leaves nothing behind and the command fails with CANCELLED).
+ */
+async function runArchiveTask<T extends { cancelled: boolean }>(
+  ctx: CliContext,
+  verb: string,
+  work: (taskId: string) => Promise<T>,
+): Promise<T> {
+  const taskId = `cli-${process.pid}`;
+  let lastLine = 0;
+  const off = ctx.runtime.events.on((name, payload) => {
+    if (name !== 'task.progress') return;
+    const progress = payload as EventPayload<'task.progress'>;
+    if (progress.taskId !== taskId || progress.finished || Date.now() - lastLine < 1000) return;
+    lastLine = Date.now();
+    ctx.io.stderr.write(`${verb} ${progress.done} of ${progress.total} files\n`);
+  });
+  const cancel = () => void ctx.runtime.handlers['tasks.cancel']({ taskId });
+  process.once('SIGINT', cancel);
+  try {
+    const report = await work(taskId);
+    if (report.cancelled) throw new AppError('CANCELLED', 'Cancelled: nothing was written.');
+    return report;
+  } finally {
+    off();
+    process.off('SIGINT', cancel);
+  }
+}
+
 export const cliCommands: Record<string, CliCommand> = {
   'key set': {
     summary: '                  read the Segmind API key from standard input and keep it in the keychain',
@@ -158,6 +189,42 @@ export const cliCommands: Record<string, CliCommand> = {
         name: requireValue(values.name, '--name'),
       });
       print(ctx, `created project "${project.name}" in ${project.path}`);
+    },
+  },
+  'project export': {
+    summary: 'DIR FILE.zip [--overwrite]   the whole project as one zip (the .studio cache left out)',
+    async run(args, ctx) {
+      const { values, positionals } = parseCommandArgs(args, { overwrite: { type: 'boolean' } });
+      const dir = ctx.resolvePath(requireValue(positionals[0], 'DIR'));
+      const file = ctx.resolvePath(requireValue(positionals[1], 'FILE.zip'));
+      const report = await runArchiveTask(ctx, 'archived', (taskId) =>
+        ctx.runtime.handlers['projects.exportArchive']({
+          dir,
+          file,
+          overwrite: values.overwrite ?? false,
+          taskId,
+        }),
+      );
+      for (const s of report.skipped) ctx.io.stderr.write(`left out ${s.file}: ${s.reason}\n`);
+      if (report.skippedCount > report.skipped.length)
+        ctx.io.stderr.write(`left out ${report.skippedCount - report.skipped.length} more\n`);
+      print(ctx, `exported ${report.files} files (${report.bytes} bytes) to ${report.file ?? file}`);
+    },
+  },
+  'project import': {
+    summary:
+      'FILE.zip DIR   unpack a project archive into a new (or empty) folder; every entry and image checked',
+    async run(args, ctx) {
+      const { positionals } = parseCommandArgs(args, {});
+      const file = ctx.resolvePath(requireValue(positionals[0], 'FILE.zip'));
+      const dir = ctx.resolvePath(requireValue(positionals[1], 'DIR'));
+      const report = await runArchiveTask(ctx, 'unpacked', (taskId) =>
+        ctx.runtime.handlers['projects.importArchive']({ file, dir, taskId }),
+      );
+      print(
+        ctx,
+        `imported project "${report.name ?? '?'}" into ${report.dir ?? dir} (${report.files} files, ${report.images} images checked)`,
+      );
     },
   },
   'character add': {

@@ -4,6 +4,8 @@ import { EventBus } from './event-bus';
 import { ServiceContext } from './context';
 import { appHandlers } from './app-handlers';
 import { workspaceHandlers } from './workspace-handlers';
+import { archiveHandlers } from './archive-handlers';
+import { TaskRegistry } from './workspace/tasks';
 import { GenerationService } from './generation/generation-service';
 import { workspaceProjectSources } from './workspace/project-sources';
 import type { AppRuntime, RuntimeOptions } from './runtime-types';
@@ -24,13 +26,16 @@ export async function createAppRuntime(given: RuntimeOptions): Promise<AppRuntim
   const generation = new GenerationService(ctx, options.secrets, workspaceProjectSources);
   await generation.start({ runQueue: options.runQueue ?? true });
 
+  // One task registry, so `tasks.cancel` reaches archive tasks as well as the workspace's.
+  const tasks = new TaskRegistry(events);
   const handlers: Handlers = {
     ...appHandlers(ctx, options.platform, {
       online: () => generation.network.isOnline(),
       connection: () => transport.route,
     }),
     ...generation.handlers(),
-    ...workspaceHandlers(ctx),
+    ...workspaceHandlers(ctx, tasks),
+    ...archiveHandlers(ctx, tasks),
   };
 
   return {

@@ -30,8 +30,10 @@ type ChangeKind = EventPayload<'project.changed'>['kind'];
  * another program replaced in place are found after that first page and announced with
  * 'project.changed' {kind:'results'}. Closing or switching projects cancels running tasks.
  */
-export function workspaceHandlers(ctx: ServiceContext): HandlersFor<typeof workspaceCalls> {
-  const tasks = new TaskRegistry(ctx.events);
+export function workspaceHandlers(
+  ctx: ServiceContext,
+  tasks: TaskRegistry = new TaskRegistry(ctx.events),
+): HandlersFor<typeof workspaceCalls> {
   const changed = (...kinds: ChangeKind[]) => {
     for (const kind of new Set(kinds)) ctx.events.emit('project.changed', { kind });
   };

@@ -153,8 +153,8 @@ function checkedDir(dir: string): string {
  * by where it really is (links resolved), so no export or contact sheet can replace a paid result or a
  * pose image, or leave a stray file where the app reads receipts.
  */
-async function refuseProjectContent(ws: Workspace, target: string, what: string): Promise<void> {
-  const realRoot = await realpath(ws.project.root).catch(() => resolve(ws.project.root));
+export async function refuseProjectContent(root: string, target: string, what: string): Promise<void> {
+  const realRoot = await realpath(root).catch(() => resolve(root));
   const real = await realLocation(target);
   const owned = projectContentPaths(new ProjectLayout(realRoot)).find((path) => {
     const rel = relative(path, real);
@@ -243,7 +243,7 @@ export async function exportResults(
   control: TaskControl = {},
 ): Promise<ExportResult> {
   const dir = checkedDir(options.dir);
-  await refuseProjectContent(ws, dir, 'An export');
+  await refuseProjectContent(ws.project.root, dir, 'An export');
   await makeOutputFolder(dir, 'the export', 'Nothing was exported');
   const taken = new Set(
     (
@@ -395,7 +395,7 @@ export async function writeContactSheet(
   if (!isAbsolute(options.file))
     throw new AppError('INVALID_INPUT', 'Choose where to save the contact sheet (a full path).');
   const file = /\.png$/i.test(options.file) ? resolve(options.file) : `${resolve(options.file)}.png`;
-  await refuseProjectContent(ws, file, 'A contact sheet');
+  await refuseProjectContent(ws.project.root, file, 'A contact sheet');
   if (!options.overwrite) await refuseExisting(file);
   await ws.results.load();
   const cat = await ws.catalog();
