@@ -34,6 +34,7 @@ import { writeFileAtomic } from '../../src/library/atomic-write';
 import { openProject } from '../../src/library/project-store';
 import { workspaceFor, type Workspace } from '../../src/library/workspace';
 import { v1Receipt } from '../fixtures-gen/receipts';
+import { CI_SLACK, slackNote } from './ci-slack';
 import {
   ensureSyntheticProject,
   median,
@@ -60,6 +61,13 @@ const TARGET = {
   rssMb: 300,
   refreshMs: 50,
   rebuildRatio: 1.5,
+};
+/** What a figure on time is held to in this run (see ci-slack.ts). */
+const ALLOWED = {
+  blockingMs: TARGET.blockingMs * CI_SLACK,
+  openMs: TARGET.openMs * CI_SLACK,
+  refreshMs: TARGET.refreshMs * CI_SLACK,
+  rebuildRatio: TARGET.rebuildRatio * CI_SLACK,
 };
 
 // -- the fixtures --------------------------------------------------------------------------------------
@@ -163,11 +171,11 @@ function summarise(label: string, costs: ChangeCost[], ownBytes: number[]): { li
   const indexBytes = costs.map((c, i) => Math.max(0, c.bytes - (ownBytes[i] ?? 0)));
   const medianIndex = median(indexBytes);
   const meanIndex = indexBytes.reduce((a, b) => a + b, 0) / indexBytes.length;
-  const ok = blocked <= TARGET.blockingMs && meanIndex <= TARGET.indexBytes;
+  const ok = blocked <= ALLOWED.blockingMs && meanIndex <= TARGET.indexBytes;
   return {
     ok,
     line:
-      `${label}: blocked median ${blocked.toFixed(1)} ms (max ${maxBlocked.toFixed(1)}; target ≤ ${TARGET.blockingMs}), ` +
+      `${label}: blocked median ${blocked.toFixed(1)} ms (max ${maxBlocked.toFixed(1)}; target ≤ ${slackNote(TARGET.blockingMs)}), ` +
       `wall median ${median(costs.map((c) => c.wallMs)).toFixed(1)} ms; written by the index median ` +
       `${(medianIndex / KB).toFixed(1)} KB, mean ${(meanIndex / KB).toFixed(1)} KB with checkpoints ` +
       `(target ≤ ${TARGET.indexBytes / KB} KB; the result's own files median ${(median(ownBytes) / KB).toFixed(1)} KB): ` +
@@ -222,10 +230,10 @@ export async function benchScale(): Promise<{ lines: string[]; ok: boolean }> {
   const opens = [await openInChild(projectDir), await openInChild(projectDir), await openInChild(projectDir)];
   const openMs = median(opens.map((o) => o.ms));
   const rssMb = Math.max(...opens.map((o) => o.rssMb));
-  const openOk = openMs <= TARGET.openMs && rssMb <= TARGET.rssMb;
+  const openOk = openMs <= ALLOWED.openMs && rssMb <= TARGET.rssMb;
   ok &&= openOk;
   lines.push(
-    `open ${SCALE_RESULTS} results to the first page: median ${openMs.toFixed(0)} ms (target ≤ ${TARGET.openMs}), ` +
+    `open ${SCALE_RESULTS} results to the first page: median ${openMs.toFixed(0)} ms (target ≤ ${slackNote(TARGET.openMs)}), ` +
       `resident ${rssMb.toFixed(0)} MB after (target ≤ ${TARGET.rssMb}; index ${opens[0]?.mode}): ${openOk ? 'met' : 'NOT met'}`,
   );
 
@@ -306,6 +314,22 @@ export async function benchScale(): Promise<{ lines: string[]; ok: boolean }> {
   ok &&= cut.ok;
   lines.push(cut.line);
 
+  // After all those changes, the gallery's first page and the navigator's counts: kept by the index
+  // through every change, never counted again over the whole project.
+  const firstPages: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    await ws.results.query({ filter: { stackCuts: true }, sort: 'newest', offset: 0, limit: 200 }, cat);
+    await ws.results.facets({}, cat);
+    firstPages.push(performance.now() - t);
+  }
+  const recounts = ws.results.countedFromScratch;
+  ok &&= recounts === 0;
+  lines.push(
+    `the first page and the counts after those changes: median ${median(firstPages).toFixed(1)} ms; ` +
+      `counted from scratch ${recounts} times (target 0: kept by each change): ${recounts === 0 ? 'met' : 'NOT met'}`,
+  );
+
   // The refresh on focus, nothing changed outside.
   const refreshes: number[] = [];
   const folderStats: number[] = [];
@@ -319,10 +343,10 @@ export async function benchScale(): Promise<{ lines: string[]; ok: boolean }> {
     folderStats.push(performance.now() - t);
   }
   const refreshMs = median(refreshes);
-  const refreshOk = refreshMs <= TARGET.refreshMs;
+  const refreshOk = refreshMs <= ALLOWED.refreshMs;
   ok &&= refreshOk;
   lines.push(
-    `refresh on focus, nothing changed: median ${refreshMs.toFixed(2)} ms (target ≤ ${TARGET.refreshMs}; ` +
+    `refresh on focus, nothing changed: median ${refreshMs.toFixed(2)} ms (target ≤ ${slackNote(TARGET.refreshMs)}; ` +
       `reference, one stat of the folder ${median(folderStats).toFixed(2)} ms): ${refreshOk ? 'met' : 'NOT met'}`,
   );
   // Put the fixture back as it was (the cuts and sheets go to the trash, which is fine to keep).
@@ -362,11 +386,11 @@ async function benchRebuild(): Promise<string[]> {
     await project.close();
   }
   const ratio = median(rebuilds) / median(refs);
-  const ok = ratio <= TARGET.rebuildRatio;
+  const ok = ratio <= ALLOWED.rebuildRatio;
   lines.push(
     `rebuild the index of ${REBUILD_RESULTS} results: median ${(median(rebuilds) / 1000).toFixed(2)} s, ` +
       `${Math.round(progressSteps / 3)} progress steps; reference, read + JSON.parse of every receipt ` +
-      `${(median(refs) / 1000).toFixed(2)} s; ratio ${ratio.toFixed(2)}x (target ≤ ${TARGET.rebuildRatio}x): ${ok ? 'met' : 'NOT met'}`,
+      `${(median(refs) / 1000).toFixed(2)} s; ratio ${ratio.toFixed(2)}x (target ≤ ${slackNote(TARGET.rebuildRatio, 'x')}): ${ok ? 'met' : 'NOT met'}`,
   );
   return lines;
 }
