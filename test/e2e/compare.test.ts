@@ -156,7 +156,8 @@ describe('comparing results', () => {
     expect(await mismatch()).toBeLessThan(0.5);
     await page.keyboard.press('Control+1');
     await expect.poll(async () => (await readPanes(page))[0]?.scale).toBeCloseTo(1, 3);
-    await expect(page.getByTestId('zoom-label').innerText()).resolves.toBe('100%');
+    // The label follows the zoom on the next render: polled, as the scale is.
+    await expect.poll(() => page.getByTestId('zoom-label').innerText()).toBe('100%');
     expect(await page.locator('.zoom-pane.zoom-crisp').count()).toBe(0);
     await page.keyboard.press('+');
     // Beyond 100% the pixels stay crisp.
@@ -166,7 +167,7 @@ describe('comparing results', () => {
     // Fit: the wide sheet spans each pane's width exactly.
     await expect.poll(async () => Math.abs((await readPanes(page))[0]?.rect[0] ?? 1)).toBeLessThan(0.001);
     expect((await readPanes(page))[0]?.rect[2]).toBeCloseTo(1, 3);
-    await expect(page.getByTestId('zoom-label').innerText()).resolves.toContain('Fit');
+    await expect.poll(() => page.getByTestId('zoom-label').innerText()).toContain('Fit');
     expect(await mismatch()).toBeLessThan(0.5);
   });
 

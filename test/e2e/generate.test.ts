@@ -239,8 +239,16 @@ describe('generate in the browser', () => {
     const before = standIn.postCount;
     const panel = page.getByRole('complementary', { name: 'Generate' });
     if (!(await panel.isVisible())) await page.keyboard.press('Control+g');
-    await panel.getByRole('button', { name: /^Generate/ }).click();
+    // The panel may still be opening (or the last run settling) on a busy machine: wait until the
+    // button can be pressed, and until the click has queued a job, before waiting for its outcome.
+    await panel.waitFor();
+    const button = panel.getByRole('button', { name: /^Generate/ });
+    await expect.poll(() => button.isEnabled(), { timeout: 15_000 }).toBe(true);
     const jobName = `${seeded.characterName} × ${seeded.poseName}`;
+    const rows = page.getByRole('listitem', { name: new RegExp(`^${jobName}: `) });
+    const rowsBefore = await rows.count();
+    await button.click();
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(rowsBefore);
     const row = page.getByRole('listitem', { name: `${jobName}: Outcome unknown` });
     // The free tier's 5 requests a minute may hold this third POST of the file back for up to a minute.
     await row.waitFor({ timeout: 70_000 });
