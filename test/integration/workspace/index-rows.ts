@@ -29,3 +29,40 @@ export async function projectWithRows(
   if (report.mode !== 'cache' || report.listed) throw new Error('the seeded index was not taken as it is');
   return { project: opened, ws, dir };
 }
+
+/**
+ * Makes index entries one after another, each `stepMs` after the last from `base`: ids result0001,
+ * result0002, … with seed `seedFrom + n`; `over` sets any field (a given createdAt is kept).
+ */
+export function entryMaker(options: {
+  base: number;
+  stepMs: number;
+  seedFrom: number;
+  width: number;
+  height: number;
+}): (over?: Partial<IndexEntry>) => IndexEntry {
+  let n = 0;
+  return (over = {}) => {
+    n++;
+    const createdAt = over.createdAt ?? new Date(options.base + n * options.stepMs).toISOString();
+    return {
+      id: `result${String(n).padStart(4, '0')}`,
+      file: `results/result${n}.jpg`,
+      width: options.width,
+      height: options.height,
+      createdAt,
+      t: Date.parse(createdAt),
+      modelId: 'v1',
+      characterId: 'charmira1',
+      poseId: 'posewalk1',
+      rating: 0,
+      flag: 'none',
+      tags: [],
+      seed: options.seedFrom + n,
+      cost: 0.13,
+      m: 0,
+      s: 0,
+      ...over,
+    };
+  };
+}

@@ -5,34 +5,17 @@ import type { Workspace } from '../../../src/library/workspace';
 import { emptyCatalog, summarize } from '../../../src/library/workspace/result-query';
 import type { IndexEntry } from '../../../src/library/workspace/result-index-file';
 import { useSuiteTempDirs } from '../../helpers/temp-dir';
-import { projectWithRows } from './index-rows';
+import { entryMaker, projectWithRows } from './index-rows';
 
 const tempDir = useSuiteTempDirs();
 
-let n = 0;
-const e = (over: Partial<IndexEntry>): IndexEntry => {
-  n++;
-  const createdAt = over.createdAt ?? new Date(Date.UTC(2025, 0, n)).toISOString();
-  return {
-    id: `result${String(n).padStart(4, '0')}`,
-    file: `results/result${n}.jpg`,
-    width: 10,
-    height: 10,
-    createdAt,
-    t: Date.parse(createdAt),
-    modelId: 'v1',
-    characterId: 'charmira1',
-    poseId: 'posewalk1',
-    rating: 0,
-    flag: 'none',
-    tags: [],
-    seed: 100 + n,
-    cost: 0.13,
-    m: 0,
-    s: 0,
-    ...over,
-  };
-};
+const e = entryMaker({
+  base: Date.UTC(2025, 0, 0),
+  stepMs: 86_400_000,
+  seedFrom: 100,
+  width: 10,
+  height: 10,
+});
 
 const cat = emptyCatalog();
 cat.characters.set('charmira1', { name: 'Mira' });

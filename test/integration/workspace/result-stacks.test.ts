@@ -5,34 +5,11 @@ import { emptyCatalog } from '../../../src/library/workspace/result-query';
 import type { Workspace } from '../../../src/library/workspace';
 import type { ProjectHandle } from '../../../src/library/project-store';
 import { useSuiteTempDirs } from '../../helpers/temp-dir';
-import { projectWithRows } from './index-rows';
+import { entryMaker, projectWithRows } from './index-rows';
 
 const tempDir = useSuiteTempDirs();
 
-let n = 0;
-const e = (over: Partial<IndexEntry> = {}): IndexEntry => {
-  n++;
-  const createdAt = new Date(Date.UTC(2025, 0, 1, 0, n)).toISOString();
-  return {
-    id: `result${String(n).padStart(4, '0')}`,
-    file: `results/result${n}.jpg`,
-    width: 1536,
-    height: 768,
-    createdAt,
-    t: Date.parse(createdAt),
-    modelId: 'v1',
-    characterId: 'charmira1',
-    poseId: 'posewalk1',
-    rating: 0,
-    flag: 'none',
-    tags: [],
-    seed: n,
-    cost: 0.13,
-    m: 0,
-    s: 0,
-    ...over,
-  };
-};
+const e = entryMaker({ base: Date.UTC(2025, 0, 1), stepMs: 60_000, seedFrom: 0, width: 1536, height: 768 });
 const cutOf = (sheet: IndexEntry, figureIndex: number, over: Partial<IndexEntry> = {}): IndexEntry =>
   e({
     cutFrom: { resultId: sheet.id, figureIndex, box: { x: 0, y: 0, width: 200, height: 600 } },
