@@ -149,7 +149,7 @@ describe('the cut editor', () => {
       const drawn = boxFromLabel(await box(i + 1).getAttribute('aria-label'));
       expect(drawn).toEqual({ x: f.x * 2, y: f.y * 2, width: f.width * 2, height: f.height * 2 });
     }
-    await expect(editor().getByTestId('cut-preview-1').isVisible()).resolves.toBe(true);
+    await editor().getByTestId('cut-preview-1').waitFor();
     await screenshot(page, 'cut-editor-1440x900');
   });
 
@@ -199,7 +199,7 @@ describe('the cut editor', () => {
     await page.mouse.move(stage.x + stage.width * 0.2, stage.y + stage.height * 0.98, { steps: 6 });
     await page.mouse.up();
     await expect.poll(() => box(5).count()).toBe(1);
-    expect(await editor().getByTestId('cut-preview-5').isVisible()).toBe(true);
+    await editor().getByTestId('cut-preview-5').waitFor();
     await page.keyboard.press('Control+z');
     await page.keyboard.press('Control+z');
     await expect.poll(() => box(5).count()).toBe(0);

@@ -190,14 +190,14 @@ describe('keyboard everywhere', () => {
     await page.locator('.popover-panel').waitFor();
     await page.keyboard.press('Escape');
     await page.locator('.popover-panel').waitFor({ state: 'hidden' });
-    await expect(page.getByRole('region', { name: 'Loupe' }).isVisible()).resolves.toBe(true);
+    await page.getByRole('region', { name: 'Loupe' }).waitFor();
 
     await page.keyboard.press('Escape');
     await grid().waitFor();
     expect(await count()).toMatch(/selected/);
     await page.keyboard.press('Escape');
     await expect.poll(count).toBe('4 results');
-    await expect(grid().isVisible()).resolves.toBe(true);
+    await grid().waitFor();
     await page.keyboard.press('Escape');
     await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
 

@@ -154,7 +154,7 @@ describe('the layout', () => {
     await expect(more.getAttribute('aria-expanded')).resolves.toBe('false');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-haspopup'))).toBe('menu');
     await page.waitForTimeout(50);
-    expect(await generate().isVisible()).toBe(true);
+    await generate().waitFor();
 
     // Choosing by keyboard: "Sort: Oldest first" sorts the grid (the select it stands for follows).
     await page.keyboard.press('ArrowDown');

@@ -20,14 +20,12 @@ describe('projects in the browser', () => {
   it('creates a project, reloads, finds it in the recent list and reopens it', async () => {
     const page = await openPage(browser, app);
     const dir = join(app.workDir, 'Lighthouse book');
-    await expect(page.getByRole('heading', { name: 'New project' }).isVisible()).resolves.toBe(true);
+    await page.getByRole('heading', { name: 'New project' }).waitFor();
     await page.getByLabel('Project name').fill('The Lighthouse Keeper');
     await page.getByLabel('Folder (an empty or new folder)').fill(dir);
     await page.getByRole('button', { name: 'Create project' }).click();
     await page.getByRole('navigation', { name: 'Navigator' }).waitFor();
-    await expect(
-      page.getByRole('button', { name: /Project The Lighthouse Keeper/ }).isVisible(),
-    ).resolves.toBe(true);
+    await page.getByRole('button', { name: /Project The Lighthouse Keeper/ }).waitFor();
     expect(JSON.parse(await readFile(join(dir, 'project.json'), 'utf8')).name).toBe('The Lighthouse Keeper');
     await screenshot(page, 'workspace-empty');
 
