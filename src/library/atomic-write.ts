@@ -27,7 +27,15 @@ export function targetOfTempName(name: string): string | undefined {
 export async function writeFileAtomic(
   file: string,
   data: string | Uint8Array,
-  options: { mode?: number; dirMode?: number } = {},
+  options: {
+    mode?: number;
+    dirMode?: number;
+    /**
+     * False: the caller fsyncs the folder itself, once, before anything records the file (an import
+     * writes a batch of images into one folder, then one folder fsync covers every rename in it).
+     */
+    syncFolder?: boolean;
+  } = {},
 ): Promise<void> {
   const dir = dirname(file);
   await makeFolderInside(dir, options.dirMode);
@@ -46,7 +54,7 @@ export async function writeFileAtomic(
     await rm(temp, { force: true }).catch(() => undefined);
     throw error;
   }
-  await fsyncFolderAfterCommit(dir);
+  if (options.syncFolder !== false) await fsyncFolderAfterCommit(dir);
 }
 
 export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {

@@ -10,6 +10,7 @@ import { benchGalleryScroll } from './gallery-scroll';
 import { benchCompareZoom } from './compare-zoom';
 import { benchScale } from './scale';
 import { benchImport } from './import';
+import { benchPoseLibrary } from './pose-library';
 
 interface Bench {
   name: string;
@@ -24,6 +25,7 @@ const benches: Bench[] = [
   { name: 'Compare and survey: linked zoom and opening (issue: compare)', run: benchCompareZoom },
   { name: 'A project at scale: changes, open, refresh, rebuild (issue: scale)', run: benchScale },
   { name: 'Import throughput: poses.import vs plain sharp (issue 10, item 6)', run: benchImport },
+  { name: 'Pose library edits: bytes per edit (issue 10, item 2)', run: benchPoseLibrary },
 ];
 
 const only = process.argv.slice(2);

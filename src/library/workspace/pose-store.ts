@@ -20,9 +20,16 @@ import type {
   PoseView,
 } from '../../contract/calls/workspace';
 import { findFigures, findFiguresInPixels, type DecodedPixels, type ImageFacts } from '../../images';
-import { writeFileAtomic } from '../atomic-write';
+import { fsyncFolder, writeFileAtomic } from '../atomic-write';
 import { makeFolderInside } from '../contained-fs';
-import { readJsonFile, writeJsonKeepingUnknown } from '../json-file';
+import { writeJsonKeepingUnknown } from '../json-file';
+import {
+  appendPoseLibraryChange,
+  applyPoseLibraryChange,
+  compactPoseLibraryIfLarge,
+  PoseLibraryReader,
+  type PoseLibraryChange,
+} from './pose-library-file';
 import { CommitBatches } from './commit-batches';
 import { guardWrite, removeQuietly, toProjectPath } from './fs-utils';
 import { whileInFlight } from './in-flight';
@@ -33,7 +40,7 @@ import { thumbPathFor } from './paths';
 import { viewImage } from './character-store';
 import type { TaskControl } from './task-control';
 import { withLocks, type TrashedPosesPayload } from './trash-records';
-import type { Workspace } from './workspace';
+import type { CatalogStoreContext } from './store-context';
 
 export const viewPose = (pose: Pose, libraryId: string): PoseView => ({
   ...pose,
@@ -85,12 +92,15 @@ async function figuresOf(bytes: Uint8Array, facts: ImageFacts, pixels?: DecodedP
 }
 
 /**
- * Pose libraries: poses/<libraryId>/library.json holding the library and its poses, and the pose images
- * beside it as <imageId>.<ext>. Every change to a library.json is a read-modify-write under that
- * library's lock, written atomically.
+ * Pose libraries: poses/<libraryId>/library.json holding the library and its poses, its log of changes
+ * since it was last written whole (library.changes.jsonl, see pose-library-file.ts), and the pose images
+ * beside them as <imageId>.<ext>. Every change is made under that library's lock and appended to the log.
  */
 export class PoseLibraryStore {
-  constructor(private readonly ws: Workspace) {}
+  /** The libraries as last read, kept while their files are unchanged (pose-library-file.ts). */
+  readonly reader = new PoseLibraryReader();
+
+  constructor(private readonly ws: CatalogStoreContext) {}
 
   private get layout() {
     return this.ws.project.layout;
@@ -102,38 +112,58 @@ export class PoseLibraryStore {
       this.layout.posesDir,
       (id) => this.layout.poseLibraryFile(id),
       PoseLibrarySchema,
+      undefined,
+      (file, schema) => this.reader.read(file, schema),
     );
     return { libraries: items.sort(byName), problems };
   }
 
   async get(id: string): Promise<PoseLibrary> {
+    return (await this.read(id)).library;
+  }
+
+  /** The library as its files say (pose-library-file.ts), with what a change needs to fold the log in. */
+  private async read(id: string): Promise<{ library: PoseLibrary; raw: unknown; baseBytes: number }> {
     const file = this.layout.poseLibraryFile(id);
-    const result = await readJsonFile(file, PoseLibrarySchema);
-    if (result.ok) return { ...result.value, id };
+    const result = await this.reader.read(file, PoseLibrarySchema);
+    if (result.ok)
+      return { library: { ...result.value, id }, raw: result.raw, baseBytes: result.baseBytes ?? 0 };
     if (result.missing) throw libraryNotFound();
-    await this.ws.project.quarantine(file, result.reason);
+    await this.ws.project.quarantine(result.damagedFile ?? file, result.reason);
     throw new AppError(
       'PROJECT_DAMAGED',
       `This pose library’s file was damaged (${result.reason}); it was moved to quarantine.`,
     );
   }
 
-  private async save(library: PoseLibrary): Promise<PoseLibrary> {
-    const valid = PoseLibrarySchema.parse(library);
-    const file = this.layout.poseLibraryFile(valid.id);
-    await guardWrite('the pose library', () => writeJsonKeepingUnknown(file, PoseLibrarySchema, valid));
-    this.ws.invalidateCatalog();
-    return valid;
-  }
-
-  /** Read-modify-write of one library.json, one at a time per library. */
-  modify(
+  /**
+   * One change to a library, one at a time per library: `makeChange` sees the library as it is and
+   * answers the change (or undefined for none), which is appended to the library's log (a line, not the
+   * whole library: pose-library-file.ts); the log is folded into library.json once it has grown larger
+   * than it. Answers the library after the change.
+   */
+  change(
     id: string,
-    change: (library: PoseLibrary) => PoseLibrary | Promise<PoseLibrary>,
+    makeChange: (library: PoseLibrary) => Omit<PoseLibraryChange, 'updatedAt'> | undefined,
   ): Promise<PoseLibrary> {
     return this.ws.locks.run(`library:${id}`, async () => {
-      const current = await this.get(id);
-      return this.save({ ...(await change(current)), id, updatedAt: nowIso() });
+      const { library, raw, baseBytes } = await this.read(id);
+      const wanted = makeChange(library);
+      if (!wanted) return library;
+      const change: PoseLibraryChange = { ...wanted, updatedAt: nowIso() };
+      // Only what changes is validated (the rest was, when it was read): the poses put, the fields set.
+      change.put = change.put?.map((pose) => PoseSchema.parse(pose));
+      if (change.set) PoseLibrarySchema.pick({ name: true, tags: true }).partial().parse(change.set);
+      const merged = applyPoseLibraryChange(raw, change);
+      const next = { ...(applyPoseLibraryChange(library, change) as PoseLibrary), id };
+      const file = this.layout.poseLibraryFile(id);
+      await guardWrite('the pose library', async () => {
+        const { size } = await appendPoseLibraryChange(file, change);
+        await compactPoseLibraryIfLarge(file, size, baseBytes, merged);
+      });
+      await this.reader.remember(file, merged, next);
+      this.ws.invalidateCatalog();
+      return next;
     });
   }
 
@@ -158,7 +188,10 @@ export class PoseLibraryStore {
       updatedAt: now,
     });
     await guardWrite('the pose library', () => makeFolderInside(this.layout.poseLibraryDir(library.id)));
-    return this.save(library);
+    const file = this.layout.poseLibraryFile(library.id);
+    await guardWrite('the pose library', () => writeJsonKeepingUnknown(file, PoseLibrarySchema, library));
+    this.ws.invalidateCatalog();
+    return library;
   }
 
   async update(
@@ -166,11 +199,8 @@ export class PoseLibraryStore {
     changes: { name?: string | undefined; tags?: string[] | undefined },
   ): Promise<PoseLibrary> {
     this.ws.project.assertWritable();
-    return this.modify(id, (library) => ({
-      ...library,
-      ...(changes.name === undefined ? {} : { name: changes.name }),
-      ...(changes.tags === undefined ? {} : { tags: changes.tags }),
-    }));
+    const set = stripUndefined(changes);
+    return this.change(id, () => ({ set }));
   }
 
   async trashLibrary(id: string): Promise<string> {
@@ -237,13 +267,14 @@ export class PoseLibraryStore {
       let pendingLibrary = typeof into === 'string' ? undefined : into.newLibrary;
       const libraryId = typeof into === 'string' ? into : newId();
       const listed = pendingLibrary ? 0 : (await this.get(libraryId)).poses.length; // NOT_FOUND before any work
+      const dir = this.layout.poseLibraryDir(libraryId);
       /** Adds a batch of poses to the library (making it with the first); answers how many it holds. */
       const addPoses = async (poses: Pose[]): Promise<number> => {
+        // The batch's images were renamed into place without a folder fsync each (placePose): one
+        // fsync of the folder makes every rename durable before the library records them.
+        await guardWrite('the pose library', () => fsyncFolder(dir));
         if (!pendingLibrary) {
-          const library = await this.modify(libraryId, (current) => ({
-            ...current,
-            poses: [...current.poses, ...poses],
-          }));
+          const library = await this.change(libraryId, () => ({ put: poses }));
           return library.poses.length;
         }
         const library = await this.createWith(libraryId, pendingLibrary, poses);
@@ -258,7 +289,6 @@ export class PoseLibraryStore {
           known.set(pose.image.sha256, { kind: 'pose', id: pose.id, name: pose.name, libraryId: library.id });
         }
       }
-      const dir = this.layout.poseLibraryDir(libraryId);
       let batches: CommitBatches<Pose> | undefined;
 
       const outcome = await importImages<PoseView>({
@@ -327,7 +357,7 @@ export class PoseLibraryStore {
     // All three settle before this answers, so that when the write fails the caller's clean-up comes
     // after the thumbnail, not before it. Neither figuresOf nor makeThumbQuietly throws.
     const [written, figures] = await Promise.allSettled([
-      writeFileAtomic(target, bytes),
+      writeFileAtomic(target, bytes, { syncFolder: false }), // the batch syncs the folder once
       figuresOf(bytes, facts, pixels),
       makeThumbQuietly(this.layout, imageId, thumbFrom),
     ]);
@@ -357,14 +387,12 @@ export class PoseLibraryStore {
     const found = await this.findPose(poseId);
     if (!found) throw poseNotFound();
     let updated: Pose | undefined;
-    await this.modify(found.library.id, (library) => ({
-      ...library,
-      poses: library.poses.map((p) => {
-        if (p.id !== poseId) return p;
-        updated = PoseSchema.parse({ ...p, ...stripUndefined(changes) });
-        return updated;
-      }),
-    }));
+    await this.change(found.library.id, (library) => {
+      const pose = library.poses.find((p) => p.id === poseId);
+      if (!pose) return undefined;
+      updated = PoseSchema.parse({ ...pose, ...stripUndefined(changes) });
+      return { put: [updated] };
+    });
     if (!updated) throw poseNotFound();
     return viewPose(updated, found.library.id);
   }

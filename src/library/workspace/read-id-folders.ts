@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { IdSchema, isAppError, type ProjectProblem } from '../../domain';
-import { readJsonFile } from '../json-file';
+import { readJsonFile, type JsonRead } from '../json-file';
 import type { ProjectHandle } from '../project-store';
 import { listDir, toProjectPath } from './fs-utils';
 
@@ -17,6 +17,11 @@ export async function readIdFolders<S extends z.ZodType<{ id: string }>>(
   fileFor: (id: string) => string,
   schema: S,
   onMissing?: (relativeFile: string) => ProjectProblem | null,
+  /** How one item is read, when it is more than one JSON file (a pose library and its log). */
+  readItem: (
+    file: string,
+    schema: S,
+  ) => Promise<JsonRead<z.output<S>> & { damagedFile?: string }> = readJsonFile,
 ): Promise<{ items: z.output<S>[]; problems: ProjectProblem[] }> {
   const listed = await listIds(project, dir);
   if ('problem' in listed) return { items: [], problems: [listed.problem] };
@@ -25,15 +30,19 @@ export async function readIdFolders<S extends z.ZodType<{ id: string }>>(
   const read = await Promise.all(
     ids.map(async (id) => {
       const file = fileFor(id);
-      const result = await readJsonFile(file, schema);
+      const result = await readItem(file, schema);
       if (result.ok) return { ...result.value, id } as z.output<S>;
       if (result.missing) {
         const problem = onMissing?.(toProjectPath(project.root, file));
         if (problem) problems.push(problem);
         return null;
       }
-      problems.push(await project.quarantine(file, result.reason));
-      return null;
+      const damaged = result.damagedFile ?? file;
+      problems.push(await project.quarantine(damaged, result.reason));
+      if (damaged === file) return null;
+      // Another file of the item was damaged (a pose library's log): without it, the item may load.
+      const again = await readItem(file, schema);
+      return again.ok ? ({ ...again.value, id } as z.output<S>) : null;
     }),
   );
   const prefix = `${toProjectPath(project.root, dir)}/`;

@@ -11,11 +11,12 @@ import {
   type ProjectProblem,
 } from '../../domain';
 import { targetOfTempName, writeJsonAtomic } from '../atomic-write';
-import { readJsonFile, readJsonValue } from '../json-file';
+import { readJsonFile, readJsonValue, type JsonRead } from '../json-file';
 import type { ProjectLayout } from '../project-layout';
 import { exists, listDir, moveInto, removeQuietly, toProjectPath } from './fs-utils';
 import { idOfFileName, isInFlight } from './in-flight';
 import { extensionFor } from './paths';
+import { readPoseLibrary } from './pose-library-file';
 import { RESULT_FILE, hasFineMtime } from './result-index-file';
 
 /**
@@ -56,6 +57,7 @@ export async function reconcileLeftovers(
     folder: '',
     recorded: (value) => (value as PoseLibrary).poses.map((pose) => pose.image.file),
     trashed,
+    read: readPoseLibrary,
   };
   const outcomes = await Promise.allSettled([
     dropCacheTemps(aside),
@@ -245,6 +247,8 @@ interface UnrecordedImages {
   recorded(value: unknown): string[];
   /** What the trash entries name, or null if they could not all be read (then nothing is moved). */
   trashed: ReadonlySet<string> | null;
+  /** How the JSON is read, when it is more than one file (a pose library and its log). */
+  read?: (file: string, schema: z.ZodType) => Promise<JsonRead<unknown>>;
 }
 
 /** `<id>.<ext>` with an extension the app stores images under: other names are the person's. */
@@ -272,7 +276,7 @@ async function settleUnrecorded(
     (name) => STORED_IMAGE.test(name) && !isInFlight(idOfFileName(name)),
   );
   if (candidates.length === 0) return;
-  const read = await readJsonFile(aside.abs(jsonRel), schema).catch(() => null);
+  const read = await (images.read ?? readJsonFile)(aside.abs(jsonRel), schema).catch(() => null);
   if (!read?.ok) return; // damaged or unreadable: its images wait with it
   const recorded = new Set(images.recorded(read.value));
   for (const name of candidates) {

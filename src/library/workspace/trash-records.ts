@@ -10,6 +10,7 @@ import {
   StoredImageSchema,
   nowIso,
   type Pose,
+  type PoseLibrary,
 } from '../../domain';
 import type { TrashKindSchema } from '../../contract/calls/workspace';
 import { writeFileAtomic } from '../atomic-write';
@@ -18,10 +19,12 @@ import { readJsonFile, writeJsonKeepingUnknown } from '../json-file';
 import type { ProjectLayout } from '../project-layout';
 import { exists } from './fs-utils';
 import type { KeyedMutex } from './keyed-mutex';
+import { appendPoseLibraryChange, readPoseLibrary } from './pose-library-file';
 
 /**
  * What a trash entry changes besides the files it moves: the JSON that lists its things. A trashed pose
- * is listed in its library.json, a trashed reference image in its character.json. Results, characters
+ * is listed in its library (library.json and its log of changes), a trashed reference image in its
+ * character.json. Results, characters
  * and pose libraries have no such record: a result's receipt is one of the files that move, a character
  * or a library is its whole folder.
  *
@@ -131,35 +134,61 @@ function poseRecords(layout: ProjectLayout, payload: TrashedPosesPayload): Trash
     async detach(undo) {
       for (const [libraryId, { poses }] of libraries) {
         const ids = new Set(poses.map((p) => p.id));
-        await rewriteJson(layout.poseLibraryFile(libraryId), PoseLibrarySchema, undo, (library) =>
-          // A library that is gone lists nothing to drop.
-          library?.poses.some((p) => ids.has(p.id))
-            ? {
-                ...library,
-                id: libraryId,
-                poses: library.poses.filter((p) => !ids.has(p.id)),
-                updatedAt: nowIso(),
-              }
-            : undefined,
-        );
+        const file = layout.poseLibraryFile(libraryId);
+        const library = await readLibraryForChange(file);
+        // A library that is gone lists nothing to drop.
+        if (!library?.poses.some((p) => ids.has(p.id))) continue;
+        const { undo: cutBack } = await appendPoseLibraryChange(file, {
+          drop: [...ids],
+          updatedAt: nowIso(),
+        });
+        undo.push(cutBack);
       }
     },
     async attach(undo) {
       for (const [libraryId, { name, poses }] of libraries) {
-        await rewriteJson(layout.poseLibraryFile(libraryId), PoseLibrarySchema, undo, (library) => {
-          const now = nowIso();
+        const file = layout.poseLibraryFile(libraryId);
+        const library = await readLibraryForChange(file);
+        const now = nowIso();
+        if (!library) {
           // A library deleted for good comes back (same id and name) to hold its poses again.
-          if (!library) return { id: libraryId, name, tags: [], poses, createdAt: now, updatedAt: now };
-          const have = new Set(library.poses.map((p) => p.id));
-          const missing = poses.filter((p) => !have.has(p.id));
-          return missing.length === 0
-            ? undefined
-            : { ...library, id: libraryId, poses: [...library.poses, ...missing], updatedAt: now };
-        });
+          await rewriteJson(file, PoseLibrarySchema, undo, () => ({
+            id: libraryId,
+            name,
+            tags: [],
+            poses,
+            createdAt: now,
+            updatedAt: now,
+          }));
+          continue;
+        }
+        const have = new Set(library.poses.map((p) => p.id));
+        const missing = poses.filter((p) => !have.has(p.id));
+        if (missing.length === 0) continue;
+        const { undo: cutBack } = await appendPoseLibraryChange(file, { put: missing, updatedAt: now });
+        undo.push(cutBack);
       }
     },
   };
 }
+
+/**
+ * A pose library as its files say (library.json and its log, pose-library-file.ts), undefined when it is
+ * not there; PROJECT_DAMAGED when it cannot be read, as rewriteJson does for the other records.
+ */
+async function readLibraryForChange(file: string): Promise<PoseLibrary | undefined> {
+  const read = await readPoseLibrary(file, PoseLibrarySchema);
+  if (read.ok) return read.value;
+  if (read.missing) return undefined;
+  throw damaged(read.damagedFile ?? file, read.reason);
+}
+
+const damaged = (file: string, reason: string): AppError => {
+  const rel = relative(projectRootOf(file) ?? dirname(file), file)
+    .split(sep)
+    .join('/');
+  return new AppError('PROJECT_DAMAGED', `${rel} is damaged (${reason}).`, { file: rel });
+};
 
 // -- reference images ---------------------------------------------------------------------------------
 
@@ -213,12 +242,7 @@ async function rewriteJson<S extends z.ZodType>(
   change: (current: z.output<S> | undefined) => z.output<S> | undefined,
 ): Promise<void> {
   const read = await readJsonFile(file, schema);
-  if (!read.ok && !read.missing) {
-    const rel = relative(projectRootOf(file) ?? dirname(file), file)
-      .split(sep)
-      .join('/');
-    throw new AppError('PROJECT_DAMAGED', `${rel} is damaged (${read.reason}).`, { file: rel });
-  }
+  if (!read.ok && !read.missing) throw damaged(file, read.reason);
   const next = change(read.ok ? read.value : undefined);
   if (next === undefined) return;
   const valid: unknown = schema.parse(next);

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { AppError, IdSchema, PoseLibrarySchema, type Box, type Result } from '../../domain';
 import type { TrashEntryView } from '../../contract/calls/workspace';
-import { readJsonFile, readJsonValue } from '../json-file';
+import { readJsonValue, type JsonRead } from '../json-file';
+import { readPoseLibrary } from './pose-library-file';
 import type { ProjectHandle } from '../project-store';
 import { CharacterStore } from './character-store';
 import { guardWrite, listDir } from './fs-utils';
@@ -22,8 +23,11 @@ const isId = (name: string): boolean => IdSchema.safeParse(name).success;
  * A JSON file read the contained way (readJsonValue: never through a link out of the project, never a
  * pipe or a device, never too large or too deep), or undefined when it is missing, refused or not JSON.
  */
-async function readLoose(file: string): Promise<Record<string, unknown> | undefined> {
-  const read = await readJsonValue(file).catch(() => null);
+async function readLoose(
+  file: string,
+  readFile: (file: string) => Promise<JsonRead<unknown>> = readJsonValue,
+): Promise<Record<string, unknown> | undefined> {
+  const read = await readFile(file).catch(() => null);
   const raw = read?.ok ? read.value : undefined;
   return typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : undefined;
 }
@@ -92,7 +96,10 @@ export class Workspace implements CatalogStoreContext {
         characterIds.filter(isId).map(async (id) => ({ id, raw: await readLoose(layout.characterFile(id)) })),
       ),
       Promise.all(
-        libraryIds.filter(isId).map(async (id) => ({ id, raw: await readLoose(layout.poseLibraryFile(id)) })),
+        libraryIds.filter(isId).map(async (id) => ({
+          id,
+          raw: await readLoose(layout.poseLibraryFile(id), (file) => this.poses.reader.readValue(file)),
+        })),
       ),
     ]);
     const cat: Catalog = {
@@ -245,7 +252,7 @@ export class Workspace implements CatalogStoreContext {
         const libraryId = entry.refs.libraries[0]?.id;
         if (!libraryId) continue;
         const file = join(this.trash.trashedPath(entry.id, `poses/${libraryId}`), 'library.json');
-        const read = await readJsonFile(file, PoseLibrarySchema);
+        const read = await readPoseLibrary(file, PoseLibrarySchema);
         const pose = read.ok ? read.value.poses.find((p) => p.id === poseId) : undefined;
         if (pose) return pose;
       }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { addResult, hasResult, workspaceFor } from '../../../src/library/workspace';
 import { useTempDirs } from '../../helpers/temp-dir';
 import type * as AtomicWrite from '../../../src/library/atomic-write';
-import { draftFor, newProject, readIndexRows, resultJpeg } from './support';
+import type * as PoseLibraryFile from '../../../src/library/workspace/pose-library-file';
+import { draftFor, libraryBytes, newProject, readIndexRows, resultJpeg } from './support';
 
 /** Every atomic write in order, and switches to make receipt or library.json writes fail as on a full disk. */
 const writes = vi.hoisted(() => ({
@@ -36,6 +37,19 @@ vi.mock('../../../src/library/atomic-write', async (importOriginal) => {
     writeFileAtomic,
     writeJsonAtomic: (file: string, value: unknown) =>
       writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`),
+  };
+});
+// A change to an existing library is a line appended to its log (pose-library-file.ts): failed the same way.
+vi.mock('../../../src/library/workspace/pose-library-file', async (importOriginal) => {
+  const real = await importOriginal<typeof PoseLibraryFile>();
+  return {
+    ...real,
+    appendPoseLibraryChange: async (file: string, change: PoseLibraryFile.PoseLibraryChange) => {
+      writes.log.push(real.changesFileOf(file));
+      if (writes.failLibraries)
+        throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      return real.appendPoseLibraryChange(file, change);
+    },
   };
 });
 
@@ -91,11 +105,11 @@ describe('committing a paid result', () => {
   });
 });
 
-describe('importing a pose when its library.json cannot be written', () => {
+describe('importing a pose when its library cannot be written', () => {
   it('removes the image and thumbnail it had already placed: nothing half-imported', async () => {
     const { project, ws, dir } = await newProject(tempDir);
     const library = await ws.poses.create('L');
-    const before = await readFile(join(dir, 'poses', library.id, 'library.json'), 'utf8');
+    const before = await libraryBytes(dir, library.id);
     const thumbsBefore = await readdir(join(dir, '.studio', 'thumbs')).catch(() => []);
     writes.log.length = 0;
     writes.failLibraries = true;
@@ -107,11 +121,11 @@ describe('importing a pose when its library.json cannot be written', () => {
     } finally {
       writes.failLibraries = false;
     }
-    // The image did get written (then the library.json write failed)...
+    // The image did get written (then the library's write failed)...
     expect(writes.log.some((f) => /poses[\\/][a-z0-9]+[\\/][a-z0-9]+\.jpg$/.test(f))).toBe(true);
     // ...and was taken back out, with its thumbnail.
     expect(await readdir(join(dir, 'poses', library.id))).toEqual(['library.json']);
-    expect(await readFile(join(dir, 'poses', library.id, 'library.json'), 'utf8')).toBe(before);
+    expect(await libraryBytes(dir, library.id)).toBe(before);
     expect(await readdir(join(dir, '.studio', 'thumbs')).catch(() => [])).toEqual(thumbsBefore);
     await project.close();
   });

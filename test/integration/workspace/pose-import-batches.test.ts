@@ -6,15 +6,16 @@
  * meanwhile does not take it for a crash's leftover.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PoseLibrarySchema } from '../../../src/domain';
 import { openProject } from '../../../src/library/project-store';
 import { workspaceFor } from '../../../src/library/workspace';
 import type * as AtomicWrite from '../../../src/library/atomic-write';
+import type * as PoseLibraryFile from '../../../src/library/workspace/pose-library-file';
 import { makeImage } from '../../fixtures-gen/simple-images';
 import { useTempDirs } from '../../helpers/temp-dir';
-import { newProject, tempLeftovers } from './support';
+import { libraryBytes, libraryOnDisk, newProject, tempLeftovers } from './support';
+import { CHANGES_FILE_NAME } from '../../../src/library/workspace/pose-library-file';
 
 const writes = vi.hoisted(() => ({ log: [] as string[], failLibraries: false }));
 vi.mock('../../../src/library/atomic-write', async (importOriginal) => {
@@ -33,6 +34,21 @@ vi.mock('../../../src/library/atomic-write', async (importOriginal) => {
   };
 });
 
+// A library's changes are appended to its log (pose-library-file.ts): counted, and failed like the
+// whole-file writes above when the disk is "full".
+vi.mock('../../../src/library/workspace/pose-library-file', async (importOriginal) => {
+  const real = await importOriginal<typeof PoseLibraryFile>();
+  return {
+    ...real,
+    appendPoseLibraryChange: async (file: string, change: PoseLibraryFile.PoseLibraryChange) => {
+      writes.log.push(real.changesFileOf(file));
+      if (writes.failLibraries)
+        throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      return real.appendPoseLibraryChange(file, change);
+    },
+  };
+});
+
 const tempDir = useTempDirs();
 
 async function folderOf(count: number): Promise<string> {
@@ -42,10 +58,11 @@ async function folderOf(count: number): Promise<string> {
   return src;
 }
 
-const libraryWrites = () => writes.log.filter((file) => file.endsWith('library.json')).length;
+const libraryWrites = () =>
+  writes.log.filter((file) => file.endsWith('library.json') || file.endsWith(CHANGES_FILE_NAME)).length;
 
 describe('importing many poses', () => {
-  it('writes library.json a few times, not once per pose, and lists every pose in order', async () => {
+  it('writes the library a few times, not once per pose, and lists every pose in order', async () => {
     const { project, ws, dir } = await newProject(tempDir);
     const library = await ws.poses.create('Many');
     const src = await folderOf(40);
@@ -54,9 +71,7 @@ describe('importing many poses', () => {
     expect(report.imported).toHaveLength(40);
     expect(libraryWrites()).toBeLessThan(10); // one per batch: in practice one or two
 
-    const onDisk = PoseLibrarySchema.parse(
-      JSON.parse(await readFile(join(dir, 'poses', library.id, 'library.json'), 'utf8')),
-    );
+    const onDisk = await libraryOnDisk(dir, library.id);
     expect(onDisk.poses.map((p) => p.name)).toEqual(Array.from({ length: 40 }, (_, i) => `pose ${i + 1}`));
     expect(onDisk.poses.map((p) => p.id)).toEqual(report.imported.map((p) => p.id));
     for (const pose of onDisk.poses) {
@@ -70,7 +85,7 @@ describe('importing many poses', () => {
   it('takes every image of a batch back out when its library.json cannot be written', async () => {
     const { project, ws, dir } = await newProject(tempDir);
     const library = await ws.poses.create('Full disk');
-    const before = await readFile(join(dir, 'poses', library.id, 'library.json'), 'utf8');
+    const before = await libraryBytes(dir, library.id);
     const src = await folderOf(6);
     writes.failLibraries = true;
     try {
@@ -80,7 +95,7 @@ describe('importing many poses', () => {
       writes.failLibraries = false;
     }
     expect(await readdir(join(dir, 'poses', library.id))).toEqual(['library.json']);
-    expect(await readFile(join(dir, 'poses', library.id, 'library.json'), 'utf8')).toBe(before);
+    expect(await libraryBytes(dir, library.id)).toBe(before);
     expect(await readdir(join(dir, '.studio', 'thumbs')).catch(() => [])).toEqual([]);
     // Into a new library: it never comes to be, not even as a folder.
     writes.failLibraries = true;

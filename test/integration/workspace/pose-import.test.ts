@@ -1,30 +1,34 @@
 import { describe, expect, it } from 'vitest';
-import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
-import { PoseLibrarySchema } from '../../../src/domain';
 import { createProject, openProject } from '../../../src/library/project-store';
 import { workspaceFor } from '../../../src/library/workspace';
 import { makePngBomb, makePdf, makeHeicHeader, truncateBytes } from '../../fixtures-gen/broken-files';
 import { makeAnimatedGif, makeImage } from '../../fixtures-gen/simple-images';
 import { makeOpenPoseSheet, rowOfFigures } from '../../fixtures-gen/pose-sheets';
 import { useTempDirs } from '../../helpers/temp-dir';
-import { skipMountTests, mountReadOnly, newProject, tempLeftovers, tinyDisk } from './support';
+import {
+  LIBRARY_RECORD_FILES,
+  libraryBytes,
+  libraryOnDisk,
+  skipMountTests,
+  mountReadOnly,
+  newProject,
+  tempLeftovers,
+  tinyDisk,
+} from './support';
 
 const tempDir = useTempDirs();
-
-async function libraryOnDisk(dir: string, libraryId: string) {
-  return PoseLibrarySchema.parse(
-    JSON.parse(await readFile(join(dir, 'poses', libraryId, 'library.json'), 'utf8')),
-  );
-}
 
 /** Every pose's image exists, and every image in the folder belongs to a pose: nothing half-imported. */
 async function expectConsistent(dir: string, libraryId: string) {
   const library = await libraryOnDisk(dir, libraryId);
-  const files = (await readdir(join(dir, 'poses', libraryId))).filter((f) => f !== 'library.json');
+  const files = (await readdir(join(dir, 'poses', libraryId))).filter(
+    (f) => !LIBRARY_RECORD_FILES.includes(f),
+  );
   expect(files.sort()).toEqual(library.poses.map((p) => p.image.file.split('/').pop()).sort());
   for (const pose of library.poses)
     expect((await stat(join(dir, pose.image.file))).size).toBe(pose.image.bytes);
@@ -209,7 +213,7 @@ describe('importing poses from a folder', () => {
       const src = await tempDir();
       await writeFile(join(src, 'a.png'), await makeImage('png', 40, 40));
       await writeFile(join(src, 'b.png'), await makeImage('png', 40, 40, { hue: 100 }));
-      const before = await readFile(join(dir, 'poses', library.id, 'library.json'), 'utf8');
+      const before = await libraryBytes(dir, library.id);
       const undo = mountReadOnly(dir);
       try {
         const error = await ws.poses.import(library.id, [{ path: src }]).catch((e: unknown) => e);
@@ -219,7 +223,7 @@ describe('importing poses from a folder', () => {
       } finally {
         undo();
       }
-      expect(await readFile(join(dir, 'poses', library.id, 'library.json'), 'utf8')).toBe(before);
+      expect(await libraryBytes(dir, library.id)).toBe(before);
       expect(await readdir(join(dir, 'poses', library.id))).toEqual(['library.json']);
       expect((await readdir(src)).sort()).toEqual(['a.png', 'b.png']);
       // Writable again: the same import now works.

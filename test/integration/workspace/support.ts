@@ -4,12 +4,13 @@
  * tiny tmpfs for "disk full").
  */
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
-import { newId, type Receipt } from '../../../src/domain';
+import { PoseLibrarySchema, newId, type PoseLibrary, type Receipt } from '../../../src/domain';
+import { CHANGES_FILE_NAME, readPoseLibrary } from '../../../src/library/workspace/pose-library-file';
 import { createProject, openProject, type ProjectHandle } from '../../../src/library/project-store';
 import { workspaceFor, type ResultDraft, type Workspace } from '../../../src/library/workspace';
 import { v1Receipt } from '../../fixtures-gen/receipts';
@@ -164,4 +165,23 @@ export function readIndexRows(dir: string): {
   } finally {
     db.close();
   }
+}
+
+/** The files of a pose library's folder that are not its images: library.json and its log of changes. */
+export const LIBRARY_RECORD_FILES: readonly string[] = ['library.json', CHANGES_FILE_NAME];
+
+/** A pose library as its files on disk say (library.json with its log of changes applied), validated. */
+export async function libraryOnDisk(dir: string, libraryId: string): Promise<PoseLibrary> {
+  const read = await readPoseLibrary(join(dir, 'poses', libraryId, 'library.json'), PoseLibrarySchema);
+  if (!read.ok) throw new Error(`the library cannot be read: ${read.missing ? 'missing' : read.reason}`);
+  return read.value;
+}
+
+/** The library's records as bytes (library.json, and its log if there is one), to prove they did not change. */
+export async function libraryBytes(dir: string, libraryId: string): Promise<string> {
+  const folder = join(dir, 'poses', libraryId);
+  const parts = await Promise.all(
+    LIBRARY_RECORD_FILES.map((name) => readFile(join(folder, name), 'utf8').catch(() => '<none>')),
+  );
+  return parts.join('\n--\n');
 }

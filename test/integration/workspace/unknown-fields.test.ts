@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import {
+  CHANGES_FILE_NAME,
+  changesFileOf,
+  readPoseLibraryValue,
+} from '../../../src/library/workspace/pose-library-file';
 import { openProject, saveProjectFile } from '../../../src/library/project-store';
 import { addResult } from '../../../src/library/workspace';
 import { makeImage } from '../../fixtures-gen/simple-images';
@@ -43,24 +48,37 @@ describe('fields this version does not know survive a rewrite', () => {
     await project.close();
   });
 
-  it('library.json: top-level and inside a pose', async () => {
+  it('a pose library: top-level and inside a pose, through its log of changes and when folded in', async () => {
     const { project, ws, dir } = await newProject(tempDir);
     const library = await ws.poses.create('Standing');
     const { imported } = await ws.poses.import(library.id, [
       { name: 'stand.png', dataBase64: (await makeImage('png', 120, 160)).toString('base64') },
     ]);
+    // A newer app wrote the library whole (no log) with fields of its own.
     const file = join(dir, 'poses', library.id, 'library.json');
-    await addFields(file, (json) => {
-      json.sortOrder = 'manual';
-      first(json.poses).camera = 'low angle';
-    });
+    const written = await readPoseLibraryValue(file);
+    if (!written.ok) throw new Error('unreadable');
+    const json = written.value as Json;
+    json.sortOrder = 'manual';
+    first(json.poses).camera = 'low angle';
+    await writeFile(file, JSON.stringify(json, null, 2));
+    await rm(changesFileOf(file), { force: true });
 
     await ws.poses.update(library.id, { name: 'Standing poses' });
     await ws.poses.updatePose(imported[0]?.id ?? '', { tags: ['idle'] });
 
-    const after = await readJson(file);
-    expect(after).toMatchObject({ name: 'Standing poses', sortOrder: 'manual' });
-    expect(first(after.poses)).toMatchObject({ tags: ['idle'], camera: 'low angle' });
+    const expectKept = (after: Json) => {
+      expect(after).toMatchObject({ name: 'Standing poses', sortOrder: 'manual' });
+      expect(first(after.poses)).toMatchObject({ tags: ['idle'], camera: 'low angle' });
+    };
+    const read = await readPoseLibraryValue(file);
+    expectKept((read.ok ? read.value : {}) as Json);
+    // Enough edits to fold the log into library.json: the fields are in the file itself then.
+    for (let i = 0; (await readdir(dirname(file))).includes(CHANGES_FILE_NAME) || i === 0; i++)
+      await ws.poses.updatePose(imported[0]?.id ?? '', { tags: ['idle'], name: `Stand ${i}` });
+    const folded = await readJson(file);
+    expect(folded.sortOrder).toBe('manual');
+    expect(first(folded.poses)).toMatchObject({ tags: ['idle'], camera: 'low angle' });
     await project.close();
   });
 

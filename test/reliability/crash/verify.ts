@@ -41,11 +41,13 @@ import {
   ResultSchema,
   SettingsSchema,
   type Job,
+  type PoseLibrary,
   type Result,
 } from '../../../src/domain';
 import { targetOfTempName } from '../../../src/library/atomic-write';
 import { parseIndexFile } from '../../../src/library/workspace/result-index-file';
 import { TrashEntryFileSchema } from '../../../src/library/workspace/trash-store';
+import { CHANGES_FILE_NAME, readPoseLibrary } from '../../../src/library/workspace/pose-library-file';
 import { JobOutbox } from '../../../src/jobs/outbox';
 import { MemoryStore } from '../../../src/secrets/memory-store';
 import { dispatchCall } from '../../../src/services/dispatch';
@@ -200,6 +202,22 @@ async function readJson<T>(file: string, schema: z.ZodType<T>): Promise<T | unde
   }
 }
 
+/**
+ * A pose library as the app reads it: library.json with its log of changes applied (a line a crash tore
+ * at the log's end is no change; a damaged line before it is a finding).
+ */
+async function readLibrary(
+  root: string,
+  id: string,
+  torn?: (key: string, detail: string) => void,
+): Promise<PoseLibrary | undefined> {
+  const read = await readPoseLibrary(join(root, 'poses', id, 'library.json'), PoseLibrarySchema);
+  if (read.ok) return read.value;
+  if (!read.missing && read.damagedFile?.endsWith(CHANGES_FILE_NAME))
+    torn?.(`pose-log ${id}`, `library ${id}: ${read.reason}`);
+  return undefined;
+}
+
 /** The structural checks on the opened (settled) project. */
 async function checkProject(dirs: LaneDirs, findings: Finding[], notes: Notes): Promise<Receipts> {
   const root = dirs.projectDir;
@@ -227,10 +245,12 @@ async function checkProject(dirs: LaneDirs, findings: Finding[], notes: Notes): 
 
   // Pose libraries and their images.
   for (const id of (await list(join(root, 'poses'))).filter((n) => ID.test(n))) {
-    const library = await readJson(join(root, 'poses', id, 'library.json'), PoseLibrarySchema);
+    const library = await readLibrary(root, id, torn);
     if (!library) continue;
     const files = new Set(
-      (await list(join(root, 'poses', id))).filter((n) => n !== 'library.json' && !isTemp(n)),
+      (await list(join(root, 'poses', id))).filter(
+        (n) => n !== 'library.json' && n !== CHANGES_FILE_NAME && !isTemp(n),
+      ),
     );
     for (const pose of library.poses) {
       const name = pose.image.file.slice(pose.image.file.lastIndexOf('/') + 1);
@@ -361,7 +381,7 @@ async function checkViews(
   const poses = await dispatchCall(handlers, 'poses.list', {});
   const poseIds: string[] = [];
   for (const id of (await list(join(root, 'poses'))).filter((n) => ID.test(n))) {
-    const library = await readJson(join(root, 'poses', id, 'library.json'), PoseLibrarySchema);
+    const library = await readLibrary(root, id);
     if (library) poseIds.push(...library.poses.map((p) => `${id}/${p.id}`));
   }
   if (poses.ok) {

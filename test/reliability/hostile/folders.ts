@@ -8,6 +8,7 @@
  */
 import { spawn, execFileSync } from 'node:child_process';
 import {
+  appendFile,
   cp,
   lstat,
   mkdir,
@@ -22,6 +23,7 @@ import {
 } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ResultsIndexDb } from '../../../src/library/workspace/results-index-db';
+import { CHANGES_FILE_NAME } from '../../../src/library/workspace/pose-library-file';
 import type { WorkerCommand } from '../common/bundle';
 import { diffTrees, sameTree, snapshotTree } from '../common/tree';
 
@@ -91,6 +93,17 @@ const FOLDERS: Record<string, Build> = {
   },
   'library.json linked outside': async (dir, outside, b) => {
     await linkOut(dir, `poses/${b.libraryId}/library.json`, outside, 'library.json');
+  },
+  'library change log linked outside': async (dir, outside, b) => {
+    const log = `poses/${b.libraryId}/${CHANGES_FILE_NAME}`;
+    await appendFile(
+      join(dir, log),
+      `${JSON.stringify({ updatedAt: new Date().toISOString(), set: { name: 'Logged' } })}\n`,
+    );
+    await linkOut(dir, log, outside, 'changes.jsonl');
+  },
+  'library change log a named pipe': async (dir, _outside, b) => {
+    execFileSync('mkfifo', [join(dir, `poses/${b.libraryId}/${CHANGES_FILE_NAME}`)]);
   },
   'pose image linked outside': async (dir, outside, b) => {
     await linkOut(dir, b.poseFile, outside, 'pose.png');
@@ -221,6 +234,10 @@ const FOLDERS: Record<string, Build> = {
   'deeply nested JSON': async (dir, _outside, b) => {
     await addDeepField(join(dir, `characters/${b.characterId}/character.json`), deepArrays(200_000));
     await addDeepField(join(dir, `poses/${b.libraryId}/library.json`), deepObjects(100_000));
+    await appendFile(
+      join(dir, `poses/${b.libraryId}/${CHANGES_FILE_NAME}`),
+      `{"updatedAt":"2026-11-30T10:00:00.000Z","put":[${deepObjects(100_000)}]}\n`,
+    );
     await addDeepField(join(dir, `results/${b.resultId}.json`), deepArrays(200_000));
     await addDeepField(join(dir, `trash/${b.trashId}/entry.json`), deepArrays(100_000));
     await writeFile(join(dir, 'presets.json'), deepArrays(300_000));

@@ -178,10 +178,11 @@ const importPoses: Flow = {
         problems.push(`pose ${p.id}: ${p.image.file} missing`);
     return problems;
   },
-  // The poses stored before a refused write are kept (detail.imported), so library.json has them.
+  // The poses stored before a refused write are kept (detail.imported), so the library has them: in
+  // its log of changes, or in library.json when the log was folded in.
   mayChange: (ctx, error) =>
     Array.isArray(error.detail?.imported) && error.detail.imported.length > 0
-      ? [`poses/${ctx.T.libraryId}/library.json`]
+      ? [`poses/${ctx.T.libraryId}/library.json`, `poses/${ctx.T.libraryId}/library.changes.jsonl`]
       : [],
 };
 

@@ -13,6 +13,11 @@ import type { z } from 'zod';
 import { CharacterSchema, PoseLibrarySchema, ProjectFileSchema, ResultSchema } from '../../../src/domain';
 import { targetOfTempName } from '../../../src/library/atomic-write';
 import { TrashEntryFileSchema } from '../../../src/library/workspace/trash-store';
+import {
+  CHANGES_FILE_NAME,
+  PoseLibraryChangeSchema,
+  applyPoseLibraryChange,
+} from '../../../src/library/workspace/pose-library-file';
 import { real } from './fault-injector';
 
 const run = promisify(execFile);
@@ -191,6 +196,18 @@ export async function inspect(dir: string, after?: Snapshot): Promise<Inspection
         }
         parsed.set(rel, checked.data);
       }
+    } else if (rel.endsWith(`/${CHANGES_FILE_NAME}`)) {
+      // A library's log: every line but a torn last one is a whole change (pose-library-file.ts).
+      const lines = (await fs.readFile(abs, 'utf8')).split('\n').slice(0, -1);
+      for (const [i, line] of lines.entries()) {
+        let change;
+        try {
+          change = PoseLibraryChangeSchema.safeParse(JSON.parse(line));
+        } catch {
+          change = undefined;
+        }
+        if (!change?.success) out.broken.push(`not a whole change: ${rel} line ${i + 1}`);
+      }
     } else if (IMAGE.test(rel)) {
       const hash = tree.get(rel)?.hash ?? '';
       if (goodImages.has(hash)) continue;
@@ -211,6 +228,26 @@ export async function inspect(dir: string, after?: Snapshot): Promise<Inspection
     referenced.add(file);
     if (tree.get(file)?.kind !== 'f') out.broken.push(`${owner} names ${file}, which is not there`);
   };
+  // A library is library.json with its log applied: what it names is what the app lists.
+  for (const [rel, value] of parsed) {
+    if (!rel.startsWith('poses/')) continue;
+    const log = `${rel.slice(0, rel.lastIndexOf('/'))}/${CHANGES_FILE_NAME}`;
+    if (tree.get(log)?.kind !== 'f') continue;
+    const lines = (await fs.readFile(join(dir, log), 'utf8')).split('\n').slice(0, -1);
+    let library: unknown = value;
+    for (const line of lines) {
+      let change;
+      try {
+        change = PoseLibraryChangeSchema.safeParse(JSON.parse(line));
+      } catch {
+        break; // reported above; the app stops reading the log there too
+      }
+      if (change.success) library = applyPoseLibraryChange(library, change.data);
+    }
+    const checked = PoseLibrarySchema.safeParse(library);
+    if (checked.success) parsed.set(rel, checked.data);
+    else out.broken.push(`invalid ${rel} with its log: ${checked.error.issues[0]?.message ?? ''}`);
+  }
   for (const [rel, value] of parsed) {
     if (rel.startsWith('characters/')) {
       for (const image of (value as z.output<typeof CharacterSchema>).referenceImages) needs(rel, image.file);
@@ -226,7 +263,12 @@ export async function inspect(dir: string, after?: Snapshot): Promise<Inspection
     if (isTempName(rel.slice(rel.lastIndexOf('/') + 1))) continue;
     if (/^characters\/[^/]+\/refs\/[^/]+$/.test(rel) && !referenced.has(rel))
       out.orphans.push(`reference image no character names: ${rel}`);
-    if (/^poses\/[^/]+\/[^/]+$/.test(rel) && !rel.endsWith('/library.json') && !referenced.has(rel)) {
+    if (
+      /^poses\/[^/]+\/[^/]+$/.test(rel) &&
+      !rel.endsWith('/library.json') &&
+      !rel.endsWith(`/${CHANGES_FILE_NAME}`) &&
+      !referenced.has(rel)
+    ) {
       out.orphans.push(`pose image no pose names: ${rel}`);
     }
     const id = RESULT_IMAGE.exec(rel)?.[1];
