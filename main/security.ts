@@ -54,13 +54,46 @@ export function installAppGuards(app: App): void {
 }
 
 /**
- * Session-wide: every permission request and check is denied (camera, notifications, clipboard read,
- * geolocation, HID, ...: the app needs none; clipboard writes go through main), and the CSP header is
- * put on every app:// response.
+ * The permissions the app's pages are granted, by origin: none, to any origin. What a permission would
+ * give the page, main does for it through the contract instead: "Copy parameters" and copying an image
+ * are `clipboard.writeText` / `clipboard.writeImage` (Electron's clipboard in main), a drag out of the
+ * window is `shell.startDrag`. So 'clipboard-sanitized-write' (what navigator.clipboard.writeText asks
+ * for) stays denied even to app://bundle, and a page that went wrong can read or write nothing of the OS
+ * by itself. test/unit/main/security.test.ts states the table exactly.
+ */
+export const PERMISSION_GRANTS: Readonly<Record<string, readonly string[]>> = Object.freeze({});
+
+/** Whether `permission` is granted to a page of `origin` (PERMISSION_GRANTS; own keys only). */
+export function isPermissionGranted(permission: string, origin: string | undefined): boolean {
+  if (origin === undefined || !Object.prototype.hasOwnProperty.call(PERMISSION_GRANTS, origin)) return false;
+  return PERMISSION_GRANTS[origin]?.includes(permission) ?? false;
+}
+
+/**
+ * The origin of a URL as Electron names it ('app://bundle'), or undefined when it has none. (URL.origin
+ * is 'null' for schemes the URL standard does not know, such as app: and ccs-media:.)
+ */
+export const originOf = (url: string | undefined): string | undefined => {
+  try {
+    const parsed = url ? new URL(url) : undefined;
+    return parsed && parsed.host ? `${parsed.protocol}//${parsed.host}` : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Session-wide: every permission request and check is answered by PERMISSION_GRANTS, which grants
+ * nothing (camera, notifications, clipboard read and write, geolocation, HID, ...: the app needs none;
+ * the OS work goes through main), and the CSP header is put on every app:// response.
  */
 export function hardenSession(session: Session): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+  session.setPermissionRequestHandler((contents, permission, callback, details) =>
+    callback(isPermissionGranted(permission, originOf(details?.requestingUrl ?? contents?.getURL()))),
+  );
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
+    isPermissionGranted(permission, originOf(requestingOrigin)),
+  );
   session.webRequest.onHeadersReceived((details, callback) => {
     if (!isAppUrl(details.url)) {
       callback({});

@@ -5,7 +5,10 @@ import { AppError, type ProjectProblem } from '../domain';
 import type { EventPayload } from '../contract';
 import { DEFAULT_MODEL_ID } from '../models';
 import type { AppRuntime } from '../services/runtime-types';
+import { writeFileAtomic } from '../library/atomic-write';
 import { waitForOutcome } from './wait-for-outcome';
+import { transferCommands } from './transfer-commands';
+import { batchCommands } from './batch-commands';
 
 export interface CliIo {
   stdin: NodeJS.ReadableStream;
@@ -245,9 +248,13 @@ export const cliCommands: Record<string, CliCommand> = {
     },
   },
   'pose import': {
-    summary: 'DIR FILE... [--library NAME]   import pose images or folders (each checked; failures named)',
+    summary:
+      'DIR FILE... [--library NAME] [--split]   import pose images, folders or OpenPose .json files (each checked; failures named; --split: one pose per person of a .json)',
     async run(args, ctx) {
-      const { values, positionals } = parseCommandArgs(args, { library: { type: 'string' } });
+      const { values, positionals } = parseCommandArgs(args, {
+        library: { type: 'string' },
+        split: { type: 'boolean' },
+      });
       const [dir, ...files] = positionals;
       if (files.length === 0)
         throw new AppError('INVALID_INPUT', 'Name at least one image file or folder to import.');
@@ -259,6 +266,7 @@ export const cliCommands: Record<string, CliCommand> = {
       const report = await ctx.runtime.handlers['poses.import']({
         ...(library ? { libraryId: library.id } : { newLibraryName: libraryName }),
         sources: files.map((file) => ({ path: ctx.resolvePath(file) })),
+        ...(values.split ? { split: true } : {}),
       });
       for (const pose of report.imported)
         print(ctx, `imported "${pose.name}" (${pose.kind}, ${pose.figures.length} figures)`);
@@ -270,6 +278,47 @@ export const cliCommands: Record<string, CliCommand> = {
           `None of the ${report.failed.length} file(s) could be imported.`,
         );
       }
+    },
+  },
+  'pose add-starter': {
+    summary: 'DIR [--library NAME]   add the starter pose library (keypoint poses of every kind and view)',
+    async run(args, ctx) {
+      const { values, positionals } = parseCommandArgs(args, { library: { type: 'string' } });
+      await openProjectArg(ctx, positionals[0]);
+      const libraryName = values.library ?? 'Starter poses';
+      const { libraries } = await ctx.runtime.handlers['poses.list']({});
+      const library = libraries.find((l) => l.name.toLowerCase() === libraryName.toLowerCase());
+      const report = await ctx.runtime.handlers['poses.addStarter'](
+        library ? { libraryId: library.id } : { newLibraryName: libraryName },
+      );
+      for (const failure of report.failed) ctx.io.stderr.write(`rejected ${JSON.stringify(failure)}\n`);
+      const already = report.duplicates.length > 0 ? ` (${report.duplicates.length} already there)` : '';
+      print(ctx, `added ${report.imported.length} starter poses to "${libraryName}"${already}`);
+    },
+  },
+  'pose export-json': {
+    summary:
+      'DIR POSE [--out FILE] [--normalised]   a pose’s keypoints as OpenPose / ControlNet JSON (to FILE, else printed)',
+    async run(args, ctx) {
+      const { values, positionals } = parseCommandArgs(args, {
+        out: { type: 'string' },
+        normalised: { type: 'boolean' },
+      });
+      const [dir, poseName] = positionals;
+      await openProjectArg(ctx, dir);
+      const poses = (await ctx.runtime.handlers['poses.list']({})).libraries.flatMap((l) => l.poses);
+      const pose = findByName(poses, requireValue(poseName, 'POSE'), 'pose');
+      const { json } = await ctx.runtime.handlers['poses.exportSkeleton']({
+        poseId: pose.id,
+        normalised: values.normalised === true,
+      });
+      if (values.out === undefined) {
+        ctx.io.stdout.write(json);
+        return;
+      }
+      const target = ctx.resolvePath(values.out);
+      await writeFileAtomic(target, Buffer.from(json));
+      print(ctx, `wrote "${pose.name}" to ${target}`);
     },
   },
   generate: {
@@ -352,4 +401,6 @@ export const cliCommands: Record<string, CliCommand> = {
       }
     },
   },
+  ...transferCommands,
+  ...batchCommands,
 };

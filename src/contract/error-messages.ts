@@ -8,6 +8,7 @@ export const errorHelp: Record<ErrorCode, { title: string; action?: string }> = 
   KEY_MISSING: { title: 'No Segmind API key is set', action: 'Enter a key' },
   KEY_REJECTED: { title: 'Segmind did not accept the API key', action: 'Enter a new key' },
   CREDITS_EXHAUSTED: { title: 'Not enough Segmind credits', action: 'Add credits' },
+  SPENDING_CAP: { title: 'The project’s spending cap is reached', action: 'Change the cap' },
   RATE_LIMITED: { title: 'Too many requests: Segmind asked us to wait' },
   MODEL_RETIRED: { title: 'Segmind has retired this model' },
   OUTCOME_UNKNOWN: {

@@ -20,6 +20,18 @@ export const StoredImageSchema = z.object({
 });
 export type StoredImage = z.infer<typeof StoredImageSchema>;
 
+/**
+ * Where a character or pose library was copied from (transfer.copy): the other project and the item
+ * there. Recognising it is how a second copy of the same thing is skipped; the inspector shows it.
+ */
+export const ProvenanceSchema = z.object({
+  projectId: IdSchema,
+  projectName: z.string().max(200),
+  itemId: IdSchema,
+  copiedAt: IsoDateSchema,
+});
+export type Provenance = z.infer<typeof ProvenanceSchema>;
+
 export const CharacterSchema = z.object({
   id: IdSchema,
   name: z.string().trim().min(1).max(120),
@@ -33,6 +45,8 @@ export const CharacterSchema = z.object({
   tags: TagsSchema.default([]),
   notes: z.string().max(20000).default(''),
   colorLabel: ColorLabelSchema.default('none'),
+  /** Set on a copy brought from another project. */
+  copiedFrom: ProvenanceSchema.optional(),
   createdAt: IsoDateSchema,
   updatedAt: IsoDateSchema,
 });

@@ -8,6 +8,8 @@ export const ErrorCodeSchema = z.enum([
   'KEY_MISSING',
   'KEY_REJECTED',
   'CREDITS_EXHAUSTED',
+  /** The project's own spending cap (Settings) would be passed by the next run: the queue waits. */
+  'SPENDING_CAP',
   'RATE_LIMITED',
   'MODEL_RETIRED',
   'OUTCOME_UNKNOWN',

@@ -4,5 +4,7 @@ export * from './project';
 export * from './settings';
 export * from './character';
 export * from './pose';
+export * from './skeleton';
 export * from './result';
 export * from './job';
+export * from './batch';

@@ -1,13 +1,23 @@
 import { z } from 'zod';
 import { IdSchema, IsoDateSchema } from './ids';
 import { AppErrorDataSchema } from './errors';
-import { ResponseHeadersSchema, SentImageSchema } from './result';
+import { ResponseHeadersSchema, SegmindMetricsSchema, SentImageSchema, SentReferenceSchema } from './result';
 
 /**
  * queued -> submitting -> completed | failed | unknown ; queued -> cancelled.
  * Each state is persisted before the step it names: a job is durably `submitting` before its POST leaves,
  * so after a crash it is `unknown` (it may have been billed) and is never re-sent without the person.
+ *
+ * With the async API (v2) a job is `submitting` until Segmind's answer to the submit arrives; its
+ * `requestId` is written the moment it does. `submitting` with a `requestId` is DESIGN.md's
+ * `submitted(request_id)`: Segmind has the run, and after a crash or restart the job resumes polling
+ * (always safe, a GET) instead of becoming `unknown`. It stays a `submitting` state rather than a new one
+ * so everything that shows or waits for a running job (queue view, CLI) keeps treating it as running.
  */
+/** v1: one synchronous POST answered with the image. v2: submit, poll, download (SEGMIND_API.md section 4). */
+export const SegmindApiSchema = z.enum(['v1', 'v2']);
+export type SegmindApi = z.infer<typeof SegmindApiSchema>;
+
 export const JobStateSchema = z.enum(['queued', 'submitting', 'completed', 'failed', 'unknown', 'cancelled']);
 export type JobState = z.infer<typeof JobStateSchema>;
 
@@ -22,6 +32,8 @@ export const JobOutputSchema = z.object({
   headers: ResponseHeadersSchema,
   completedAt: IsoDateSchema,
   durationMs: z.number().nonnegative(),
+  /** Async API only: the run's `metrics` as Segmind reported them with its result. */
+  metrics: SegmindMetricsSchema.optional(),
 });
 export type JobOutput = z.infer<typeof JobOutputSchema>;
 
@@ -36,7 +48,7 @@ export const JobSchema = z.object({
   /** Names at enqueue time, so the queue reads well even if the project is closed. */
   label: z.object({ character: z.string(), pose: z.string() }),
   /** The request body without the image: the validated parameters, the prompt already composed. */
-  params: z.record(z.string(), z.union([z.string(), z.number()])),
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   /** The pose sheet as it will be sent, normalised and copied into the outbox at enqueue time. */
   sentImage: SentImageSchema,
   createdAt: IsoDateSchema,
@@ -57,5 +69,26 @@ export const JobSchema = z.object({
    * A job with an output but no resultId still owes the project its result; it is committed when it can be.
    */
   output: JobOutputSchema.optional(),
+  /** Which Segmind API the job was sent through; absent on jobs from before the async API (v1). */
+  api: SegmindApiSchema.optional(),
+  /**
+   * Async API: the id Segmind gave the run, stored durably the moment the submit's answer arrived. From
+   * then on the job is never `unknown`: it is polled until Segmind's record of it ends (about an hour).
+   */
+  requestId: z.string().optional(),
+  /** Async API: the last status Segmind reported (QUEUED, PROCESSING), to show while polling. */
+  remoteStatus: z.string().optional(),
+  /**
+   * Async API: the run's further outputs after the first (`output`), each downloaded and written into the
+   * outbox the moment the run completed, before anything else (a run can make several pictures).
+   */
+  extraOutputs: z.array(JobOutputSchema).optional(),
+  /**
+   * The character's reference picture, for models that take one (V3, with-pose, consistent-character),
+   * copied into the outbox beside the pose sheet at enqueue time (reference.*), exactly as it will be sent.
+   */
+  sentReference: SentReferenceSchema.optional(),
+  /** The batch the job belongs to, when it was planned as one (src/services/generation/batches.ts). */
+  batchId: IdSchema.optional(),
 });
 export type Job = z.infer<typeof JobSchema>;

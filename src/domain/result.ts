@@ -16,6 +16,19 @@ export const ResponseHeadersSchema = z.object({
 });
 export type ResponseHeaders = z.infer<typeof ResponseHeadersSchema>;
 
+/**
+ * The async API's `metrics` for a run (SEGMIND_API.md section 4), in the receipt as Segmind reported them:
+ * cost and credits left in credits, times in seconds. Each is kept only when Segmind sent a number.
+ */
+export const SegmindMetricsSchema = z.object({
+  cost: z.number().optional(),
+  remainingCredits: z.number().optional(),
+  inferenceTime: z.number().optional(),
+  queueTime: z.number().optional(),
+  totalTime: z.number().optional(),
+});
+export type SegmindMetrics = z.infer<typeof SegmindMetricsSchema>;
+
 /** The input image that went out as `image`: named by the pose it came from and its content hash. */
 export const SentImageSchema = z.object({
   poseId: IdSchema,
@@ -26,6 +39,22 @@ export const SentImageSchema = z.object({
   format: z.string(),
 });
 
+/**
+ * The character's reference picture, for models that take one (V3's `ip_image`, with-pose's `face_image`,
+ * consistent-character's `subject`): named by the character and image it came from and its content hash.
+ */
+export const SentReferenceSchema = z.object({
+  field: z.string(),
+  characterId: IdSchema,
+  imageId: IdSchema,
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  bytes: z.number().int().nonnegative(),
+  format: z.string(),
+});
+export type SentReference = z.infer<typeof SentReferenceSchema>;
+
 /** How a result was made: enough to understand it, compare it and make it again. Never holds the key. */
 export const ReceiptSchema = z.object({
   modelId: z.string(),
@@ -34,12 +63,17 @@ export const ReceiptSchema = z.object({
   /** The JSON body exactly as sent, except `image`, which is replaced by a description of it. */
   request: z.record(z.string(), z.unknown()),
   sentImage: SentImageSchema,
+  /** The character's reference picture, when the model took one. */
+  sentReference: SentReferenceSchema.optional(),
   response: z.object({
     status: z.number().int(),
     contentType: z.string(),
     bytes: z.number().int().nonnegative(),
     sha256: z.string(),
     headers: ResponseHeadersSchema,
+    /** Async API (v2): which API made it, and the run's metrics; absent for v1 receipts. */
+    api: z.enum(['v1', 'v2']).optional(),
+    metrics: SegmindMetricsSchema.optional(),
   }),
   timings: z.object({
     queuedAt: IsoDateSchema,
@@ -83,6 +117,13 @@ export const ResultSchema = z.object({
   poseId: IdSchema,
   receipt: ReceiptSchema,
   cutFrom: CutFromSchema.optional(),
+  /** The batch whose run made it (src/services/generation/batches.ts), for the gallery's "this batch". */
+  batchId: IdSchema.optional(),
+  /**
+   * Which picture of its run this is, from 2 on (a run can make several); absent for a run's first or only
+   * picture. The run's cost is counted once, on the first: the others' receipts repeat the run's headers.
+   */
+  outputIndex: z.number().int().min(2).optional(),
   review: ReviewSchema.default({ rating: 0, flag: 'none', tags: [] }),
 });
 export type Result = z.infer<typeof ResultSchema>;

@@ -19,7 +19,27 @@ export interface ContactSheetOptions {
   cellSize?: number;
   /** `#rgb` or `#rrggbb`. Captions are drawn in black or white, whichever contrasts. */
   background?: string;
+  /** Caption size in pixels (default cellSize / 16, at least 10). */
+  fontSize?: number;
+  /** The sheet's size when it must be exactly this (a paper size): the grid is centred on it. */
+  canvas?: { width: number; height: number };
+  /** Pixels per inch written into the PNG (pHYs), so it prints at its intended size. */
+  density?: number;
 }
+
+/** Print resolution: a sheet meant for paper has 300 pixels per inch. */
+export const PRINT_DPI = 300;
+/** Captions on paper at 9 pt or more stay legible: 9/72 inch at 300 dpi. */
+export const PRINT_CAPTION_PX = Math.ceil((9 / 72) * PRINT_DPI);
+/** Paper sizes in pixels at 300 dpi, portrait (ISO A4 and A3: 210 x 297 and 297 x 420 mm; US Letter: 8.5 x 11 in). */
+export const PAPER_PX = {
+  a4: { width: 2480, height: 3508 },
+  letter: { width: 2550, height: 3300 },
+  a3: { width: 3508, height: 4961 },
+} as const;
+export type PaperSize = keyof typeof PAPER_PX;
+/** What a print-size sheet is fitted to: a paper size (either orientation) or a long edge in pixels. */
+export type PrintTarget = { paper: PaperSize } | { longEdge: number };
 
 export interface ContactSheet {
   png: Buffer;
@@ -37,9 +57,16 @@ export function contactSheetLayout(count: number, options: ContactSheetOptions =
   const rows = Math.max(1, Math.ceil(count / columns));
   const gap = Math.round(cellSize / 16);
   const margin = gap;
-  const fontSize = Math.max(10, Math.round(cellSize / 16));
+  const fontSize = options.fontSize ?? Math.max(10, Math.round(cellSize / 16));
   const captionHeight = Math.round(fontSize * 1.8);
   const rowHeight = cellSize + captionHeight;
+  const gridWidth = margin * 2 + columns * cellSize + (columns - 1) * gap;
+  const gridHeight = margin * 2 + rows * rowHeight + (rows - 1) * gap;
+  const width = Math.max(gridWidth, options.canvas?.width ?? 0);
+  const height = Math.max(gridHeight, options.canvas?.height ?? 0);
+  // On a fixed canvas (a paper size) the grid sits in the middle.
+  const offsetX = Math.floor((width - gridWidth) / 2);
+  const offsetY = Math.floor((height - gridHeight) / 2);
   return {
     columns,
     rows,
@@ -48,14 +75,69 @@ export function contactSheetLayout(count: number, options: ContactSheetOptions =
     margin,
     fontSize,
     captionHeight,
-    width: margin * 2 + columns * cellSize + (columns - 1) * gap,
-    height: margin * 2 + rows * rowHeight + (rows - 1) * gap,
+    gridWidth,
+    gridHeight,
+    width,
+    height,
     /** Top-left corner of cell `i`. */
     cell: (i: number) => ({
-      x: margin + (i % columns) * (cellSize + gap),
-      y: margin + Math.floor(i / columns) * (rowHeight + gap),
+      x: offsetX + margin + (i % columns) * (cellSize + gap),
+      y: offsetY + margin + Math.floor(i / columns) * (rowHeight + gap),
     }),
   };
+}
+
+/**
+ * The options that lay `count` images out at print size: the largest cells that fit the paper (in
+ * whichever orientation gives larger ones) or a square of `longEdge`, with captions of at least 9 pt at
+ * 300 dpi, and the PNG marked 300 dpi. A sheet for a long edge is exactly that long on its longer side.
+ */
+export function printSheetOptions(count: number, target: PrintTarget): ContactSheetOptions {
+  const n = Math.max(1, count);
+  const canvases =
+    'paper' in target
+      ? [
+          PAPER_PX[target.paper],
+          { width: PAPER_PX[target.paper].height, height: PAPER_PX[target.paper].width },
+        ]
+      : [{ width: target.longEdge, height: target.longEdge }];
+  let best: { columns: number; cellSize: number; canvas: { width: number; height: number } } | undefined;
+  for (const canvas of canvases) {
+    for (let columns = 1; columns <= Math.min(n, 20); columns++) {
+      const cellSize = largestCell(n, columns, canvas);
+      if (cellSize > 0 && (!best || cellSize > best.cellSize)) best = { columns, cellSize, canvas };
+    }
+  }
+  if (!best) throw new AppError('INVALID_INPUT', `${n} images do not fit on a sheet that size.`);
+  const fontSize = captionPx(best.cellSize);
+  let canvas = best.canvas;
+  if (!('paper' in target)) {
+    // Only the long edge is fixed: the short side is the grid's own.
+    const grid = contactSheetLayout(n, { columns: best.columns, cellSize: best.cellSize, fontSize });
+    canvas =
+      grid.gridWidth >= grid.gridHeight
+        ? { width: target.longEdge, height: grid.gridHeight }
+        : { width: grid.gridWidth, height: target.longEdge };
+  }
+  return { columns: best.columns, cellSize: best.cellSize, fontSize, canvas, density: PRINT_DPI };
+}
+
+const captionPx = (cellSize: number): number => Math.max(PRINT_CAPTION_PX, Math.round(cellSize / 16));
+
+/** The largest whole cell size whose grid fits `canvas` (0 when none does). */
+function largestCell(count: number, columns: number, canvas: { width: number; height: number }): number {
+  const fits = (cellSize: number) => {
+    const grid = contactSheetLayout(count, { columns, cellSize, fontSize: captionPx(cellSize) });
+    return grid.gridWidth <= canvas.width && grid.gridHeight <= canvas.height;
+  };
+  let low = 0;
+  let high = Math.max(canvas.width, canvas.height);
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (fits(mid)) low = mid;
+    else high = mid - 1;
+  }
+  return low;
 }
 
 /**
@@ -114,12 +196,11 @@ export async function makeContactSheet(
     `${captions.join('')}</svg>`;
   composites.push({ input: Buffer.from(svg), left: 0, top: 0 });
 
-  const png = await sharp({
+  let sheet = sharp({
     create: { width: layout.width, height: layout.height, channels: 3, background },
-  })
-    .composite(composites)
-    .png()
-    .toBuffer();
+  }).composite(composites);
+  if (options.density) sheet = sheet.withDensity(options.density);
+  const png = await sheet.png().toBuffer();
   return { png, width: layout.width, height: layout.height };
 }
 

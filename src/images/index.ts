@@ -11,6 +11,7 @@
  *   cutFigures          a result sheet cut into single poses
  *   embed/readParameters, formatA1111Parameters, parseA1111Parameters   A1111-style metadata for export
  *   makeContactSheet    a captioned grid of images
+ *   renderSkeletonPng   OpenPose keypoints drawn as the standard rendering, as PNG
  *   firstFrameAsPng     an image's first frame as PNG (export)
  *   sha256, sha256File  content hashes
  */
@@ -60,10 +61,17 @@ export {
 export {
   makeContactSheet,
   contactSheetLayout,
+  printSheetOptions,
+  PAPER_PX,
+  PRINT_DPI,
+  PRINT_CAPTION_PX,
+  type PaperSize,
+  type PrintTarget,
   type ContactSheet,
   type ContactSheetItem,
   type ContactSheetOptions,
 } from './contact-sheet';
 export { firstFrameAsPng } from './first-frame-png';
+export { renderSkeletonPng, type RenderedSkeleton } from './render-skeleton';
 export { sha256, sha256File } from './sha256';
 export { mapWithConcurrency, defaultImageConcurrency, defaultThumbnailConcurrency } from './concurrency';

@@ -9,6 +9,8 @@ import { connect } from 'node:net';
  */
 export class NetworkMonitor {
   private online = true;
+  private watching = false;
+  private disposed = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly listeners = new Set<(online: boolean) => void>();
 
@@ -27,6 +29,18 @@ export class NetworkMonitor {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Keeps probing while online too, so a lost network is noticed within seconds rather than at the next
+   * paid request (and the person sees it before they press Generate). A probe costs nothing: a TCP
+   * connection that sends no bytes, or a HEAD without the key along a proxy route.
+   */
+  watch(): void {
+    this.watching = true;
+    // The first look at once: the window's state (and its banner) is settled as it opens rather than
+    // changing under the person a few seconds later.
+    void this.probe();
+  }
+
   /** Called when a request failed before it left: start probing until a connection succeeds. */
   reportUnreachable(): void {
     this.set(false);
@@ -42,17 +56,20 @@ export class NetworkMonitor {
   async probe(): Promise<boolean> {
     const reachable = await this.canReach(this.baseUrl());
     this.set(reachable);
-    if (!reachable) this.schedule();
+    if (!reachable || this.watching) this.schedule();
     return reachable;
   }
 
   dispose(): void {
+    this.watching = false;
+    this.disposed = true;
     clearTimeout(this.timer);
     this.listeners.clear();
   }
 
   private schedule(): void {
     clearTimeout(this.timer);
+    if (this.disposed) return;
     this.timer = setTimeout(() => void this.probe(), this.probeEveryMs);
     this.timer.unref();
   }
@@ -60,7 +77,7 @@ export class NetworkMonitor {
   private set(online: boolean): void {
     if (online === this.online) return;
     this.online = online;
-    if (online) clearTimeout(this.timer);
+    if (online && !this.watching) clearTimeout(this.timer);
     for (const listener of this.listeners) listener(online);
   }
 }

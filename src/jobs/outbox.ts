@@ -9,12 +9,14 @@ import {
 } from '../library/atomic-write';
 import { quarantine, readJsonFile } from '../library/json-file';
 import { renameWithRetry } from '../library/rename-retry';
-import { findPaidImage, RECEIVED_FILE, writePaidImage } from './paid-image';
+import { expiredRunError, withinRecordLifetime } from './async-run';
+import { findPaidExtras, findPaidImage, RECEIVED_FILE, writePaidImage } from './paid-image';
 
 /** A job being enqueued is put together here, then renamed into place whole (see create). */
 const STAGING = /^\.enqueue-([a-z0-9]+)$/;
 const stagingName = (id: string): string => `.enqueue-${id}`;
 const inputName = (format: string): string => `input.${format === 'jpeg' ? 'jpg' : format}`;
+const referenceName = (format: string): string => `reference.${format === 'jpeg' ? 'jpg' : format}`;
 
 export interface OutboxLoad {
   /** Jobs found `submitting`: their POST may have been in flight, so they are `unknown` now. */
@@ -25,6 +27,10 @@ export interface OutboxLoad {
   damaged: string[];
   /** Job folders left without their job.json (an interrupted enqueue): removed, or moved aside. */
   settled: string[];
+  /** Async (v2) jobs whose run Segmind accepted, under an hour old: the queue resumes polling them. */
+  resumed: Job[];
+  /** Async (v2) jobs whose run Segmind accepted more than an hour ago: its record is gone, `failed` now. */
+  expired: Job[];
 }
 
 /**
@@ -50,6 +56,9 @@ export class JobOutbox {
    * Loads every job and settles what a crash left:
    * - a job found `submitting` or `unknown` whose paid image is in its folder, complete and as recorded
    *   (findPaidImage), is `completed` with it: it is delivered, and never sent again;
+   * - a job found `submitting` with a `requestId` (async API: Segmind answered the submit) is left as it is
+   *   for the queue to resume polling when it is under an hour old, and is `failed` (its record expired)
+   *   when older: it is never `unknown` and never submitted again;
    * - any other job found `submitting` was interrupted while its POST may have been in flight: it becomes
    *   `unknown` (it may have been charged) and is never re-sent without the person saying so;
    * - an enqueue that never finished (a hidden staging folder, or a job folder without job.json) is
@@ -58,7 +67,14 @@ export class JobOutbox {
    */
   async load(): Promise<OutboxLoad> {
     await mkdir(this.dir, { recursive: true });
-    const out: OutboxLoad = { interrupted: [], recovered: [], damaged: [], settled: [] };
+    const out: OutboxLoad = {
+      interrupted: [],
+      recovered: [],
+      damaged: [],
+      settled: [],
+      resumed: [],
+      expired: [],
+    };
     for (const entry of await readdir(this.dir, { withFileTypes: true })) {
       if (!entry.isDirectory()) continue;
       if (STAGING.test(entry.name)) {
@@ -83,12 +99,37 @@ export class JobOutbox {
         const output = await findPaidImage(join(this.dir, job.id), job);
         if (output) {
           const { error: _error, waitingFor: _waiting, ...rest } = job;
-          job = { ...rest, state: 'completed', finishedAt: output.completedAt, output, updatedAt: nowIso() };
+          const extraOutputs = await findPaidExtras(join(this.dir, job.id), job);
+          job = {
+            ...rest,
+            state: 'completed',
+            finishedAt: output.completedAt,
+            output,
+            ...(extraOutputs.length > 0 ? { extraOutputs } : {}),
+            updatedAt: nowIso(),
+          };
           await this.write(job);
           out.recovered.push(job);
         }
       }
-      if (job.state === 'submitting') {
+      if (job.state === 'submitting' && job.requestId !== undefined) {
+        // The async API's submit was answered and its request id stored: Segmind has the run, and polling
+        // for it is always safe. Under an hour old, the queue resumes it; older, its record is gone.
+        if (withinRecordLifetime(job, Date.now())) {
+          out.resumed.push(job);
+        } else {
+          const { waitingFor: _waiting, ...rest } = job;
+          job = {
+            ...rest,
+            state: 'failed',
+            finishedAt: nowIso(),
+            updatedAt: nowIso(),
+            error: expiredRunError(job),
+          };
+          await this.write(job);
+          out.expired.push(job);
+        }
+      } else if (job.state === 'submitting') {
         job = {
           ...job,
           state: 'unknown',
@@ -115,7 +156,8 @@ export class JobOutbox {
     const folder = join(this.dir, id);
     const names = await readdir(folder).catch(() => null);
     if (names === null) return false;
-    const disposable = (name: string) => name.startsWith('input.') || targetOfTempName(name) !== undefined;
+    const disposable = (name: string) =>
+      name.startsWith('input.') || name.startsWith('reference.') || targetOfTempName(name) !== undefined;
     try {
       if (names.every(disposable)) await rm(folder, { recursive: true, force: true });
       else {
@@ -146,11 +188,14 @@ export class JobOutbox {
    * then job.json) and renamed into place: a crash leaves the whole job or no job, never a job without
    * its sheet nor a sheet without its job (the hidden folder is removed by the next load).
    */
-  async create(job: Job, input: Uint8Array): Promise<Job> {
+  async create(job: Job, input: Uint8Array, reference?: Uint8Array): Promise<Job> {
     const next = { ...job, updatedAt: nowIso() };
     const staging = join(this.dir, stagingName(job.id));
     try {
       await writeFileAtomic(join(staging, inputName(job.sentImage.format)), input);
+      if (reference !== undefined && job.sentReference !== undefined) {
+        await writeFileAtomic(join(staging, referenceName(job.sentReference.format)), reference);
+      }
       await writeJsonAtomic(join(staging, 'job.json'), next);
       await renameWithRetry(staging, join(this.dir, job.id));
     } catch (error) {
@@ -174,12 +219,40 @@ export class JobOutbox {
     return readFile(this.inputFile(job.id, job.sentImage.format));
   }
 
+  /** The character's reference picture copied at enqueue time, or null for a job that takes none. */
+  async readReference(job: Job): Promise<Buffer | null> {
+    if (job.sentReference === undefined) return null;
+    return readFile(join(this.dir, job.id, referenceName(job.sentReference.format)));
+  }
+
   /**
    * The paid image, written the moment it arrives, after its record (paid-image.ts): from here on a crash
    * cannot strand it, even before job.json records `output`.
    */
-  async savePaidImage(job: Job, bytes: Uint8Array, output: JobOutput): Promise<void> {
-    await writePaidImage(join(this.dir, job.id), job, bytes, output);
+  async savePaidImage(
+    job: Job,
+    bytes: Uint8Array,
+    output: JobOutput,
+    extraOutputs: readonly JobOutput[] = [],
+  ): Promise<void> {
+    await writePaidImage(join(this.dir, job.id), job, bytes, output, extraOutputs);
+  }
+
+  /**
+   * A further output of an async run (`output-2.jpg`, ...), written atomically and fsynced the moment it
+   * was downloaded, before the first output's record and before job.json (see JobQueue.receivedAsync).
+   */
+  async saveExtraOutput(job: Job, bytes: Uint8Array, output: JobOutput): Promise<void> {
+    if (!/^output-\d+\.[a-z0-9]{2,5}$/.test(output.file))
+      throw new Error(`not an output's name: ${output.file}`);
+    await writeFileAtomic(join(this.dir, job.id, output.file), bytes);
+  }
+
+  /** Every output file of a job, first the one `output` names: a run on the async API can make several. */
+  outputPaths(job: Job): string[] {
+    const first = this.outputPath(job);
+    if (first === null) return [];
+    return [first, ...(job.extraOutputs ?? []).map((o) => join(this.dir, job.id, o.file))];
   }
 
   /** What arrived for a paid request that was not an image, kept for diagnosis and for any dispute. */
@@ -194,7 +267,14 @@ export class JobOutbox {
   /** Once the result is in its project: the outbox copies (paid image, its record, the sheet) go. */
   async dropDelivered(job: Job): Promise<void> {
     const folder = join(this.dir, job.id);
-    const names = [job.output?.file, RECEIVED_FILE, inputName(job.sentImage.format)];
+    const names = [
+      job.output?.file,
+      // A run's further pictures (async API) are committed with the first (GenerationService.deliver).
+      ...(job.extraOutputs ?? []).map((o) => o.file),
+      RECEIVED_FILE,
+      inputName(job.sentImage.format),
+      job.sentReference && referenceName(job.sentReference.format),
+    ];
     for (const name of names) if (name) await rm(join(folder, name), { force: true });
   }
 

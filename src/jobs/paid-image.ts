@@ -37,6 +37,11 @@ const ReceivedSchema = z.object({
   /** The job's `attempts` when its answer arrived: a record from an earlier attempt never matches. */
   attempt: z.number().int().nonnegative(),
   output: JobOutputSchema,
+  /**
+   * Async API: the run's further pictures, already written beside it (`output-2.jpg`, ...) when this record
+   * was, so a crash before job.json cannot leave them paid for and forgotten.
+   */
+  extraOutputs: z.array(JobOutputSchema).optional(),
 });
 
 /** `output.<ext>`: the name a paid image is kept under (`output.bin` is a paid answer that was no image). */
@@ -48,9 +53,15 @@ export async function writePaidImage(
   job: Pick<Job, 'id' | 'attempts'>,
   bytes: Uint8Array,
   output: JobOutput,
+  extraOutputs: readonly JobOutput[] = [],
 ): Promise<void> {
   if (!PAID_IMAGE_NAME.test(output.file)) throw new Error(`not a paid image's name: ${output.file}`);
-  await writeJsonAtomic(join(jobDir, RECEIVED_FILE), { jobId: job.id, attempt: job.attempts, output });
+  await writeJsonAtomic(join(jobDir, RECEIVED_FILE), {
+    jobId: job.id,
+    attempt: job.attempts,
+    output,
+    ...(extraOutputs.length > 0 ? { extraOutputs } : {}),
+  });
   await writeFileAtomic(join(jobDir, output.file), bytes);
 }
 
@@ -98,4 +109,27 @@ export async function findPaidImage(
     completedAt: info.mtime.toISOString(),
     durationMs: 0,
   };
+}
+
+/** `output-2.jpg`, ...: a further picture of an async run (async-run.ts outputFileName). */
+const EXTRA_IMAGE_NAME = /^output-\d+\.[a-z0-9]{2,5}$/;
+
+/**
+ * The further pictures of an async run that its record (received.json) lists, each there with exactly the
+ * recorded size and SHA-256; only for the record of this job and attempt. Called once findPaidImage has
+ * adopted the first picture, so those further pictures are delivered with it instead of forgotten.
+ */
+export async function findPaidExtras(
+  jobDir: string,
+  job: Pick<Job, 'id' | 'attempts'>,
+): Promise<JobOutput[]> {
+  const record = await readJsonFile(join(jobDir, RECEIVED_FILE), ReceivedSchema).catch(() => null);
+  if (!record?.ok || record.value.jobId !== job.id || record.value.attempt !== job.attempts) return [];
+  const found: JobOutput[] = [];
+  for (const extra of record.value.extraOutputs ?? []) {
+    if (!EXTRA_IMAGE_NAME.test(extra.file)) continue;
+    const bytes = await readFile(join(jobDir, extra.file)).catch(() => null);
+    if (bytes && bytes.length === extra.bytes && sha256(bytes) === extra.sha256) found.push(extra);
+  }
+  return found;
 }

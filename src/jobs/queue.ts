@@ -3,6 +3,19 @@ import { AppError, nowIso, type AppErrorData, type Job, type JobOutput, type Set
 import { storageFault } from '../library/storage-fault';
 import { buildRequestBody, getModel } from '../models';
 import type { GenerateSuccess, RequestFailure, SegmindClient } from '../segmind';
+import type { SegmindAsyncClient } from '../segmind/async-client';
+import type { SegmindApi } from '../domain/job';
+import {
+  DEFAULT_POLL_BACKOFF,
+  expiredRunError,
+  failedRunError,
+  headersFromMetrics,
+  nextPollDelay,
+  outputFileName,
+  retiredModelError,
+  withinRecordLifetime,
+  type PollBackoff,
+} from './async-run';
 import type { JobOutbox } from './outbox';
 import type { NetworkMonitor } from './network-monitor';
 import { RateLimiter } from './rate-limiter';
@@ -12,6 +25,14 @@ import {
   SERVER_ERROR_RETRY_DELAY_MS,
 } from './automatic-retry';
 import { typicalDurationMs } from './typical-duration';
+
+interface Flight {
+  controller: AbortController;
+  cancelRequested: boolean;
+  done: Promise<void>;
+  /** The rate limiter's slot of the request this flight sent; -1 when it sent none (resumed polling). */
+  rateSlot: number;
+}
 
 export interface QueueState {
   /** Why nothing is going out (no key, key rejected, out of credits), or null. */
@@ -34,7 +55,15 @@ export interface JobQueueDeps {
   deliver(job: Job, outputFile: string): Promise<string | null>;
   onJob(job: Job): void;
   onState(state: QueueState): void;
+  /** True for a queued job that must not be sent now (its batch is paused); checked at every pump. */
+  held?(job: Job): boolean;
   now?: () => number;
+  /** Which API a model's jobs go through (Settings); v1 when not given. */
+  apiFor?(modelId: string): SegmindApi;
+  /** The async API's client (v2); needed only when apiFor answers v2. */
+  asyncClient?(): SegmindAsyncClient;
+  /** How often a v2 run is polled (tests shorten it). */
+  pollBackoff?: PollBackoff;
 }
 
 /**
@@ -44,10 +73,7 @@ export interface JobQueueDeps {
  * send again. Automatic retries: a request that provably never left, a 429 after its reset, one 500.
  */
 export class JobQueue {
-  private readonly running = new Map<
-    string,
-    { controller: AbortController; cancelRequested: boolean; done: Promise<void>; rateSlot: number }
-  >();
+  private readonly running = new Map<string, Flight>();
   private readonly limiter: RateLimiter;
   private paused: AppErrorData | null = null;
   private timer: NodeJS.Timeout | undefined;
@@ -81,8 +107,8 @@ export class JobQueue {
   }
 
   /** Adds a `queued` job with the sheet it will send (written to the outbox together) and starts the pump. */
-  async add(job: Job, input: Uint8Array): Promise<Job> {
-    const saved = await this.deps.outbox.create(job, input);
+  async add(job: Job, input: Uint8Array, reference?: Uint8Array): Promise<Job> {
+    const saved = await this.deps.outbox.create(job, input, reference);
     this.deps.onJob(saved);
     this.pump();
     return saved;
@@ -98,6 +124,13 @@ export class JobQueue {
     if (job.state !== 'queued' && job.state !== 'submitting') {
       // Also while a finished job's image is still being committed: there is nothing left to cancel.
       throw new AppError('INVALID_INPUT', 'Only a waiting or running job can be cancelled.');
+    }
+    if (job.requestId !== undefined) {
+      // The async API has no cancel: Segmind runs (and charges for) an accepted run whatever the app does.
+      throw new AppError(
+        'INVALID_INPUT',
+        'Segmind has already accepted this run and cannot cancel it: it will be charged, and its picture is kept when it arrives.',
+      );
     }
     const inFlight = this.running.get(id);
     if (inFlight) {
@@ -196,9 +229,18 @@ export class JobQueue {
     if (this.disposed || this.paused || !this.deps.network.isOnline()) return;
     const { concurrency } = this.deps.limits();
     let nextWake = Infinity;
+    // Runs Segmind already accepted (v2, found after a restart or a pause) are followed first: polling is
+    // free and always safe, and their pictures are already paid for.
+    for (const job of this.deps.outbox.list()) {
+      if (this.running.size >= concurrency) break;
+      if (job.state !== 'submitting' || job.requestId === undefined || this.running.has(job.id)) continue;
+      this.startFlight(job, -1, (flight) => this.resumeAsync(job, flight));
+    }
     for (const job of this.deps.outbox.list()) {
       if (this.running.size >= concurrency) break;
       if (job.state !== 'queued' || this.running.has(job.id)) continue;
+      // A job of a paused batch, or one the project's spending cap holds back, waits where it is.
+      if (this.deps.held?.(job)) continue;
       const notBefore = job.notBefore ? Date.parse(job.notBefore) - this.now() : 0;
       if (notBefore > 0) {
         nextWake = Math.min(nextWake, notBefore);
@@ -210,31 +252,35 @@ export class JobQueue {
         break;
       }
       const rateSlot = this.limiter.record();
-      const flight = {
-        controller: new AbortController(),
-        cancelRequested: false,
-        done: Promise.resolve(),
-        rateSlot,
-      };
-      this.running.set(job.id, flight);
-      flight.done = this.run(job)
-        .catch((error: unknown) => {
-          // Only the outbox itself can fail here (a full disk, a folder made read-only): stop sending rather
-          // than loop, and say why. Nothing about the job's billing state was lost: it was written first.
-          this.pause(
-            errorData(error, 'The generation queue stopped because the app could not write its outbox.'),
-          );
-        })
-        .finally(() => {
-          this.running.delete(job.id);
-          this.emitState();
-          this.pump();
-        });
+      this.startFlight(job, rateSlot, () => this.run(job));
     }
     if (nextWake !== Infinity) {
       this.timer = setTimeout(() => this.pump(), Math.max(50, nextWake));
       this.timer.unref();
     }
+  }
+
+  private startFlight(job: Job, rateSlot: number, work: (flight: Flight) => Promise<void>): void {
+    const flight: Flight = {
+      controller: new AbortController(),
+      cancelRequested: false,
+      done: Promise.resolve(),
+      rateSlot,
+    };
+    this.running.set(job.id, flight);
+    flight.done = work(flight)
+      .catch((error: unknown) => {
+        // Only the outbox itself can fail here (a full disk, a folder made read-only): stop sending rather
+        // than loop, and say why. Nothing about the job's billing state was lost: it was written first.
+        this.pause(
+          errorData(error, 'The generation queue stopped because the app could not write its outbox.'),
+        );
+      })
+      .finally(() => {
+        this.running.delete(job.id);
+        this.emitState();
+        if (!this.disposed) this.pump();
+      });
   }
 
   private async run(queued: Job): Promise<void> {
@@ -253,11 +299,11 @@ export class JobQueue {
     }
     let body;
     try {
-      body = buildRequestBody(
-        model,
-        queued.params,
-        (await this.deps.outbox.readInput(queued)).toString('base64'),
-      );
+      const reference = await this.deps.outbox.readReference(queued);
+      body = buildRequestBody(model, queued.params, {
+        pose: (await this.deps.outbox.readInput(queued)).toString('base64'),
+        character: reference?.toString('base64'),
+      });
     } catch (error) {
       await this.update(queued, {
         state: 'failed',
@@ -266,9 +312,10 @@ export class JobQueue {
       });
       return;
     }
-    let client: SegmindClient;
+    const api: SegmindApi = this.deps.apiFor?.(model.id) ?? 'v1';
+    let client: SegmindClient | SegmindAsyncClient;
     try {
-      client = this.deps.client();
+      client = api === 'v2' ? this.asyncClient() : this.deps.client();
     } catch (error) {
       // The address cannot be used (not http(s), credentials in it): nothing can leave, for any job. The job
       // stays `queued` (never `submitting`, which a restart would turn into `unknown`) until the person fixes it.
@@ -279,13 +326,20 @@ export class JobQueue {
     // Durably `submitting` before the POST leaves: after a crash this job is `unknown`, never re-sent.
     const submitting = await this.update(queued, {
       state: 'submitting',
+      api,
       attempts: queued.attempts + 1,
       submittedAt: nowIso(),
       error: undefined,
       waitingFor: undefined,
       notBefore: undefined,
+      requestId: undefined,
+      remoteStatus: undefined,
     });
     this.emitState();
+    if (!('generate' in client)) {
+      await this.submitAsync(submitting, client, model.path, body, flight);
+      return;
+    }
     const result = await client.generate(model.path, body, { signal: flight.controller.signal });
     // Only requests that left count against Segmind's per-minute limit.
     if (!result.ok && result.sent === 'no') this.limiter.release(flight.rateSlot);
@@ -316,6 +370,200 @@ export class JobQueue {
     await this.deps.outbox.savePaidImage(job, result.bytes, output);
     const completed = await this.update(job, { state: 'completed', finishedAt: nowIso(), output });
     await this.deliver(completed);
+  }
+
+  private asyncClient(): SegmindAsyncClient {
+    if (!this.deps.asyncClient)
+      throw new AppError('UNSUPPORTED', 'The async Segmind API is not available here.');
+    return this.deps.asyncClient();
+  }
+
+  /**
+   * v2: the submit is the only billable request. Its answer (the request id) is written to the outbox the
+   * moment it arrives, before anything else: from then on a crash, a restart or a dropped connection only
+   * means "poll again". A submit whose answer never arrived is `unknown`, exactly as a v1 POST (failed()).
+   */
+  private async submitAsync(
+    job: Job,
+    client: SegmindAsyncClient,
+    modelPath: string,
+    body: unknown,
+    flight: Flight,
+  ): Promise<void> {
+    const slug = modelPath.split('/').pop() ?? '';
+    const result = await client.submit(slug, body, { signal: flight.controller.signal });
+    if (!result.ok) {
+      if (result.sent === 'no') this.limiter.release(flight.rateSlot);
+      await this.failed(job, result, flight.cancelRequested);
+      return;
+    }
+    // Nothing happens before the request id is on disk: from here on the run can always be found again.
+    const submitted = await this.update(job, { requestId: result.requestId, remoteStatus: result.status });
+    this.deps.network.reportReachable();
+    await this.follow(submitted, client, flight);
+  }
+
+  /** A run Segmind accepted before this queue started (a restart) or before a pause: polling picks it up. */
+  private async resumeAsync(job: Job, flight: Flight): Promise<void> {
+    let client: SegmindAsyncClient;
+    try {
+      client = this.asyncClient();
+    } catch (error) {
+      this.pause(errorData(error, 'The Segmind address cannot be used.'));
+      return;
+    }
+    await this.follow(job, client, flight);
+  }
+
+  /**
+   * Polls an accepted run with backoff until it ends, then fetches its result. Every request here is a GET:
+   * a failure is only a reason to wait and look again, never `unknown`. Stops (the job left as it is, to be
+   * resumed) when the queue is disposed or the key stops working; ends the job when the run completed
+   * (its outputs kept), failed (422, not charged), or its record is gone (expired).
+   */
+  private async follow(start: Job, client: SegmindAsyncClient, flight: Flight): Promise<void> {
+    const backoff = this.deps.pollBackoff ?? DEFAULT_POLL_BACKOFF;
+    const signal = flight.controller.signal;
+    let job = start;
+    let delay: number | undefined;
+    for (;;) {
+      if (!withinRecordLifetime(job, this.now())) {
+        await this.update(job, { state: 'failed', finishedAt: nowIso(), error: expiredRunError(job) });
+        return;
+      }
+      delay = nextPollDelay(delay, backoff);
+      if (!(await sleepUnlessAborted(delay, signal))) return;
+      const requestId = job.requestId!;
+      const status = await client.status(requestId, { signal });
+      let ended = false;
+      if (status.ok) {
+        this.deps.network.reportReachable();
+        if (status.status !== job.remoteStatus || job.waitingFor !== undefined) {
+          job = await this.update(job, { remoteStatus: status.status, waitingFor: undefined });
+        }
+        ended = status.status === 'COMPLETED' || status.status === 'FAILED';
+      } else if (await this.pollFailed(job, status)) {
+        return;
+      }
+      if (!ended) continue;
+      const result = await client.result(requestId, { signal });
+      if (!result.ok) {
+        if (await this.pollFailed(job, result)) return;
+        continue;
+      }
+      if (result.state === 'RUNNING') continue;
+      if (result.state === 'FAILED') {
+        await this.update(job, {
+          state: 'failed',
+          finishedAt: nowIso(),
+          remoteStatus: 'FAILED',
+          error: failedRunError(job, result.message, result.metrics),
+        });
+        return;
+      }
+      if (await this.receivedAsync(job, client, result, signal)) return;
+    }
+  }
+
+  /**
+   * A poll or result read that failed. Returns true when following stops here: the job ended (expired), or
+   * it is left `submitting` with its request id for later (the queue was disposed, or no key can be sent).
+   */
+  private async pollFailed(job: Job, failure: RequestFailure): Promise<boolean> {
+    const { error } = failure;
+    if (error.code === 'NOT_FOUND' && error.detail?.reason === 'expired') {
+      await this.update(job, { state: 'failed', finishedAt: nowIso(), error: expiredRunError(job) });
+      return true;
+    }
+    if (error.code === 'CANCELLED' || this.disposed) return true;
+    if (error.code === 'KEY_MISSING' || error.code === 'KEY_REJECTED') {
+      this.pause(error.toData());
+      return true;
+    }
+    if (failure.sent === 'no' && error.code === 'OFFLINE') this.deps.network.reportUnreachable();
+    const note = `Segmind has this run; the app could not reach it just now (${error.code}) and keeps asking.`;
+    if (job.waitingFor !== note) await this.update(job, { waitingFor: note });
+    return false;
+  }
+
+  /**
+   * Every output of a completed run is downloaded, then written to disk (atomically, fsynced), before the
+   * job records anything: the further outputs first, then the first with its record (paid-image.ts), then
+   * job.json `completed`. A crash anywhere before that leaves the job `submitting` with its request id, and
+   * the next start polls and downloads again (GETs). Returns false to keep polling (a download that may
+   * succeed later), true when the job ended.
+   */
+  private async receivedAsync(
+    job: Job,
+    client: SegmindAsyncClient,
+    result: Extract<Awaited<ReturnType<SegmindAsyncClient['result']>>, { state: 'COMPLETED' }>,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    const requestId = job.requestId!;
+    const downloads = await Promise.all(result.outputs.map((ref) => client.download(ref, { signal })));
+    if (signal.aborted) return true;
+    const refused = downloads.find((d) => !d.ok && !d.retryable);
+    if (refused && !refused.ok) {
+      await this.update(job, {
+        state: 'failed',
+        finishedAt: nowIso(),
+        remoteStatus: 'COMPLETED',
+        error: {
+          code: refused.error.code,
+          message: `The run completed and was charged, but its picture could not be kept: ${refused.error.message}`,
+          detail: { ...(refused.error.detail ?? {}), requestId, charged: true },
+        },
+      });
+      return true;
+    }
+    const failed = downloads.find((d) => !d.ok);
+    if (failed && !failed.ok) {
+      const note = `The run completed; its picture is being downloaded again (${failed.error.code}).`;
+      if (job.waitingFor !== note) await this.update(job, { waitingFor: note });
+      return false;
+    }
+    this.deps.network.reportReachable();
+    const completedAt = nowIso();
+    const startedAt = job.submittedAt ? Date.parse(job.submittedAt) : Date.now();
+    const headers = headersFromMetrics(requestId, result.metrics, result.seed);
+    const outputs: { output: JobOutput; bytes: Buffer }[] = downloads.map((d, index) => {
+      if (!d.ok) throw new Error('unreachable: every download succeeded');
+      return {
+        bytes: d.bytes,
+        output: {
+          file: outputFileName(index, d.image.format),
+          contentType: d.contentType,
+          bytes: d.bytes.length,
+          sha256: createHash('sha256').update(d.bytes).digest('hex'),
+          width: d.image.width,
+          height: d.image.height,
+          status: 200,
+          headers,
+          completedAt,
+          durationMs: Math.max(0, Date.now() - startedAt),
+          ...(result.metrics ? { metrics: result.metrics } : {}),
+        },
+      };
+    });
+    const [first, ...rest] = outputs;
+    if (!first) return false;
+    for (const extra of rest) await this.deps.outbox.saveExtraOutput(job, extra.bytes, extra.output);
+    await this.deps.outbox.savePaidImage(
+      job,
+      first.bytes,
+      first.output,
+      rest.map((r) => r.output),
+    );
+    const completed = await this.update(job, {
+      state: 'completed',
+      finishedAt: completedAt,
+      remoteStatus: 'COMPLETED',
+      waitingFor: undefined,
+      output: first.output,
+      ...(rest.length > 0 ? { extraOutputs: rest.map((r) => r.output) } : {}),
+    });
+    await this.deliver(completed);
+    return true;
   }
 
   private async deliver(job: Job): Promise<void> {
@@ -423,6 +671,14 @@ export class JobQueue {
           return;
         }
         break;
+      case 'MODEL_RETIRED':
+        // Not billed. The error names the models that can be used instead.
+        await this.update(job, {
+          state: 'failed',
+          finishedAt: nowIso(),
+          error: retiredModelError(job.modelId, error.toData()),
+        });
+        return;
       case 'CREDITS_EXHAUSTED':
       case 'KEY_REJECTED':
       case 'KEY_MISSING':
@@ -453,6 +709,21 @@ export class JobQueue {
   private emitState(): void {
     this.deps.onState(this.state());
   }
+}
+
+/** Waits `ms`; false when the signal aborted first (the queue is stopping). */
+function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (ok: boolean): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      resolve(ok);
+    };
+    const onAbort = (): void => done(false);
+    const timer = setTimeout(() => done(true), ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /**

@@ -191,4 +191,7 @@ export const consistentCharacterV1: ModelSpec = {
   outputContentType: 'image/jpeg',
   typicalDurationMs: 40_000,
   typicalCost: 0.13,
+  // `samples` is a parameter, but the answer is one image: one picture a run.
+  outputCountFields: [],
+  poses: 'sheet',
 };

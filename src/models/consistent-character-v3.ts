@@ -1,8 +1,8 @@
 /**
- * Consistent Character V3, recorded from SEGMIND_API.md section 4 (gathered facts, not binding) so the
- * registry knows it. It is `data-only`: it needs a picture of the character (`ip_image`) as well as the
- * pose, and the job pipeline supplies only the pose so far. Where the notes give no range (width, height,
- * seed) only the bound that follows from the meaning is set.
+ * Consistent Character V3, from SEGMIND_API.md section 4 (gathered facts, not binding): the character comes
+ * from a picture of it (`ip_image`, the character's first reference image), the pose from an optional pose
+ * picture (`input_image`). Where the notes give no range (width, height, seed) only the bound that follows
+ * from the meaning is set.
  */
 import type { ModelSpec } from './field-spec';
 
@@ -12,7 +12,7 @@ export const consistentCharacterV3: ModelSpec = {
   summary: 'The character from a reference picture, in the pose of an optional pose picture.',
   // The upper-case "AI" is how Segmind spells this path.
   path: '/v1/consistent-character-AI-neolemon-v3',
-  status: 'data-only',
+  status: 'supported',
   fields: [
     {
       name: 'ip_image',
@@ -113,4 +113,6 @@ export const consistentCharacterV3: ModelSpec = {
   outputContentType: 'image/jpeg',
   typicalDurationMs: 37_000,
   typicalCost: 0.58,
+  outputCountFields: [],
+  poses: 'sheet',
 };

@@ -46,6 +46,13 @@ export const enumTables = {
   ],
   /** Ultimate SD Upscale's tiling mode. */
   upscaleModeType: ['Linear', 'Chess', 'None'],
+  /** consistent-character's `output_format` (SEGMIND_API.md section 4 lists these three). */
+  outputFormat: ['webp', 'jpg', 'png'],
+  /**
+   * consistent-character-with-pose's `output_format`: section 4 names the field but not its values; these
+   * are the ones Segmind's image models commonly take. Correct here if the service answers otherwise.
+   */
+  imageFormat: ['png', 'jpeg', 'webp'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type EnumTableId = keyof typeof enumTables;

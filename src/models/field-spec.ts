@@ -6,13 +6,14 @@
 import type { EnumTableId } from './enums';
 
 /** Where a field sits in the form. */
-export type FieldGroupId = 'basic' | 'base' | 'upscale' | 'faceDetail';
+export type FieldGroupId = 'basic' | 'base' | 'upscale' | 'faceDetail' | 'output';
 
 export const fieldGroups: readonly { id: FieldGroupId; label: string; help: string }[] = [
   { id: 'basic', label: 'Basic', help: 'The prompt, the pose sheet and the seed.' },
   { id: 'base', label: 'Base pass', help: 'The first generation, which draws the character in every pose.' },
   { id: 'upscale', label: 'Upscale', help: 'A second pass that enlarges the sheet and adds detail.' },
   { id: 'faceDetail', label: 'Face detail', help: 'A last pass that redraws each face more carefully.' },
+  { id: 'output', label: 'Output', help: 'How many pictures a run makes, their size and their file format.' },
 ];
 
 interface FieldCommon {
@@ -56,6 +57,12 @@ export interface EnumFieldSpec extends FieldCommon {
   readonly default: string;
 }
 
+/** A yes/no switch; travels as a JSON boolean. */
+export interface BooleanFieldSpec extends FieldCommon {
+  readonly type: 'boolean';
+  readonly default: boolean;
+}
+
 /**
  * An image travels in the body as a public http(s) URL or as the raw base64 of the file (no `data:`
  * prefix). It never comes from the form's values: the request builder takes it from the chosen pose.
@@ -66,12 +73,13 @@ export interface ImageFieldSpec extends FieldCommon {
   readonly role: 'pose' | 'character';
 }
 
-export type FieldSpec = StringFieldSpec | IntFieldSpec | FloatFieldSpec | EnumFieldSpec | ImageFieldSpec;
+export type FieldSpec =
+  StringFieldSpec | IntFieldSpec | FloatFieldSpec | EnumFieldSpec | BooleanFieldSpec | ImageFieldSpec;
 export type ParamFieldSpec = Exclude<FieldSpec, ImageFieldSpec>;
 export type FieldType = FieldSpec['type'];
 
 /** A validated parameter value: what goes into the JSON body. */
-export type ParamValue = string | number;
+export type ParamValue = string | number | boolean;
 export type ModelParams = Record<string, ParamValue>;
 
 export interface ModelSpec {
@@ -104,8 +112,18 @@ export interface ModelSpec {
   readonly outputContentType: string;
   /** About how long one run takes, to show elapsed time against. Cold models can take minutes. */
   readonly typicalDurationMs: number;
-  /** About what one run costs, in US dollars (Segmind credits). */
+  /** About what one run costs, in US dollars (Segmind credits), however many pictures it makes. */
   readonly typicalCost: number;
+  /**
+   * The int parameters whose product is how many pictures one run makes (consistent-character:
+   * number_of_outputs x number_of_images_per_pose). Empty: one picture a run.
+   */
+  readonly outputCountFields: readonly string[];
+  /**
+   * Where the poses come from: `sheet`, an image the person chooses (required or optional, see the image
+   * fields); `built-in`, the model picks its own poses and takes no pose image at all.
+   */
+  readonly poses: 'sheet' | 'built-in';
 }
 
 export const isParamField = (field: FieldSpec): field is ParamFieldSpec => field.type !== 'image';

@@ -10,7 +10,7 @@ import type { ModelParams, ModelSpec } from './field-spec';
 import { validateParams } from './validate-params';
 
 /** The JSON body of a generation request. Serialise with JSON.stringify. */
-export type RequestBody = Record<string, string | number>;
+export type RequestBody = Record<string, string | number | boolean>;
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const HTTP_URL = /^https?:\/\/\S+$/i;
@@ -32,29 +32,52 @@ export function normaliseImageInput(image: string): string {
 }
 
 /**
+ * The pictures a request carries, by what they are for: the pose (a pose sheet or pose picture) and the
+ * character (the character's reference image). Each is raw base64 of the file, a data URL, or a public
+ * http(s) URL. A model takes the ones it has fields for (V1: the pose as `image`; V3: the character as
+ * `ip_image` and the pose, optional, as `input_image`; consistent-character: the character as `subject`).
+ */
+export interface RequestImages {
+  readonly pose?: string | undefined;
+  readonly character?: string | undefined;
+}
+
+/**
  * @param params the form's values, validated again here (a job may come from disk or an old preset).
- * @param image the pose image: raw base64 of the file, a data URL, or a public http(s) URL.
- * @throws AppError INVALID_INPUT (detail.issues lists each field) or UNSUPPORTED for a data-only model.
+ * @param images the pictures by role; a bare string is the pose (the only picture V1 takes).
+ * @throws AppError INVALID_INPUT (detail.issues lists each field, a missing required picture included)
+ *   or UNSUPPORTED for a data-only model.
  */
 export function buildRequestBody(
   model: ModelSpec,
   params: Readonly<Record<string, unknown>>,
-  image: string,
+  images: string | RequestImages,
 ): RequestBody {
-  const poseField = model.fields.find((f) => f.type === 'image' && f.role === 'pose');
-  const otherRequiredImage = model.fields.find((f) => f.type === 'image' && f !== poseField && f.required);
-  if (model.status !== 'supported' || poseField === undefined || otherRequiredImage !== undefined) {
+  if (model.status !== 'supported') {
     throw new AppError('UNSUPPORTED', `${model.name} cannot be used to generate yet.`);
   }
+  const byRole: RequestImages = typeof images === 'string' ? { pose: images } : images;
   const checked = validateParams(model, params);
-  if (!checked.ok) {
-    throw new AppError('INVALID_INPUT', 'Some settings are not valid.', { issues: checked.issues });
+  const issues = checked.ok ? [] : [...checked.issues];
+  const imageValues = new Map<string, string>();
+  for (const field of model.fields) {
+    if (field.type !== 'image') continue;
+    const given = byRole[field.role];
+    if (given === undefined || given.trim() === '') {
+      if (field.required) issues.push({ field: field.name, message: `${field.label} is required.` });
+      continue;
+    }
+    imageValues.set(field.name, normaliseImageInput(given));
   }
-  const imageValue = normaliseImageInput(image);
+  if (!checked.ok || issues.length > 0) {
+    throw new AppError('INVALID_INPUT', 'Some settings are not valid.', { issues });
+  }
   const body: RequestBody = {};
   for (const field of model.fields) {
-    if (field === poseField) body[field.name] = imageValue;
-    else if (field.type !== 'image') {
+    if (field.type === 'image') {
+      const value = imageValues.get(field.name);
+      if (value !== undefined) body[field.name] = value;
+    } else {
       const value = checked.values[field.name];
       if (value !== undefined) body[field.name] = value;
     }

@@ -8,6 +8,7 @@
  */
 import { enumTables } from './enums';
 import type {
+  BooleanFieldSpec,
   EnumFieldSpec,
   FloatFieldSpec,
   IntFieldSpec,
@@ -75,7 +76,17 @@ function checkField(field: ParamFieldSpec, raw: unknown): FieldCheck {
       return checkFloat(field, raw);
     case 'enum':
       return checkEnum(field, raw);
+    case 'boolean':
+      return checkBoolean(field, raw);
   }
+}
+
+/** A JSON boolean, or the text a form or a command line hands over ("true"/"false"). */
+function checkBoolean(field: BooleanFieldSpec, raw: unknown): FieldCheck {
+  if (raw === undefined || raw === null || raw === '') return { absent: true };
+  if (typeof raw === 'boolean') return { value: raw };
+  if (raw === 'true' || raw === 'false') return { value: raw === 'true' };
+  return { message: `${field.label} must be on or off.` };
 }
 
 function checkString(field: StringFieldSpec, raw: unknown): FieldCheck {

@@ -159,7 +159,7 @@ export function createSegmindClient(options: SegmindClientOptions): SegmindClien
   };
 }
 
-interface ExchangeRequest {
+export interface ExchangeRequest {
   readonly method: 'GET' | 'POST';
   readonly path: string;
   readonly json: string | null;
@@ -168,9 +168,14 @@ interface ExchangeRequest {
   readonly signal: AbortSignal | undefined;
   readonly headersTimeoutMs: number;
   readonly totalTimeoutMs: number;
+  /**
+   * Statuses outside 2xx that are handed back as an answer (with their body) instead of classified as a
+   * failure: the async API's 404 (the record is gone) and 422 (a failed run, with its metrics).
+   */
+  readonly answerStatuses?: readonly number[];
 }
 
-interface ReceivedResponse {
+export interface ReceivedResponse {
   readonly status: number;
   readonly headers: Headers;
   readonly parsedHeaders: ResponseHeaders;
@@ -179,11 +184,12 @@ interface ReceivedResponse {
 }
 
 /** A 2xx with its whole body, or a failure already classified. */
-type ExchangeOutcome = { ok: true; response: ReceivedResponse; key: string } | RequestFailure;
+export type ExchangeOutcome = { ok: true; response: ReceivedResponse; key: string } | RequestFailure;
 
 type StopReason = 'cancel' | 'headers-timeout' | 'total-timeout';
 
-async function runExchange(
+/** One request to Segmind's API host with the key; shared by the v1 calls here and the async API's. */
+export async function runExchange(
   baseUrl: string,
   getKey: () => Promise<string | null>,
   fetchImpl: typeof fetch,
@@ -267,7 +273,7 @@ async function runExchange(
     } catch (error) {
       const timings = timingsUntilNow(headersMs);
       const base = { ok: false as const, sent: 'yes' as const, status, headers: parsedHeaders, timings };
-      if (status < 200 || status >= 300) {
+      if (!isAnswer(status, request)) {
         // The status says enough even when its message was lost on the way.
         return {
           ...base,
@@ -280,7 +286,7 @@ async function runExchange(
     }
     const timings = timingsUntilNow(headersMs);
 
-    if (status < 200 || status >= 300) {
+    if (!isAnswer(status, request)) {
       const bodyText = bytes.subarray(0, MAX_ERROR_BODY_CHARS).toString('utf8');
       return {
         ok: false,
@@ -300,6 +306,9 @@ async function runExchange(
     signal?.removeEventListener('abort', onUserAbort);
   }
 }
+
+const isAnswer = (status: number, request: ExchangeRequest): boolean =>
+  (status >= 200 && status < 300) || (request.answerStatuses?.includes(status) ?? false);
 
 /** Header values must be visible ASCII; fetch would otherwise throw an error that quotes the value. */
 const SENDABLE_KEY = /^[\x21-\x7e]+$/;
@@ -324,7 +333,7 @@ async function readKey(getKey: () => Promise<string | null>): Promise<string | A
   return key;
 }
 
-function notSent(error: AppError): RequestFailure {
+export function notSent(error: AppError): RequestFailure {
   return { ok: false, error, sent: 'no', billed: 'no' };
 }
 
@@ -439,7 +448,7 @@ function readCredits(bytes: Buffer): number | undefined {
   }
 }
 
-function positiveOr(value: number | undefined, fallback: number): number {
+export function positiveOr(value: number | undefined, fallback: number): number {
   return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
 }
 

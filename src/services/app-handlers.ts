@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { AppError } from '../domain';
-import type { appCalls, ConnectionRoute } from '../contract/calls/app';
+import type { appCalls, ConnectionRoute, SegmindAddressInUse } from '../contract/calls/app';
+import { DEFAULT_SEGMIND_BASE_URL } from '../segmind';
 import { createProject, openProject, type ProjectHandle } from '../library/project-store';
 import { resolveContainedFile } from '../library/contained-path';
 import type { ServiceContext, HandlersFor } from './context';
@@ -24,6 +25,7 @@ export function appHandlers(
       shell: platform.shell,
       online: network.online(),
       connection: network.connection(),
+      segmindAddress: segmindAddressInUse(ctx),
     }),
     'projects.create': async ({ dir, name }) => opened(await createProject(dir, name)),
     'projects.open': async ({ dir }) => {
@@ -62,4 +64,11 @@ export function appHandlers(
       return ctx.updateSettings(changes);
     },
   };
+}
+
+/** Where Segmind requests go, by the same precedence GenerationService.baseUrl applies. */
+function segmindAddressInUse(ctx: ServiceContext): SegmindAddressInUse {
+  if (ctx.options.segmindBaseUrl) return { url: ctx.options.segmindBaseUrl, source: 'environment' };
+  if (ctx.settings.segmindBaseUrl) return { url: ctx.settings.segmindBaseUrl, source: 'settings' };
+  return { url: DEFAULT_SEGMIND_BASE_URL, source: 'default' };
 }

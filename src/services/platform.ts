@@ -7,4 +7,13 @@ export interface PlatformAdapter {
   pickFolder?(options: { title?: string; forCreate?: boolean }): Promise<string | null>;
   pickFiles?(options: { title?: string; images?: boolean }): Promise<string[]>;
   showInFolder?(absolutePath: string): void;
+  /** Puts text on the OS clipboard. */
+  writeClipboardText?(text: string): Promise<void>;
+  /** Puts an image (PNG bytes) on the OS clipboard. */
+  writeClipboardImage?(png: Buffer): Promise<void>;
+  /**
+   * Starts an OS drag of these files (absolute paths the core has checked are inside the open project)
+   * from the app window; `icon` is PNG bytes (non-empty: macOS refuses a drag without one).
+   */
+  startDrag?(files: string[], icon: Buffer): void;
 }

@@ -5,6 +5,7 @@ import { ServiceContext } from './context';
 import { appHandlers } from './app-handlers';
 import { workspaceHandlers } from './workspace-handlers';
 import { archiveHandlers } from './archive-handlers';
+import { transferHandlers } from './transfer-handlers';
 import { TaskRegistry } from './workspace/tasks';
 import { GenerationService } from './generation/generation-service';
 import { workspaceProjectSources } from './workspace/project-sources';
@@ -36,6 +37,7 @@ export async function createAppRuntime(given: RuntimeOptions): Promise<AppRuntim
     ...generation.handlers(),
     ...workspaceHandlers(ctx, tasks),
     ...archiveHandlers(ctx, tasks),
+    ...transferHandlers(ctx, tasks, options.platform),
   };
 
   return {

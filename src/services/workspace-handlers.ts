@@ -1,3 +1,4 @@
+import { searchRecords } from '../library/workspace/search-records';
 import { AppError, type ProjectProblem } from '../domain';
 import type { EventPayload } from '../contract';
 import type { workspaceCalls } from '../contract/calls/workspace';
@@ -17,6 +18,9 @@ import {
 } from '../library/workspace';
 import type { HandlersFor, ServiceContext } from './context';
 import { cutResult } from './workspace/cut-result';
+import { exportSkeletonJson } from './workspace/pose-skeleton';
+import { saveSkeleton } from '../library/workspace/skeleton-pose-edit';
+import { oneSkeletonSource, starterSources } from '../library/workspace/skeleton-sources';
 import { TaskRegistry } from './workspace/tasks';
 
 type ChangeKind = EventPayload<'project.changed'>['kind'];
@@ -100,6 +104,14 @@ export function workspaceHandlers(
       withProblems(async (w) => {
         const { characters, problems } = await w.characters.readAll();
         return { characters: characters.map(viewCharacter), problems: dedupeProblems(problems) };
+      }),
+    'search.records': async ({ text, limit }) =>
+      withProblems(async (w) => {
+        const [{ characters }, { libraries }] = await Promise.all([
+          w.characters.readAll(),
+          w.poses.readAll(),
+        ]);
+        return searchRecords(text, characters, libraries, limit ?? 8);
       }),
     'characters.get': async ({ id }) => withProblems(async (w) => viewCharacter(await w.characters.get(id))),
     'characters.create': async (fields) => {
@@ -186,13 +198,13 @@ export function workspaceHandlers(
       changed('poses', 'trash', 'results');
       return { trashId };
     },
-    'poses.import': async ({ libraryId, newLibraryName, sources, taskId }) => {
+    'poses.import': async ({ libraryId, newLibraryName, sources, taskId, split }) => {
       const w = writable();
       const into = libraryId ?? { newLibrary: { name: newLibraryName ?? '' } };
       try {
         return await tasks.run('import', taskId, async (control, id) => ({
           taskId: id,
-          ...(await w.poses.import(into, sources, control)),
+          ...(await w.poses.import(into, sources, control, { split })),
         }));
       } finally {
         changed('poses');
@@ -208,6 +220,35 @@ export function workspaceHandlers(
       const trashId = await writable().poses.trashPoses(poseIds);
       changed('poses', 'trash', 'results');
       return { trashId };
+    },
+    'poses.exportSkeleton': async ({ poseId, normalised }) =>
+      exportSkeletonJson(ws(), poseId, normalised === true),
+    'poses.addStarter': async ({ libraryId, newLibraryName, keys, taskId }) => {
+      const w = writable();
+      const into = libraryId ?? { newLibrary: { name: newLibraryName ?? '' } };
+      try {
+        return await tasks.run('import', taskId, async (control, id) => ({
+          taskId: id,
+          ...(await w.poses.import(into, [], control, { intake: await starterSources(keys) })),
+        }));
+      } finally {
+        changed('poses');
+      }
+    },
+    'poses.createFromSkeleton': async ({ libraryId, newLibraryName, name, skeleton, tags }) => {
+      const w = writable();
+      const into = libraryId ?? { newLibrary: { name: newLibraryName ?? '' } };
+      const intake = await oneSkeletonSource(name, skeleton, tags);
+      try {
+        return { taskId: 'compose', ...(await w.poses.import(into, [], {}, { intake })) };
+      } finally {
+        changed('poses');
+      }
+    },
+    'poses.updateSkeleton': async ({ poseId, skeleton }) => {
+      const pose = await saveSkeleton(writable(), poseId, skeleton);
+      changed('poses', 'results');
+      return pose;
     },
 
     // Results ------------------------------------------------------------------------------------
@@ -296,8 +337,8 @@ export function workspaceHandlers(
         ...(await exportResults(w, ids, { dir, includeReceipt, format }, control)),
       }));
     },
-    'results.contactSheet': async ({ ids, file, columns, cellSize, background, overwrite }) =>
-      writeContactSheet(ws(), ids, { file, columns, cellSize, background, overwrite }),
+    'results.contactSheet': async ({ ids, file, columns, cellSize, print, background, overwrite }) =>
+      writeContactSheet(ws(), ids, { file, columns, cellSize, print, background, overwrite }),
     'results.refresh': async ({ full }) => {
       const project = ctx.project();
       const w = workspaceFor(project);

@@ -37,6 +37,7 @@ const standIn = await startSegmindStandIn({
 
 console.log(`Segmind stand-in listening at ${standIn.url}`);
 console.log(`Accepted key: ${standIn.keys.join(', ')}`);
+console.log(`Async API (v2) output files are served from ${standIn.v2.outputUrl}`);
 console.log(`Credits: ${standIn.credits}. Press Ctrl+C to stop.`);
 
 const stop = (): void => {

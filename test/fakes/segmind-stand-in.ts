@@ -11,6 +11,9 @@
  *   with every figure where the sheet had it, plus x-remaining-credits, x-cost, x-seed-value,
  *   x-request-id and x-generation-time.
  * - GET /v1/get-user-credits: `{"credits": n, ...}`, free.
+ * - The async API (v2): POST /v2/{slug}, GET /v2/requests/{id}/status and /v2/requests/{id}, outputs on a
+ *   separate output host, records that expire after an hour of a controllable clock, 422 and 410
+ *   (segmind-stand-in-v2.ts, reached as `standIn.v2`).
  * - Other paths: 404 JSON. Wrong method: 405 with an HTML page.
  * - failNext(): fail the next N requests in any documented way, to test the client's classification.
  * - postCount, lastBody, bodies: what arrived, so a test can prove nothing was sent twice and compare a
@@ -23,6 +26,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import sharp from 'sharp';
 import { checkV1Enums, checkV1Schema } from './segmind-stand-in-body';
 import { renderCharacterSheet } from './segmind-stand-in-render';
+import { checkSiblingBody, runSibling, siblingModelAt, type SiblingModel } from './segmind-stand-in-models';
+import { AsyncApi, type StandInAsync } from './segmind-stand-in-v2';
 
 export const STAND_IN_MODEL_PATH = '/v1/consistent-character-ai-neolemon';
 export const STAND_IN_CREDITS_PATH = '/v1/get-user-credits';
@@ -99,6 +104,8 @@ export interface SegmindStandIn {
   readonly port: number;
   /** The first accepted key. */
   readonly key: string;
+  /** The async API (v2): its counters, clock, output host and failure controls (segmind-stand-in-v2.ts). */
+  readonly v2: StandInAsync;
   readonly keys: readonly string[];
   credits: number;
   latencyMs: number;
@@ -161,6 +168,12 @@ class StandIn implements SegmindStandIn {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly sockets = new Set<Socket>();
   private closed = false;
+  readonly v2: AsyncApi = new AsyncApi({
+    apiUrl: () => this.url,
+    key: () => this.key,
+    checkKey: (headers) => this.checkKey(headers),
+    knowsModel: (slug) => routeOf(`/v1/${slug}`) === 'generate',
+  });
   private readonly server = createServer((req, res) => {
     this.handle(req, res).catch(() => {
       if (!res.headersSent) sendJson(res, 500, { error: 'Internal Server Error' });
@@ -219,11 +232,13 @@ class StandIn implements SegmindStandIn {
       });
     });
     this.port = (this.server.address() as AddressInfo).port;
+    await this.v2.listen();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.v2.close();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -245,7 +260,9 @@ class StandIn implements SegmindStandIn {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.requestCount++;
     const isPost = req.method === 'POST';
-    if (isPost) this.postCount++;
+    // The v2 runs' own calls to the v1 routes are the stand-in's, not the app's: not counted or recorded.
+    const internal = this.v2.isInternal(req.headers);
+    if (isPost && !internal) this.postCount++;
     const route = routeOf(req.url);
 
     const raw = await readBody(req);
@@ -253,9 +270,13 @@ class StandIn implements SegmindStandIn {
       sendJson(res, 413, { error: 'Request body too large' });
       return;
     }
-    if (isPost) this.record(raw, req.headers);
+    if (isPost && !internal) this.record(raw, req.headers);
 
-    const failure = this.takeFailure(route);
+    if (!internal && this.v2.handles(req.url)) {
+      await this.v2.handle(req, res, raw);
+      return;
+    }
+    const failure = internal ? undefined : this.takeFailure(route);
     if (failure !== undefined && failure.kind !== 'slow') {
       if (failure.kind !== 'slow-body') await this.sleep(failure.delayMs ?? 0);
       await this.fail(failure, req, res, raw);
@@ -299,6 +320,11 @@ class StandIn implements SegmindStandIn {
       sendJson(res, 422, { error: 'Validation error: the body is not valid JSON' });
       return;
     }
+    const sibling = siblingModelAt((req.url ?? '/').split('?')[0] ?? '/');
+    if (sibling !== undefined) {
+      await this.generateSibling(sibling, parsed, res, started);
+      return;
+    }
     const schema = checkV1Schema(parsed);
     if (!schema.ok) {
       sendJson(res, schema.status, { error: schema.error });
@@ -336,6 +362,43 @@ class StandIn implements SegmindStandIn {
       ...this.successHeaders(seed, started),
     });
     res.end(rendered.jpeg);
+  }
+
+  /** V1's siblings (segmind-stand-in-models.ts): the same checks and billing, their own fields and answers. */
+  private async generateSibling(
+    model: SiblingModel,
+    parsed: unknown,
+    res: ServerResponse,
+    started: number,
+  ): Promise<void> {
+    const problem = checkSiblingBody(model, parsed);
+    if (problem !== undefined) {
+      sendJson(res, 422, { error: problem });
+      return;
+    }
+    const costMilli = Math.round(model.cost * 1000);
+    if (this.milliCredits < costMilli) {
+      sendJson(res, 406, { error: this.insufficientCreditsMessage() });
+      return;
+    }
+    await this.sleep(this.latencyMs);
+    if (this.closed) return;
+    const body = parsed as Record<string, unknown>;
+    const asked = typeof body.seed === 'number' ? body.seed : -1;
+    const seed = asked === -1 ? randomInt(0, 2 ** 47) : asked;
+    const answer = await runSibling(model, body, seed, loadImage);
+    if (answer === null) {
+      sendJson(res, 500, { error: 'Failed to load the input image: it could not be decoded' });
+      return;
+    }
+    this.spend(costMilli);
+    this.generatedCount++;
+    res.writeHead(200, {
+      'content-type': answer.contentType,
+      'content-length': answer.body.length,
+      ...this.successHeaders(seed, started, costMilli),
+    });
+    res.end(answer.body);
   }
 
   private async fail(
@@ -471,14 +534,14 @@ class StandIn implements SegmindStandIn {
     return `Insufficient credits: your balance is ${this.credits} credits and this request costs ${this.costMilli / 1000} credits.`;
   }
 
-  private spend(): void {
-    this.milliCredits = Math.max(0, this.milliCredits - this.costMilli);
+  private spend(costMilli = this.costMilli): void {
+    this.milliCredits = Math.max(0, this.milliCredits - costMilli);
   }
 
-  private successHeaders(seed: number, started: number): Record<string, string> {
+  private successHeaders(seed: number, started: number, costMilli = this.costMilli): Record<string, string> {
     return {
       'x-remaining-credits': String(this.credits),
-      'x-cost': String(this.costMilli / 1000),
+      'x-cost': String(costMilli / 1000),
       'x-seed-value': String(seed),
       'x-request-id': randomUUID(),
       'x-generation-time': ((Date.now() - started) / 1000).toFixed(2),
@@ -510,7 +573,7 @@ class StandIn implements SegmindStandIn {
 
 function routeOf(url: string | undefined): Route {
   const path = (url ?? '/').split('?')[0];
-  if (path === STAND_IN_MODEL_PATH) return 'generate';
+  if (path === STAND_IN_MODEL_PATH || siblingModelAt(path ?? '/') !== undefined) return 'generate';
   if (path === STAND_IN_CREDITS_PATH) return 'credits';
   return 'unknown';
 }

@@ -12,6 +12,7 @@ import {
 import { useNavigation, type Section } from './navigation';
 import { NAV, usePaneLayout } from './layout';
 import { Splitter } from '../ui/Splitter';
+import { CharacterNavItems, PoseLibraryNavItems } from './NavLibraries';
 import { isActive, needsAttention, useJobs } from '../features/queue/queue-data';
 import {
   ResultsNavItem,
@@ -85,7 +86,9 @@ export function Sidebar() {
       <nav className="nav" id="navigator" aria-label="Navigator">
         <div className="nav-section">Library</div>
         <NavItem section="characters" icon={<UserRound size={16} />} label="Characters" />
+        <CharacterNavItems />
         <NavItem section="poses" icon={<PersonStanding size={16} />} label="Poses" />
+        <PoseLibraryNavItems />
         <ResultsNavItem icon={<Images size={16} />} />
         <SavedFilterItems />
         <TrashNavItem />

@@ -6,7 +6,7 @@ import { MenuButton, type MenuEntry } from '../ui/MenuButton';
 import { useNativeDialogs } from '../ui/ImportSources';
 import { CreditsPill } from '../features/settings/CreditsPill';
 import { QueueIndicator } from '../features/queue/QueueIndicator';
-import { useAppInfo } from '../features/queue/queue-data';
+import { useOnline } from '../features/queue/queue-data';
 import { GENERATE_PANEL_COMBO, useGeneratePanel } from '../features/generate/generate-context';
 import { comboLabel } from '../ui/keyboard';
 import { Kbd } from '../ui/Kbd';
@@ -15,10 +15,9 @@ import { commandKey, useCommands } from './commands';
 /** Project, Generate, credits, the queue ring and the online dot: the facts the person glances at. */
 export function TopBar(props: { project: ProjectSummary; onPalette(): void; onShortcuts(): void }) {
   const bridge = getBridge();
-  const info = useAppInfo();
   const panel = useGeneratePanel();
   const close = useBridgeMutation(bridge.projects.close, [keys.currentProject, keys.recentProjects]);
-  const online = info.data?.online ?? true;
+  const online = useOnline();
   useCommands({ 'project.switch': () => close.mutate({}) });
   return (
     <header className="topbar">

@@ -5,6 +5,7 @@ import { NavigationContext, type Section } from './navigation';
 import { TopBar } from './TopBar';
 import { Sidebar } from './Sidebar';
 import { ProjectNotices } from './ProjectNotices';
+import { StatusBanners } from './StatusBanners';
 import { SectionView } from './SectionView';
 import { GeneratePanel } from '../features/generate/GeneratePanel';
 import { GENERATE_PANEL_COMBO, GeneratePanelContext } from '../features/generate/generate-context';
@@ -110,6 +111,7 @@ export function Workspace(props: { project: ProjectSummary }) {
               >
                 <Sidebar />
                 <main className="stage" aria-label="Stage" data-pane="stage">
+                  <StatusBanners section={section} />
                   <ProjectNotices project={props.project} />
                   <SectionView section={section} project={props.project} />
                 </main>
@@ -136,13 +138,25 @@ export function Workspace(props: { project: ProjectSummary }) {
 function LiveGeneration(props: { section: Section; go(section: Section): void }) {
   const toasts = useToasts();
   const { section, go } = props;
+  // Runs finishing close together (a batch) share one toast that counts them, rather than one each.
+  const finished = useRef({ count: 0, at: 0 });
   const onJob = useCallback(
     (job: Job, before: Job | undefined) => {
       if (section === 'queue') return;
       const name = `${job.label.character} × ${job.label.pose}`;
       const show = { label: 'Show', run: () => go('queue') };
       if (job.state === 'completed' && job.resultId && !before?.resultId) {
-        toasts.show({ message: 'Finished', detail: name, tone: 'success', action: show });
+        const now = Date.now();
+        const recent = now - finished.current.at < 6_000;
+        finished.current = { count: recent ? finished.current.count + 1 : 1, at: now };
+        const { count } = finished.current;
+        toasts.show({
+          key: 'finished',
+          message: count === 1 ? 'Finished' : `Finished ${count} runs`,
+          detail: count === 1 ? name : `The latest: ${name}`,
+          tone: 'success',
+          action: show,
+        });
       } else if ((job.state === 'failed' || job.state === 'unknown') && before?.state !== job.state) {
         toasts.show({
           message: job.error ? errorHelp[job.error.code].title : 'A job needs you',

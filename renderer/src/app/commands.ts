@@ -165,6 +165,7 @@ export const COMMANDS = {
   'go.settings': { title: 'Go to Settings', group: 'Go to', keywords: 'preferences api key credits' },
   'characters.new': { title: 'New character…', group: 'Go to', keywords: 'describe create add' },
   'poses.import': { title: 'Import poses…', group: 'Go to', keywords: 'add images folder sheets' },
+  'poses.compose': { title: 'Compose a pose sheet…', group: 'Go to', keywords: 'skeleton openpose layout' },
   'results.export': { title: 'Export the selected results…', group: 'Go to', keywords: 'save files' },
   'results.inspector': { title: 'Show or hide the inspector', group: 'Go to', keywords: 'panel receipt' },
   'app.navigator': {
@@ -243,7 +244,7 @@ export function shortcutGroups(): { group: CommandGroup; commands: (CommandInfo 
  * Requests a view answers when it is shown: a command run from elsewhere ("Import poses…" from the grid)
  * goes to the view and asks; the view does it at once if it is ready, or as soon as it is.
  */
-export type Intent = 'poses.import' | 'characters.new' | 'results.search';
+export type Intent = 'poses.import' | 'characters.new' | 'results.search' | 'settings.key';
 const waiting = new Set<Intent>();
 const intentListeners = new Map<Intent, Set<() => void>>();
 

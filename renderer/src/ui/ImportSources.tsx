@@ -25,6 +25,8 @@ export function ImportSources(props: {
   verb?: string;
   pathRef?: Ref<HTMLInputElement>;
   compact?: boolean;
+  /** The one thing to do on the screen (an empty state): the import button is the primary one. */
+  primary?: boolean;
 }) {
   const { onSources, disabled, pathRef, compact } = props;
   const native = useNativeDialogs();
@@ -52,21 +54,24 @@ export function ImportSources(props: {
       </div>
     );
   }
-  const submit = () => {
+  /** Answers false when there was no path to import. */
+  const submit = (): boolean => {
     const paths = path
       .split('\n')
       .map((p) => p.trim())
       .filter(Boolean);
-    if (paths.length === 0) return;
+    if (paths.length === 0) return false;
     onSources(paths.map((p) => ({ path: p })));
     setPath('');
+    return true;
   };
   return (
     <form
       className="import-sources path-import"
       onSubmit={(e) => {
         e.preventDefault();
-        submit();
+        // The primary button with no path yet: it shows where the path goes.
+        if (!submit()) e.currentTarget.querySelector('input')?.focus();
       }}
     >
       <label htmlFor={id} className="visually-hidden">
@@ -81,7 +86,11 @@ export function ImportSources(props: {
         spellCheck={false}
         disabled={disabled}
       />
-      <button type="submit" disabled={disabled || path.trim() === ''}>
+      <button
+        type="submit"
+        className={props.primary ? 'primary' : undefined}
+        disabled={disabled || (!props.primary && path.trim() === '')}
+      >
         <Upload size={16} aria-hidden /> {verb}
       </button>
       {!compact && <span className="secondary">or drop images here</span>}

@@ -24,6 +24,8 @@ export interface ToastInput {
   action?: ToastAction;
   /** How long it stays, in ms (default 6 s; 10 s for errors). 0 keeps it until closed. */
   durationMs?: number;
+  /** A toast with the same key replaces the one showing (a batch's runs finishing: one toast, counting). */
+  key?: string;
 }
 
 interface Toast extends ToastInput {
@@ -46,8 +48,11 @@ export function ToastProvider(props: { children: ReactNode }) {
   const dismiss = useCallback((id: number) => setToasts((list) => list.filter((t) => t.id !== id)), []);
   const show = useCallback((toast: ToastInput) => {
     const id = next.current++;
-    // At most four at once: the oldest gives way.
-    setToasts((list) => [...list.slice(-3), { ...toast, id }]);
+    // At most four at once: the oldest gives way. One with the same key is replaced, its clock restarted.
+    setToasts((list) => {
+      const others = toast.key === undefined ? list : list.filter((t) => t.key !== toast.key);
+      return [...others.slice(-3), { ...toast, id }];
+    });
     return id;
   }, []);
   const api = useMemo(() => ({ show, dismiss }), [show, dismiss]);

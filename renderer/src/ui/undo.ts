@@ -17,6 +17,13 @@ export interface UndoEntry {
 const MAX_ENTRIES = 50;
 let stack: UndoEntry[] = [];
 let stackOwner = '';
+/** The "Undo" toast shown for an entry: undoing it by Ctrl/Cmd+Z takes the toast away too. */
+const toastOf = new WeakMap<UndoEntry, number>();
+
+/** Remembers which toast offers this entry's Undo, so undoing it any other way closes that toast. */
+export function linkUndoToast(entry: UndoEntry, toastId: number): void {
+  toastOf.set(entry, toastId);
+}
 
 /** Starts a fresh stack when the project changes: undo never reaches into another project. */
 export function resetUndoFor(projectPath: string): void {
@@ -58,6 +65,9 @@ export function useUndoShortcut(): void {
       toasts.show({ message: 'Nothing to undo', durationMs: 2000 });
       return;
     }
+    // Its "Undo" button would now undo nothing: the toast goes.
+    const offered = toastOf.get(entry);
+    if (offered !== undefined) toasts.dismiss(offered);
     entry.run().then(
       () => toasts.show({ message: 'Undone', detail: entry.label, tone: 'success', durationMs: 3000 }),
       (error: unknown) =>

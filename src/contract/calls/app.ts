@@ -16,6 +16,16 @@ export const ConnectionRouteSchema = z.object({
 });
 export type ConnectionRoute = z.infer<typeof ConnectionRouteSchema>;
 
+/**
+ * The Segmind address requests actually go to, and what decided it: CCSTUDIO_SEGMIND_URL in the
+ * environment (which overrides the setting while it is set), the setting, or Segmind's own default.
+ */
+export const SegmindAddressInUseSchema = z.object({
+  url: z.string(),
+  source: z.enum(['environment', 'settings', 'default']),
+});
+export type SegmindAddressInUse = z.infer<typeof SegmindAddressInUseSchema>;
+
 export const appCalls = {
   'app.info': call(
     Empty,
@@ -25,6 +35,7 @@ export const appCalls = {
       shell: z.enum(['electron', 'browser']),
       online: z.boolean(),
       connection: ConnectionRouteSchema,
+      segmindAddress: SegmindAddressInUseSchema,
     }),
   ),
   'projects.create': call(

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { call } from '../define';
-import { AppErrorDataSchema, IdSchema, JobSchema, SeedSchema } from '../../domain';
+import {
+  AppErrorDataSchema,
+  BatchPlanSchema,
+  BatchProgressSchema,
+  BatchRequestSchema,
+  IdSchema,
+  JobSchema,
+  SeedSchema,
+} from '../../domain';
 
 const Empty = z.object({}).strict();
 
@@ -22,7 +30,7 @@ export const QueueStateSchema = z.object({
 
 export const CreditsSchema = z.object({ credits: z.number(), checkedAt: z.string() });
 
-const ParamsSchema = z.record(z.string(), z.union([z.string(), z.number()]));
+const ParamsSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
 
 export const PresetSchema = z.object({
   name: z.string().trim().min(1).max(80),
@@ -48,6 +56,8 @@ export const generationCalls = {
         poseId: IdSchema,
         /** Form values; prompt and negative_prompt are composed from the character unless given here. */
         params: ParamsSchema,
+        /** For models that take the character's picture (V3, with-pose): which one; default the first. */
+        referenceImageId: IdSchema.optional(),
       })
       .strict(),
     JobSchema,
@@ -66,6 +76,18 @@ export const generationCalls = {
   'jobs.dismiss': call(z.object({ id: IdSchema }).strict(), z.object({ dismissed: z.boolean() })),
   'jobs.clearFinished': call(Empty, z.object({ dismissed: z.number().int() })),
   'queue.resume': call(Empty, QueueStateSchema),
+  /** A batch's plan before anything is sent: runs, cost per model and in total, time, whether the balance covers it. */
+  'batches.plan': call(BatchRequestSchema, BatchPlanSchema),
+  /** Confirms a batch with the seeds its plan showed, and queues its jobs. */
+  'batches.start': call(
+    BatchRequestSchema.extend({ seeds: z.array(SeedSchema).min(1).max(1000) }).strict(),
+    BatchProgressSchema,
+  ),
+  'batches.list': call(Empty, z.object({ batches: z.array(BatchProgressSchema) })),
+  'batches.pause': call(z.object({ id: IdSchema }).strict(), BatchProgressSchema),
+  'batches.resume': call(z.object({ id: IdSchema }).strict(), BatchProgressSchema),
+  /** Cancels every run not yet sent; runs already on their way still land. */
+  'batches.cancel': call(z.object({ id: IdSchema }).strict(), BatchProgressSchema),
   'presets.list': call(Empty, z.array(PresetSchema)),
   'presets.save': call(PresetSchema.omit({ updatedAt: true }).strict(), z.array(PresetSchema)),
   'presets.delete': call(z.object({ name: z.string() }).strict(), z.array(PresetSchema)),

@@ -37,6 +37,7 @@ import {
   ProjectProblemSchema,
   ResultSchema,
   SeedSchema,
+  SkeletonSchema,
   StoredImageSchema,
   TagsSchema,
 } from '../../domain';
@@ -207,6 +208,8 @@ export const ResultSummarySchema = z.object({
   seed: SeedSchema.nullable(),
   /** Credits this result cost, from the response headers; null when unknown (and 0 for cuts). */
   cost: z.number().nullable(),
+  /** The batch that made it, for "this batch" and spend per batch. */
+  batchId: IdSchema.optional(),
   cutFrom: CutFromSchema.optional(),
   /** True when the image file is gone from results/ (deleted outside the app); the receipt remains. */
   imageMissing: z.boolean(),
@@ -224,6 +227,18 @@ export const ResultSortSchema = z.enum(['newest', 'oldest', 'rating']);
 export type ResultSort = z.infer<typeof ResultSortSchema>;
 
 /** Every member narrows the set; inside one list, any value matches (tags: every listed tag must be present). */
+/** A character or pose that a search's words were found in (search.records). */
+export const RecordMatchSchema = z.object({
+  kind: z.enum(['character', 'pose']),
+  id: IdSchema,
+  name: z.string(),
+  libraryId: IdSchema.optional(),
+  libraryName: z.string().optional(),
+  fields: z.array(z.enum(['name', 'description', 'style words', 'notes', 'tags', 'library'])),
+  excerpt: z.string().optional(),
+});
+export type RecordMatchView = z.infer<typeof RecordMatchSchema>;
+
 export const ResultFilterSchema = z
   .object({
     characterIds: z.array(IdSchema).max(1000),
@@ -236,10 +251,12 @@ export const ResultFilterSchema = z
     /** All of these tags (case-insensitive). */
     tags: z.array(z.string().max(60)).max(50),
     modelIds: z.array(z.string().max(200)).max(50),
+    /** Results made by these batches ("this batch"). */
+    batchIds: z.array(IdSchema).max(50),
     /** createdAt >= from and < to (ISO dates with offset). */
     from: IsoDateSchema,
     to: IsoDateSchema,
-    /** Words that must all appear in the character name, pose name, tags, model, seed or id. */
+    /** Words that must all appear in the character name, pose name, tags, prompts, model, seed or id. */
     text: z.string().max(200),
     /** Generated results only, cuts only, or both (default). */
     source: z.enum(['all', 'generated', 'cuts']),
@@ -430,6 +447,19 @@ export const workspaceCalls = {
 
   // Pose libraries ---------------------------------------------------------------------------------
   /** Every pose library with its poses, A-Z by name; poses in import order. */
+  /**
+   * Characters (name, description, style words, notes, tags) and poses (name, tags, library) holding
+   * every word of `text`, at most `limit` of each; the results are searched by results.query's
+   * filter.text, which matches their prompts too.
+   */
+  'search.records': call(
+    z.object({ text: z.string().max(200), limit: z.number().int().min(1).max(50).optional() }).strict(),
+    z.object({
+      characters: z.array(RecordMatchSchema),
+      poses: z.array(RecordMatchSchema),
+      more: z.object({ characters: z.number().int(), poses: z.number().int() }),
+    }),
+  ),
   'poses.list': call(
     Empty,
     z.object({ libraries: z.array(PoseLibraryViewSchema), problems: ProblemsSchema }),
@@ -457,7 +487,9 @@ export const workspaceCalls = {
    * stops the import with that error (detail.imported lists what was already safely in).
    * `newLibraryName` instead of `libraryId` imports into a new library that is made only with its
    * first accepted pose: an import that accepts nothing leaves the project unchanged (the report's
-   * `libraryId` is then the id the library would have had).
+   * `libraryId` is then the id the library would have had). Files named `.json` are OpenPose /
+   * ControlNet keypoints: each is drawn as the standard rendering and kept with its skeleton and exact
+   * figure boxes; several people make one sheet named after the file, or with `split` one pose each.
    */
   'poses.import': call(
     z
@@ -466,6 +498,8 @@ export const workspaceCalls = {
         newLibraryName: PoseLibrarySchema.shape.name.optional(),
         sources: z.array(ImageSourceSchema).min(1).max(10000),
         taskId: TaskIdSchema.optional(),
+        /** OpenPose JSON files (named `.json`) with several people: one single pose each, not one sheet. */
+        split: z.boolean().optional(),
       })
       .strict()
       .refine((input) => (input.libraryId === undefined) !== (input.newLibraryName === undefined), {
@@ -493,6 +527,57 @@ export const workspaceCalls = {
   ),
   /** Moves poses (from any libraries) to the trash as one entry. Results made from them stay. */
   'poses.trash': call(z.object({ poseIds: z.array(IdSchema).min(1).max(5000) }).strict(), TrashedSchema),
+  /**
+   * A pose's keypoints as an OpenPose / ControlNet JSON file (`canvas_width`, `canvas_height`, `people`;
+   * missing points `0, 0, 0`), in pixels or `normalised` to 0..1, with a file name to save it under.
+   * INVALID_INPUT for a pose that is only a picture (no skeleton).
+   */
+  'poses.exportSkeleton': call(
+    z.object({ poseId: IdSchema, normalised: z.boolean().optional() }).strict(),
+    z.object({ fileName: z.string(), json: z.string() }),
+  ),
+  /**
+   * Adds the starter pose library (src/skeleton/starter-poses.ts; all, or the `keys` given) to a
+   * library, as skeleton poses tagged with their kind and view. Poses already there are duplicates.
+   */
+  'poses.addStarter': call(
+    z
+      .object({
+        libraryId: IdSchema.optional(),
+        newLibraryName: PoseLibrarySchema.shape.name.optional(),
+        keys: z.array(z.string().min(1).max(100)).min(1).max(200).optional(),
+        taskId: TaskIdSchema.optional(),
+      })
+      .strict()
+      .refine((input) => (input.libraryId === undefined) !== (input.newLibraryName === undefined), {
+        message: 'Give either libraryId or newLibraryName.',
+      }),
+    PoseImportReportSchema,
+  ),
+  /**
+   * A skeleton (a composed sheet) saved as a new pose: drawn as the standard OpenPose rendering, its
+   * figure boxes exact; a sheet when it has two or more figures.
+   */
+  'poses.createFromSkeleton': call(
+    z
+      .object({
+        libraryId: IdSchema.optional(),
+        newLibraryName: PoseLibrarySchema.shape.name.optional(),
+        name: PoseSchema.shape.name,
+        skeleton: SkeletonSchema,
+        tags: TagsSchema.optional(),
+      })
+      .strict()
+      .refine((input) => (input.libraryId === undefined) !== (input.newLibraryName === undefined), {
+        message: 'Give either libraryId or newLibraryName.',
+      }),
+    PoseImportReportSchema,
+  ),
+  /** An edited skeleton saved into its pose: the image is drawn again and the boxes follow the keypoints. */
+  'poses.updateSkeleton': call(
+    z.object({ poseId: IdSchema, skeleton: SkeletonSchema }).strict(),
+    PoseViewSchema,
+  ),
 
   // Results ----------------------------------------------------------------------------------------
   /** A page of the gallery. Paging through the same filter and sort is cheap (the order is cached). */
@@ -605,6 +690,16 @@ export const workspaceCalls = {
         file: z.string().min(1).max(4096),
         columns: z.number().int().min(1).max(20).default(4),
         cellSize: z.number().int().min(64).max(1024).default(256),
+        /**
+         * Print size instead of columns and cellSize: fitted to a paper size (either orientation) or a
+         * long edge in pixels, at 300 dpi, with captions of at least 9 pt.
+         */
+        print: z
+          .union([
+            z.object({ paper: z.enum(['a4', 'letter', 'a3']) }).strict(),
+            z.object({ longEdge: z.number().int().min(1000).max(12000) }).strict(),
+          ])
+          .optional(),
         background: z
           .string()
           .regex(/^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/)

@@ -6,8 +6,10 @@ import {
   firstFrameAsPng,
   formatA1111Parameters,
   makeContactSheet,
+  printSheetOptions,
   sniffFormat,
   type ContactSheetItem,
+  type PrintTarget,
 } from '../../images';
 import { writeFileAtomic } from '../atomic-write';
 import { readContainedFile } from '../contained-path';
@@ -376,6 +378,8 @@ export interface ContactSheetRequest {
   file: string;
   columns: number;
   cellSize: number;
+  /** Print size (a paper or a long edge at 300 dpi); replaces columns and cellSize when given. */
+  print?: PrintTarget | undefined;
   background?: string | undefined;
   /** Replace a file already at `file`. Without it, an existing file is refused (ALREADY_EXISTS). */
   overwrite?: boolean | undefined;
@@ -411,8 +415,9 @@ export async function writeContactSheet(
   if (items.length === 0)
     throw new AppError('NOT_FOUND', 'None of those results is in the project any more.');
   const sheet = await makeContactSheet(items, {
-    columns: options.columns,
-    cellSize: options.cellSize,
+    ...(options.print
+      ? printSheetOptions(items.length, options.print)
+      : { columns: options.columns, cellSize: options.cellSize }),
     ...(options.background ? { background: options.background } : {}),
   });
   await makeOutputFolder(dirname(file), 'the contact sheet', 'The project is unchanged');

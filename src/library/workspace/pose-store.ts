@@ -38,6 +38,7 @@ import { makeThumbQuietly, type DuplicateOf, type Inspected, type IntakeItem } f
 import { expandSources, importImages, placeImage } from './image-import';
 import { thumbPathFor } from './paths';
 import { viewImage } from './character-store';
+import { skeletonBoxes, skeletonSources, type DrawnPose, type SkeletonIntake } from './skeleton-sources';
 import type { TaskControl } from './task-control';
 import { withLocks, type TrashedPosesPayload } from './trash-records';
 import type { CatalogStoreContext } from './store-context';
@@ -254,11 +255,17 @@ export class PoseLibraryStore {
    * library whole, or not at all. Imports run one at a time per project so the duplicate check covers a
    * concurrent import too. Into a new library (PoseImportTarget), the library is written together with
    * its first batch; with none accepted it never exists.
+   *
+   * OpenPose JSON files among the sources are drawn first (skeleton-sources.ts: one sheet per file, or
+   * with `split` one pose per person) and imported as their PNGs, each pose keeping its skeleton and
+   * taking its figure boxes from it exactly; `intake` imports skeletons drawn already (the starter
+   * library, a composed sheet) in place of `sources`.
    */
   async import(
     into: PoseImportTarget,
     sources: readonly ImageSource[],
     control: TaskControl = {},
+    options: { split?: boolean | undefined; intake?: SkeletonIntake | undefined } = {},
   ): Promise<PoseImportResult> {
     this.ws.project.assertWritable();
     return this.ws.locks.run('pose-import', async () => {
@@ -281,7 +288,8 @@ export class PoseLibraryStore {
         pendingLibrary = undefined;
         return library.poses.length;
       };
-      const expanded = await expandSources(sources);
+      const intake = options.intake ?? (await skeletonSources(sources, { split: options.split }));
+      const expanded = await expandSources(intake.images);
       const { libraries } = await this.readAll();
       const known = new Map<string, DuplicateOf>();
       for (const library of libraries) {
@@ -305,7 +313,8 @@ export class PoseLibraryStore {
           const poseId = known.get(facts.sha256)?.id ?? newId(); // chosen when its hash was claimed
           return whileInFlight(imageId, async () => {
             try {
-              const pose = await this.placePose(item, inspected, poseId, target, image);
+              const drawn = intake.drawn.get(facts.sha256);
+              const pose = await this.placePose(item, inspected, poseId, target, image, drawn);
               // Made with the first pose: the run's idle signal comes with a commit turn.
               batches ??= new CommitBatches(addPoses, () => inTurn.idle(), listed);
               const added = batches;
@@ -329,10 +338,11 @@ export class PoseLibraryStore {
       });
       return {
         libraryId,
-        total: outcome.total,
+        // The files given: a JSON file counts once, however many poses were drawn from it.
+        total: outcome.total - intake.drawnFromJson + intake.jsonFiles,
         imported: outcome.stored,
         duplicates: outcome.duplicates,
-        failed: outcome.failed,
+        failed: [...intake.failed, ...outcome.failed],
         skipped: outcome.skipped,
         cancelled: outcome.cancelled,
       };
@@ -344,6 +354,7 @@ export class PoseLibraryStore {
    * its figures found and its thumbnail made from the pixels its check decoded (from its bytes when it
    * is transparent: the decoded pixels are flattened, the thumbnail keeps the transparency). Answers its
    * pose; throws the write's error if the image could not be written (the caller removes what was made).
+   * A picture drawn from a skeleton (`drawn`) keeps it, and its boxes come from the keypoints, exactly.
    */
   private async placePose(
     item: IntakeItem,
@@ -351,6 +362,7 @@ export class PoseLibraryStore {
     poseId: string,
     target: string,
     image: StoredImage,
+    drawn?: DrawnPose,
   ): Promise<Pose> {
     const imageId = image.id;
     const thumbFrom = facts.hasAlpha || !pixels ? bytes : pixels;
@@ -358,7 +370,7 @@ export class PoseLibraryStore {
     // after the thumbnail, not before it. Neither figuresOf nor makeThumbQuietly throws.
     const [written, figures] = await Promise.allSettled([
       writeFileAtomic(target, bytes, { syncFolder: false }), // the batch syncs the folder once
-      figuresOf(bytes, facts, pixels),
+      drawn ? Promise.resolve(skeletonBoxes(drawn.skeleton, facts)) : figuresOf(bytes, facts, pixels),
       makeThumbQuietly(this.layout, imageId, thumbFrom),
     ]);
     if (written.status === 'rejected') throw written.reason;
@@ -369,7 +381,8 @@ export class PoseLibraryStore {
       kind: boxes.length >= 2 ? 'sheet' : 'single',
       image,
       figures: boxes,
-      tags: [],
+      tags: drawn?.tags ?? [],
+      ...(drawn ? { skeleton: drawn.skeleton } : {}),
       createdAt: nowIso(),
     });
   }

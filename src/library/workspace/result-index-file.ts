@@ -37,6 +37,10 @@ export interface IndexEntry {
   seed: number | null;
   cost: number | null;
   cutFrom?: CutFrom;
+  /** The batch that made it; absent for a single run (and for a cut, which no batch made). */
+  batchId?: string;
+  /** The words the receipt sent (its prompts), lower case, for search; absent when there are none. */
+  text?: string;
   m: number;
   s: number;
 }
@@ -80,6 +84,8 @@ export function isIndexEntry(v: unknown): v is IndexEntry {
   if (!Array.isArray(e.tags) || !e.tags.every(isStr)) return false;
   if (e.seed !== null && !isNum(e.seed)) return false;
   if (e.cost !== null && !isNum(e.cost)) return false;
+  if (e.batchId !== undefined && (!isStr(e.batchId) || !ID.test(e.batchId))) return false;
+  if (e.text !== undefined && !isStr(e.text)) return false;
   if (e.cutFrom !== undefined) {
     const c = e.cutFrom as Record<string, unknown> | null;
     if (typeof c !== 'object' || c === null || !isStr(c.resultId) || !isNum(c.figureIndex)) return false;
@@ -130,12 +136,31 @@ export function entryOf(result: Result, stat: { mtimeMs: number; size: number })
     tags: result.review.tags,
     seed: seedUsed(result),
     // A cut costs nothing: its parent's receipt (and cost) is only copied for reference.
-    cost: result.cutFrom ? 0 : (result.receipt.response.headers.cost ?? null),
+    // A run's further pictures repeat its receipt's cost: it is counted once, on the first.
+    cost: result.cutFrom || result.outputIndex ? 0 : (result.receipt.response.headers.cost ?? null),
     m: stat.mtimeMs,
     s: stat.size,
   };
   if (result.cutFrom) entry.cutFrom = result.cutFrom;
+  else if (result.batchId) entry.batchId = result.batchId;
+  const text = searchTextOf(result.receipt.request);
+  if (text) entry.text = text;
   return entry;
+}
+
+/** How much of a receipt's prompts search looks at: far more than any prompt the models take. */
+const MAX_SEARCH_TEXT = 4000;
+
+/**
+ * The words a request sent that a person searches by: every text field named like a prompt
+ * (prompt, negative_prompt, and the other models' variants), in lower case. The prompt is composed
+ * from the character's description and style words, so those are found too, as they were sent.
+ */
+export function searchTextOf(request: Record<string, unknown>): string {
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(request))
+    if (/prompt/i.test(key) && typeof value === 'string' && value.trim()) parts.push(value.trim());
+  return parts.join('\n').toLowerCase().slice(0, MAX_SEARCH_TEXT);
 }
 
 /** Whole-second (or 2 s) timestamps cannot tell two changes in one second apart. */

@@ -62,6 +62,7 @@ export function summarize(
   if (characterTrash) summary.characterTrashId = characterTrash.trashId;
   if (poseTrash) summary.poseTrashId = poseTrash.trashId;
   if (e.cutFrom) summary.cutFrom = e.cutFrom;
+  if (e.batchId) summary.batchId = e.batchId;
   if (place?.stack) summary.stack = place.stack;
   if (place?.inStack) summary.inStack = place.inStack;
   return summary;

@@ -28,8 +28,8 @@ import { isIndexEntry, type IndexEntry } from './result-index-file';
  * many results the project holds and whatever the folder's time says.
  */
 
-/** Bumped when the tables change: an index of another version is dropped and rebuilt (4: cut and tag columns for queries, kept counts, covering orders). */
-export const RESULTS_INDEX_VERSION = 4;
+/** Bumped when the tables change: an index of another version is dropped and rebuilt (4: cut and tag columns for queries, kept counts, covering orders; 5: batch_id, result_text for searching prompts). */
+export const RESULTS_INDEX_VERSION = 5;
 
 const SCHEMA = `
   CREATE TABLE results (
@@ -52,7 +52,8 @@ const SCHEMA = `
     cut_figure INTEGER,
     m REAL NOT NULL,
     s INTEGER NOT NULL,
-    image_missing INTEGER NOT NULL DEFAULT 0
+    image_missing INTEGER NOT NULL DEFAULT 0,
+    batch_id TEXT
   ) WITHOUT ROWID;
   CREATE TABLE result_tags (
     result_id TEXT NOT NULL,
@@ -60,6 +61,7 @@ const SCHEMA = `
     tag TEXT NOT NULL,
     PRIMARY KEY (result_id, tag_lower)
   ) WITHOUT ROWID;
+  CREATE TABLE result_text (result_id TEXT PRIMARY KEY, text TEXT NOT NULL) WITHOUT ROWID;
   CREATE TABLE pending (id TEXT PRIMARY KEY) WITHOUT ROWID;
   CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
   CREATE TABLE counts (
@@ -130,6 +132,7 @@ interface Row {
   m: number;
   s: number;
   image_missing: number;
+  batch_id: string | null;
 }
 
 const toRow = (e: IndexEntry, imageMissing: boolean): Row => ({
@@ -153,6 +156,7 @@ const toRow = (e: IndexEntry, imageMissing: boolean): Row => ({
   m: e.m,
   s: e.s,
   image_missing: imageMissing ? 1 : 0,
+  batch_id: e.batchId ?? null,
 });
 
 /**
@@ -181,6 +185,7 @@ export function entryFromRow(r: Row): IndexedResult | null {
       s: r.s,
     };
     if (r.cut_from !== null) entry.cutFrom = JSON.parse(r.cut_from) as CutFrom;
+    if (r.batch_id !== null) entry.batchId = r.batch_id;
   } catch {
     return null;
   }
@@ -362,7 +367,7 @@ export class ResultsIndexDb {
     const upsert = this.statement(
       `INSERT OR REPLACE INTO results VALUES (@id, @file, @width, @height, @created_at, @t, @model_id,
         @character_id, @pose_id, @rating, @flag, @tags, @seed, @cost, @cut_from, @cut_from_id, @cut_figure,
-        @m, @s, @image_missing)`,
+        @m, @s, @image_missing, @batch_id)`,
     );
     const del = this.statement('DELETE FROM results WHERE id = ?');
     const delTags = this.statement('DELETE FROM result_tags WHERE result_id = ?');
@@ -370,15 +375,23 @@ export class ResultsIndexDb {
       'INSERT OR IGNORE INTO result_tags (result_id, tag_lower, tag) VALUES (?, ?, ?)',
     );
     const delPending = this.statement('DELETE FROM pending WHERE id = ?');
+    const textOf = this.statement('SELECT text FROM result_text WHERE result_id = ?');
+    const putText = this.statement('INSERT OR REPLACE INTO result_text (result_id, text) VALUES (?, ?)');
+    const delText = this.statement('DELETE FROM result_text WHERE result_id = ?');
     this.db.transaction(() => {
       for (const { entry, imageMissing } of change.put ?? []) {
         upsert.run(toRow(entry, imageMissing));
         delTags.run(entry.id);
         for (const tag of entry.tags) addTag.run(entry.id, tag.toLowerCase(), tag);
+        // A receipt's prompts never change after it is made: a rating leaves their row (and its pages) alone.
+        const had = (textOf.get(entry.id) as { text: string } | undefined)?.text;
+        if (entry.text && had !== entry.text) putText.run(entry.id, entry.text);
+        else if (!entry.text && had !== undefined) delText.run(entry.id);
       }
       for (const id of change.remove ?? []) {
         del.run(id);
         delTags.run(id);
+        delText.run(id);
       }
       for (const id of change.settle ?? []) delPending.run(id);
       if (change.dirMtimeMs !== undefined) this.setMeta('dirMtimeMs', change.dirMtimeMs);
@@ -403,7 +416,7 @@ export class ResultsIndexDb {
     this.writable();
     this.db.transaction(() => {
       this.db.exec(
-        `DELETE FROM results; DELETE FROM result_tags; DELETE FROM pending; DELETE FROM counts; ${DROP_INDEXES}`,
+        `DELETE FROM results; DELETE FROM result_tags; DELETE FROM result_text; DELETE FROM pending; DELETE FROM counts; ${DROP_INDEXES}`,
       );
       this.setMeta('complete', 0);
     })();

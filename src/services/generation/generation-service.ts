@@ -1,6 +1,13 @@
 import { AppError, newId, nowIso, type Job, type Result } from '../../domain';
 import type { generationCalls, KeyStatus } from '../../contract/calls/generation';
-import { composePrompt, defaultParams, getModel, validateParams, type ModelSpec } from '../../models';
+import {
+  bodyWithoutImages,
+  composePrompt,
+  defaultParams,
+  getModel,
+  validateParams,
+  type ModelSpec,
+} from '../../models';
 import {
   canReachOverFetch,
   createSegmindClient,
@@ -12,12 +19,18 @@ import { workspaceFor } from '../../library/workspace';
 import { validateKeyShape, type SecretStore } from '../../secrets/secret-store';
 import { JobOutbox } from '../../jobs/outbox';
 import { ProjectLock } from '../../library/project-lock';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { JobQueue } from '../../jobs/queue';
+import { createSegmindAsyncClient, type SegmindAsyncClient } from '../../segmind/async-client';
+import { segmindApiFor } from '../../domain/settings';
 import { NetworkMonitor } from '../../jobs/network-monitor';
 import type { HandlersFor, ServiceContext } from '../context';
 import type { ProjectSources } from './project-sources';
 import { resultFromJob } from './receipt';
+import { chooseReference } from './reference-image';
+import { extraResultsFromJob } from './extra-results';
+import { BatchService } from './batches';
+import { SpendingCap } from './spending-cap';
 
 const MAX_RANDOM_SEED = 2 ** 32 - 1;
 
@@ -28,8 +41,11 @@ const MAX_RANDOM_SEED = 2 ** 32 - 1;
 export class GenerationService {
   readonly network: NetworkMonitor;
   readonly queue: JobQueue;
+  readonly batches: BatchService;
+  private readonly cap: SpendingCap;
   private readonly outbox: JobOutbox;
   private clientCache: { url: string; client: SegmindClient } | undefined;
+  private asyncClientCache: { url: string; client: SegmindAsyncClient } | undefined;
   private ownerLock: ProjectLock | undefined;
   private notOwner: string | undefined;
 
@@ -56,10 +72,43 @@ export class GenerationService {
       deliver: (job, file) => this.deliver(job, file),
       onJob: (job) => ctx.events.emit('jobs.updated', job),
       onState: (state) => ctx.events.emit('queue.changed', state),
+      held: (job) => this.batches.isHeld(job) || this.heldByCap(job),
+      // Async API (v2) per model, as chosen in Settings (segmindApiFor); its client never sees output hosts' keys.
+      apiFor: (modelId) => segmindApiFor(ctx.settings, modelId),
+      asyncClient: () => this.asyncClient(),
+    });
+    this.cap = new SpendingCap(
+      () => ctx.settings,
+      () => this.queue.list(),
+    );
+    this.batches = new BatchService(join(dirname(ctx.userData.outboxDir), 'batches'), {
+      enqueue: (input) => this.enqueue(input),
+      jobs: () => this.queue.list(),
+      cancelJob: (id) => this.queue.cancel(id),
+      pump: () => this.queue.pump(),
+      balance: () =>
+        this.credits().then(
+          (c) => c.credits,
+          () => null,
+        ),
+      limits: () => ctx.settings,
+      project: () => ctx.writableProject(),
+      currentProject: () => ctx.currentProject(),
+      sources,
+      // A batch's jobs announce themselves (jobs.updated); the batch's own state rides on the queue's event.
+      onChange: () => ctx.events.emit('queue.changed', this.queue.state()),
     });
     this.network.onChange((online) => ctx.events.emit('network.changed', { online }));
     ctx.onProjectChange((project) => {
       if (project) void this.queue.deliverPending();
+      // The spending cap needs the project's receipts: read them, then let capped jobs go.
+      if (project)
+        void this.cap.refresh(project).then(
+          () => this.queue.pump(),
+          () => undefined,
+        );
+      // A batch a restart interrupted while it was being queued is finished once its project is open.
+      if (project && this.ownerLock) void this.batches.resumeMaterialising().catch(() => undefined);
     });
   }
 
@@ -71,6 +120,8 @@ export class GenerationService {
    */
   async start(options: { runQueue: boolean }): Promise<void> {
     if (!options.runQueue) return;
+    // The app notices a lost network by itself (free probes), not only when a job fails.
+    this.network.watch();
     const outcome = await ProjectLock.acquire(join(this.outbox.dir, 'owner.lock.json'));
     if (!outcome.acquired) {
       this.notOwner = `The generation queue belongs to ${outcome.heldBy}. Generate there, or close it first.`;
@@ -78,6 +129,8 @@ export class GenerationService {
     }
     this.ownerLock = outcome.lock;
     const settled = await this.outbox.load();
+    // Before the first pump: a batch paused before the restart stays paused.
+    await this.batches.load();
     for (const job of settled.recovered) {
       console.warn(`[ccstudio] job ${job.id}: its paid image had arrived before the app stopped; kept.`);
     }
@@ -98,6 +151,21 @@ export class GenerationService {
 
   baseUrl(): string {
     return this.ctx.options.segmindBaseUrl || this.ctx.settings.segmindBaseUrl || DEFAULT_SEGMIND_BASE_URL;
+  }
+
+  private asyncClient(): SegmindAsyncClient {
+    const url = this.baseUrl();
+    if (this.asyncClientCache?.url !== url) {
+      this.asyncClientCache = {
+        url,
+        client: createSegmindAsyncClient({
+          baseUrl: url,
+          getKey: () => this.secrets.get(),
+          fetch: this.ctx.options.segmindTransport?.fetch,
+        }),
+      };
+    }
+    return this.asyncClientCache.client;
   }
 
   private client(): SegmindClient {
@@ -136,7 +204,12 @@ export class GenerationService {
     modelId: string;
     characterId: string;
     poseId: string;
-    params: Record<string, string | number>;
+    params: Record<string, string | number | boolean>;
+    /** Which of the character's reference pictures the model takes; default the first. */
+    referenceImageId?: string | undefined;
+    batchId?: string | undefined;
+    /** A batch names its jobs before they exist, so a restart never queues a run twice. */
+    jobId?: string | undefined;
   }): Promise<Job> {
     this.assertOwner();
     const project = this.ctx.project();
@@ -157,8 +230,9 @@ export class GenerationService {
       });
     }
     const sheet = await normaliseForUpload(bytes);
+    const reference = await chooseReference(model, character, input.referenceImageId, this.sources, project);
     const job: Job = {
-      id: newId(),
+      id: input.jobId ?? newId(),
       state: 'queued',
       projectPath: project.root,
       projectId: project.file.id,
@@ -182,15 +256,22 @@ export class GenerationService {
       ...(this.network.isOnline()
         ? {}
         : { waitingFor: 'Offline: this job goes out when the network is back.' }),
+      ...(reference ? { sentReference: reference.sent } : {}),
+      ...(input.batchId ? { batchId: input.batchId } : {}),
     };
     // The sheet and the job that names it go into the outbox together: a crash leaves both or neither.
-    return this.queue.add(job, sheet.bytes);
+    return this.queue.add(job, sheet.bytes, reference?.bytes);
   }
 
   async rerun(resultId: string, seed: 'same' | 'new' | number): Promise<Job> {
     const project = this.ctx.project();
     const result: Result = await this.sources.result(project, resultId);
-    const { image: _image, ...sent } = result.receipt.request as Record<string, string | number>;
+    const model = getModel(result.modelId);
+    // Every picture field (V1's image, V3's ip_image and input_image) is described, not sent: drop them all.
+    const request = result.receipt.request as Record<string, string | number | boolean>;
+    const { image: _image, ...sent } = (
+      model ? bodyWithoutImages(model, request) : request
+    ) as typeof request;
     const usedSeed = result.receipt.response.headers.seed ?? sent.seed;
     const nextSeed = seed === 'same' ? usedSeed : seed === 'new' ? randomSeed() : seed;
     return this.enqueue({
@@ -198,6 +279,7 @@ export class GenerationService {
       characterId: result.characterId,
       poseId: result.poseId,
       params: { ...sent, ...(nextSeed === undefined ? {} : { seed: Number(nextSeed) }) },
+      referenceImageId: result.receipt.sentReference?.imageId,
     });
   }
 
@@ -210,8 +292,22 @@ export class GenerationService {
     if (!project || project.root !== job.projectPath || project.readOnly) return null;
     const result = resultFromJob(job, this.baseUrl(), this.ctx.options.appVersion);
     await this.sources.commitResult(project, result, outputFile);
+    // A run with several pictures makes several results, each with its receipt. Each commit adopts a result
+    // already there (ids follow from the job's), so a delivery repeated after a crash commits none twice.
+    for (const extra of extraResultsFromJob(job, outputFile, this.baseUrl(), this.ctx.options.appVersion)) {
+      await this.sources.commitResult(project, extra.result, extra.file);
+    }
+    this.cap.delivered(job);
     this.ctx.events.emit('project.changed', { kind: 'results' });
     return result.id;
+  }
+
+  /** A job the project's spending cap holds back; passing the cap pauses the queue, with its reason. */
+  private heldByCap(job: Job): boolean {
+    const verdict = this.cap.check(job);
+    if (verdict === 'go') return false;
+    if (verdict !== 'wait' && !this.queue.state().paused) this.queue.pause(verdict);
+    return true;
   }
 
   private supportedModel(id: string): ModelSpec {
@@ -272,6 +368,15 @@ export class GenerationService {
         }
         return { dismissed };
       },
+      'batches.plan': (request) => this.batches.plan(request),
+      'batches.start': (request) => {
+        this.assertOwner();
+        return this.batches.start(request);
+      },
+      'batches.list': async () => ({ batches: this.batches.list() }),
+      'batches.pause': ({ id }) => this.batches.pause(id),
+      'batches.resume': ({ id }) => this.batches.resume(id),
+      'batches.cancel': ({ id }) => this.batches.cancel(id),
       'queue.resume': async () => {
         this.queue.resume();
         return this.queue.state();

@@ -153,7 +153,7 @@ describe.runIf(expected)('ccstudio, the command line', () => {
       expect(bytes.includes(CANARY), `${file.parentPath}/${file.name}`).toBe(false);
     }
     expect(outputs.join('\n')).not.toContain(CANARY);
-  });
+  }, 60_000); // about ten CLI processes, each starting Node: slow on a loaded 2-core machine
 
   it('fails with one line "error CODE: message" and a non-zero exit', async () => {
     const dir = join(work, 'Book');

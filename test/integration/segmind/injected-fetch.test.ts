@@ -24,7 +24,7 @@ const API = 'https://api.segmind.test';
 const tempDir = useTempDirs();
 
 let h: Harness;
-let body: Record<string, string | number>;
+let body: Record<string, string | number | boolean>;
 beforeAll(async () => {
   h = await startHarness({ credits: 1000 });
   body = buildRequestBody(v1, defaultParams(v1), h.sheet.toString('base64'));

@@ -40,7 +40,7 @@ function expectNoKey(label: string, value: unknown): void {
 let standIn: SegmindStandIn;
 let echo: ReturnType<typeof createServer>;
 let echoUrl: string;
-let body: Record<string, string | number>;
+let body: Record<string, string | number | boolean>;
 
 beforeAll(async () => {
   standIn = await startSegmindStandIn({ keys: CANARIES, credits: 1000 });

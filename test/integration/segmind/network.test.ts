@@ -10,7 +10,7 @@ import type { Harness } from './support';
 import { closedPort, startHarness, until } from './support';
 
 let h: Harness;
-let body: Record<string, string | number>;
+let body: Record<string, string | number | boolean>;
 beforeAll(async () => {
   h = await startHarness({ credits: 1000 });
   body = buildRequestBody(v1, defaultParams(v1), h.sheet.toString('base64'));

@@ -26,6 +26,7 @@ export function compileFilter(filter: ResultFilter, cat: Catalog): (e: IndexEntr
   const libraries = set(filter.libraryIds);
   const flags = set(filter.flags);
   const models = set(filter.modelIds);
+  const batches = set(filter.batchIds);
   const ids = set(filter.ids);
   const cutFrom = set(filter.cutFromIds);
   const tags = filter.tags?.map((t) => t.trim().toLowerCase()).filter(Boolean) ?? [];
@@ -47,6 +48,7 @@ export function compileFilter(filter: ResultFilter, cat: Catalog): (e: IndexEntr
     if (maxRating !== undefined && e.rating > maxRating) return false;
     if (flags && !flags.has(e.flag)) return false;
     if (models && !models.has(e.modelId)) return false;
+    if (batches && (e.batchId === undefined || !batches.has(e.batchId))) return false;
     if (from !== undefined && e.t < from) return false;
     if (to !== undefined && e.t >= to) return false;
     if (source === 'generated' && e.cutFrom) return false;
@@ -59,7 +61,9 @@ export function compileFilter(filter: ResultFilter, cat: Catalog): (e: IndexEntr
     if (words.length > 0) {
       const haystack =
         `${nameOf(e.characterId)} ${nameOf(e.poseId)} ${e.tags.join(' ')} ${e.modelId} ${e.seed ?? ''} ${e.id}`.toLowerCase();
-      if (!words.every((w) => haystack.includes(w))) return false;
+      // The prompts apart: a word never spans the end of one field and the start of the next.
+      const prompts = e.text ?? '';
+      if (!words.every((w) => haystack.includes(w) || prompts.includes(w))) return false;
     }
     return true;
   };

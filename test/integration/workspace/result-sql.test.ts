@@ -48,6 +48,13 @@ const POSES = ['posewalk1', 'posesit01', 'poserun01', 'posejump1', 'poseghost'];
 const TAGS = ['Cover', 'cover', 'hero shot', 'Night', 'draft', 'ünïcode'];
 const MODELS = ['v1', 'v3', 'Model-X'];
 const FLAGS = ['none', 'pick', 'reject'] as const;
+/** Prompts as receipts send them (folded to lower case, as the index keeps them); some results have none. */
+const PROMPTS = [
+  'a girl with a green parrot on her shoulder, walking',
+  'mira in a red coat, 2d illustration style',
+  'a lighthouse keeper at night, watercolor\nblurry, extra fingers',
+  'héroïne ünïcode cape',
+];
 
 /** A random project: sheets, cuts of them, a few cuts of cuts, ties in time, tags in mixed case. */
 function randomEntries(count: number, random: () => number): IndexEntry[] {
@@ -78,6 +85,7 @@ function randomEntries(count: number, random: () => number): IndexEntry[] {
       m: 0,
       s: 0,
     };
+    if (random() < 0.7) entry.text = pick(PROMPTS);
     const earlier = out.slice(0, i);
     if (earlier.length > 0 && random() < 0.35) {
       const sheets = earlier.filter((e) => !e.cutFrom || random() < 0.05);
@@ -109,7 +117,10 @@ function randomFilter(random: () => number, entries: IndexEntry[]): ResultFilter
   if (maybe(0.15)) filter.from = new Date(Date.parse('2025-03-01T00:00:00Z') + 40_000).toISOString();
   if (maybe(0.15)) filter.to = new Date(Date.parse('2025-03-01T00:00:00Z') + 120_000).toISOString();
   if (maybe(0.25))
-    filter.text = some(['mira', 'walk', 'cover', 'x', '7', 'tom ', 'ünï', 'jump', 'hero'], 2).join(' ');
+    filter.text = some(
+      ['mira', 'walk', 'cover', 'x', '7', 'tom ', 'ünï', 'jump', 'hero', 'parrot', 'coat', 'fingers'],
+      2,
+    ).join(' ');
   if (maybe(0.15)) filter.source = some(['all', 'generated', 'cuts'] as const, 1)[0] ?? 'all';
   if (maybe(0.1))
     filter.cutFromIds = some(

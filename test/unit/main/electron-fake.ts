@@ -62,8 +62,59 @@ export class FakeWebContents extends FakeEmitter {
   getURL(): string {
     return this.url;
   }
+  /** Every OS drag started from this page (webContents.startDrag). */
+  readonly drags: Array<{ file: string; files?: string[]; icon: unknown }> = [];
+  startDrag(item: { file: string; files?: string[]; icon: unknown }): void {
+    this.drags.push(item);
+  }
   isDestroyed(): boolean {
     return this.destroyed;
+  }
+}
+
+/**
+ * Electron's NativeImage as far as the app uses it: made from PNG bytes (Electron reads PNG and JPEG;
+ * anything else gives an empty image, as it does there), its size from the PNG header, resized by width.
+ */
+export class FakeNativeImage {
+  constructor(
+    readonly png: Buffer,
+    private readonly size: { width: number; height: number },
+  ) {}
+  static fromBuffer(buffer: Buffer): FakeNativeImage {
+    const isPng =
+      buffer.length >= 24 && buffer.readUInt32BE(0) === 0x89504e47 && buffer.readUInt32BE(12) === 0x49484452;
+    return new FakeNativeImage(
+      isPng ? buffer : Buffer.alloc(0),
+      isPng ? { width: buffer.readUInt32BE(16), height: buffer.readUInt32BE(20) } : { width: 0, height: 0 },
+    );
+  }
+  isEmpty(): boolean {
+    return this.png.length === 0;
+  }
+  getSize(): { width: number; height: number } {
+    return { ...this.size };
+  }
+  resize(options: { width?: number; height?: number }): FakeNativeImage {
+    const width = options.width ?? this.size.width;
+    const height = options.height ?? Math.round((this.size.height * width) / Math.max(1, this.size.width));
+    return new FakeNativeImage(this.png, { width, height });
+  }
+  toPNG(): Buffer {
+    return this.png;
+  }
+}
+
+/** Electron's ClipboardItem: MIME types and their payloads. */
+export class FakeClipboardItem {
+  constructor(readonly items: Record<string, string | Blob | Promise<string | Blob>>) {}
+  get types(): string[] {
+    return Object.keys(this.items);
+  }
+  async getType(type: string): Promise<Blob> {
+    const value = await this.items[type];
+    if (value === undefined) throw new Error(`no ${type}`);
+    return typeof value === 'string' ? new Blob([value]) : value;
   }
 }
 
@@ -224,6 +275,22 @@ export function createElectronFake() {
       async (_input: string | Request, _init?: RequestInit): Promise<Response> => new Response('{}'),
     ),
   };
+  // The OS clipboard (Electron's is modelled on the W3C one): what was last written.
+  const clipboard = {
+    items: [] as FakeClipboardItem[],
+    text: null as string | null,
+    writeText: vi.fn(async (text: string) => {
+      clipboard.text = text;
+      clipboard.items = [];
+    }),
+    write: vi.fn(async (items: FakeClipboardItem[]) => {
+      clipboard.items = items;
+      clipboard.text = null;
+    }),
+  };
+  const nativeImage = {
+    createFromBuffer: vi.fn((buffer: Buffer) => FakeNativeImage.fromBuffer(buffer)),
+  };
   const webUtils = { getPathForFile: vi.fn((file: { name?: string }) => `/dropped/${file.name ?? ''}`) };
 
   const electron = {
@@ -240,6 +307,9 @@ export function createElectronFake() {
     safeStorage,
     webUtils,
     net,
+    clipboard,
+    ClipboardItem: FakeClipboardItem,
+    nativeImage,
     windows,
   };
   return { ...electron, default: electron };

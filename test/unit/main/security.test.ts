@@ -6,9 +6,11 @@ import * as electron from 'electron';
 import type { App, Session, WebContents } from 'electron';
 import {
   CONTENT_SECURITY_POLICY,
+  PERMISSION_GRANTS,
   hardenSession,
   hardenWebContents,
   installAppGuards,
+  originOf,
 } from '../../../main/security';
 import { FakeWebContents, fake, fakeEvent } from './electron-fake';
 
@@ -115,6 +117,69 @@ describe('session', () => {
       expect(callback).toHaveBeenCalledWith(false);
       expect(ses.permissionCheckHandler!(contents, permission, 'app://bundle', {})).toBe(false);
     }
+  });
+
+  /**
+   * The whole permission policy, stated exactly: no permission is granted to any origin. In particular
+   * 'clipboard-sanitized-write' (what navigator.clipboard.writeText asks for, the reason "Copy
+   * parameters" failed in Electron) stays denied to the app's own page: the copy goes through main
+   * (clipboard.writeText, test/unit/main/os-transfer.test.ts), not through a wider renderer permission.
+   */
+  it('grants exactly nothing: every permission, to every origin, by request and by check', () => {
+    expect(PERMISSION_GRANTS).toEqual({});
+    const origins = [
+      'app://bundle',
+      'ccs-media://project',
+      'http://127.0.0.1:5173',
+      'https://api.segmind.com',
+      'file://',
+    ];
+    const permissions = [
+      'clipboard-sanitized-write',
+      'clipboard-read',
+      'media',
+      'display-capture',
+      'mediaKeySystem',
+      'geolocation',
+      'notifications',
+      'midi',
+      'midiSysex',
+      'pointerLock',
+      'keyboardLock',
+      'fullscreen',
+      'openExternal',
+      'window-management',
+      'idle-detection',
+      'storage-access',
+      'top-level-storage-access',
+      'speaker-selection',
+      'fileSystem',
+      'hid',
+      'serial',
+      'usb',
+      'unknown',
+    ];
+    const granted: string[] = [];
+    for (const origin of origins) {
+      const page = new FakeWebContents();
+      page.url = `${origin}/index.html`;
+      for (const permission of permissions) {
+        const callback = vi.fn();
+        ses.permissionRequestHandler!(page, permission, callback, { requestingUrl: page.url });
+        if (callback.mock.calls[0]?.[0] !== false) granted.push(`request ${permission} ${origin}`);
+        if (ses.permissionCheckHandler!(page, permission, origin, { requestingUrl: page.url }) !== false)
+          granted.push(`check ${permission} ${origin}`);
+      }
+    }
+    expect(granted).toEqual([]);
+  });
+
+  it('names origins as Electron does, including the app’s own schemes', () => {
+    expect(originOf('app://bundle/index.html#/results')).toBe('app://bundle');
+    expect(originOf('ccs-media://project/results/a.jpg')).toBe('ccs-media://project');
+    expect(originOf('https://api.segmind.com/v1/x')).toBe('https://api.segmind.com');
+    expect(originOf('')).toBeUndefined();
+    expect(originOf('not a url')).toBeUndefined();
   });
 
   it('puts the strict CSP on app pages, replacing any other CSP', () => {

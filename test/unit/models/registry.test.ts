@@ -107,9 +107,9 @@ describe('model registry', () => {
     expect(tableOf('upscale_mode_type')).toBe('upscaleModeType');
   });
 
-  it('records V3 as data only, with its own path spelling', () => {
+  it('offers V3 with its own path spelling', () => {
     const v3 = getModel('consistent-character-AI-neolemon-v3');
-    expect(v3?.status).toBe('data-only');
+    expect(v3?.status).toBe('supported');
     expect(v3?.path).toBe('/v1/consistent-character-AI-neolemon-v3');
     expect(v3?.fields.find((f) => f.name === 'ip_image')?.required).toBe(true);
     expect(listModels()).toContain(consistentCharacterV1);

@@ -61,11 +61,15 @@ describe('buildRequestBody', () => {
     ]);
   });
 
-  it('refuses a data-only model rather than send half a request', () => {
+  it('refuses to send half a request: V3 without the character’s picture names the missing field', () => {
     const v3 = getModel('consistent-character-AI-neolemon-v3');
     expect(v3).toBeDefined();
-    if (v3 !== undefined)
-      expect(thrown(() => buildRequestBody(v3, defaultParams(v3), IMAGE)).code).toBe('UNSUPPORTED');
+    if (v3 === undefined) return;
+    const error = thrown(() => buildRequestBody(v3, { ...defaultParams(v3), prompt: 'a girl' }, IMAGE));
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.detail?.issues).toEqual([
+      { field: 'ip_image', message: 'Character reference is required.' },
+    ]);
   });
 
   it('drops the image for a receipt and gives the output scale', () => {

@@ -1,12 +1,14 @@
 import { useEffect, useId, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { Check, Copy, Images, Loader2, Trash2, X } from 'lucide-react';
+import { Check, Copy, Images, Loader2, Sparkles, Trash2, X } from 'lucide-react';
 import type { CharacterFields, CharacterView, ImageSource } from '../../../../src/contract/calls/workspace';
 import type { ColorLabel } from '../../../../src/domain';
 import type { AppError } from '../../../../src/domain/errors';
 import { asAppError, getBridge } from '../../bridge/bridge';
 import { useBridgeQuery } from '../../bridge/queries';
 import { useNavigation } from '../../app/navigation';
+import { generateWith } from '../../app/selection';
+import { useGeneratePanel } from '../generate/generate-context';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { ImportReport, ImportSources, TaskProgressRow } from '../../ui/ImportSources';
 import { MediaThumb } from '../../ui/MediaThumb';
@@ -21,6 +23,7 @@ import { wsKeys } from '../results/workspace-data';
 import { useMoveToTrash } from '../trash/trash-actions';
 import { COLOR_LABELS, COLOR_LABEL_ORDER } from './color-labels';
 import '../../ui/workspace-primitives.css';
+import { CopiedFromNote } from '../transfer/CopiedFromNote';
 
 type SaveState =
   { state: 'idle' } | { state: 'saving' } | { state: 'saved' } | { state: 'error'; error: AppError };
@@ -122,6 +125,7 @@ export function CharacterEditor(props: {
     ).then((trashId) => {
       if (trashId) props.onSelect(null);
     });
+  const generatePanel = useGeneratePanel();
   const showResults = () => {
     openGallery({ characterIds: [character.id] });
     go('results');
@@ -153,7 +157,19 @@ export function CharacterEditor(props: {
           <SaveIndicator save={save} />
         </div>
         {nameError && <div className="field-error">{nameError}</div>}
+        <CopiedFromNote copiedFrom={character.copiedFrom} />
         <div className="row editor-actions">
+          <button
+            className="primary"
+            onClick={() => {
+              generateWith({ characterId: character.id });
+              generatePanel.open();
+            }}
+            disabled={readOnly}
+            title="Open Generate with this character chosen"
+          >
+            <Sparkles size={14} aria-hidden /> Generate with this
+          </button>
           <button
             onClick={showResults}
             disabled={props.resultCount === 0}

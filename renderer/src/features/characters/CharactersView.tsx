@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Plus, UserRound } from 'lucide-react';
 import type { ProjectSummary } from '../../../../src/domain';
 import type { CharacterView } from '../../../../src/contract/calls/workspace';
@@ -12,6 +12,8 @@ import { NewCharacterForm } from './NewCharacterForm';
 import { COLOR_LABELS } from './color-labels';
 import './characters.css';
 import { useIntent } from '../../app/commands';
+import { select, useSelection } from '../../app/selection';
+import { CopyFromProjectButton, CopyFromProjectDialog } from '../transfer/CopyFromProjectDialog';
 
 /** A character's face in lists: the first reference image, or its initial on its colour. */
 export function CharacterAvatar(props: { character: CharacterView; size?: number }) {
@@ -30,14 +32,25 @@ export function CharactersView(props: { project: ProjectSummary }) {
   const project = props.project.path;
   const characters = useCharacters(project);
   const facets = useFacets(project);
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  // Shared with the navigator (which opens a character here) and Generate (which takes it).
+  const selectedId = useSelection().characterId;
+  const setSelectedId = (id: string | null) => select({ characterId: id });
   const [creating, setCreating] = useState(false);
   const list = characters.data?.characters ?? [];
   const selected = list.find((c) => c.id === selectedId) ?? (creating ? undefined : list[0]);
+  const shownId = selected?.id ?? null;
+  // The character shown is the selected one, also when it was chosen by default (the first).
+  useEffect(() => {
+    if (shownId && shownId !== selectedId) select({ characterId: shownId });
+  }, [shownId, selectedId]);
   const resultCount = (id: string) => facets.data?.characters.find((c) => c.id === id)?.count ?? 0;
   const readOnly = props.project.readOnly;
   // "New character…" from the command palette.
   useIntent('characters.new', () => setCreating(true), !readOnly);
+  const [copying, setCopying] = useState(false);
+  const copyDialog = (
+    <CopyFromProjectDialog open={copying} onClose={() => setCopying(false)} currentPath={project} />
+  );
 
   if (characters.error) {
     return (
@@ -50,18 +63,26 @@ export function CharactersView(props: { project: ProjectSummary }) {
 
   if (list.length === 0 && !creating) {
     return (
-      <EmptyState
-        icon={<UserRound size={24} />}
-        title="No characters yet"
-        action={
-          <button className="primary" onClick={() => setCreating(true)} disabled={readOnly}>
-            Describe your first character
-          </button>
-        }
-      >
-        A character is a name, a description that goes into the prompt, style words and reference images.
-        Describe one to start generating.
-      </EmptyState>
+      <>
+        <EmptyState
+          icon={<UserRound size={24} />}
+          title="No characters yet"
+          action={
+            <div className="row">
+              <button className="primary" onClick={() => setCreating(true)} disabled={readOnly}>
+                Describe your first character
+              </button>
+              <button onClick={() => setCopying(true)} disabled={readOnly}>
+                Copy from another project…
+              </button>
+            </div>
+          }
+        >
+          A character is a name, a description that goes into the prompt, style words and reference images.
+          Describe one to start generating, or bring one from another project.
+        </EmptyState>
+        {copyDialog}
+      </>
     );
   }
 
@@ -72,6 +93,7 @@ export function CharactersView(props: { project: ProjectSummary }) {
           <h1 className="toolbar-title">Characters</h1>
           <span className="secondary tabular">{list.length}</span>
           <div className="spacer" />
+          <CopyFromProjectButton readOnly={readOnly} onOpen={() => setCopying(true)} />
           <button
             className="ghost icon"
             onClick={() => setCreating(true)}
@@ -141,6 +163,7 @@ export function CharactersView(props: { project: ProjectSummary }) {
           />
         ) : null}
       </section>
+      {copyDialog}
     </div>
   );
 }

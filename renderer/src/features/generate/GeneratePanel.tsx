@@ -21,6 +21,8 @@ import {
   fieldGroups,
   getModel,
   isParamField,
+  listModels,
+  outputsPerRun,
   validateParams,
   type ModelSpec,
   type ParamFieldSpec,
@@ -34,6 +36,7 @@ import { Kbd } from '../../ui/Kbd';
 import { MediaThumb } from '../../ui/MediaThumb';
 import { comboLabel, isComposing, useShortcut } from '../../ui/keyboard';
 import { useCommands } from '../../app/commands';
+import { onSelection } from '../../app/selection';
 import { useToasts } from '../../ui/Toasts';
 import { lowerFirst } from '../../ui/text';
 import {
@@ -43,11 +46,15 @@ import {
   useCredits,
   useJobs,
   useKeyStatus,
+  runBudget,
+  isActive,
   type JobsData,
 } from '../queue/queue-data';
 import { GENERATE_COMBO, useGeneratePanel } from './generate-context';
 import { ParamField } from './ParamField';
 import { Presets } from './Presets';
+import { ImageRouting, missingReference } from './ImageRouting';
+import { BatchSection } from './BatchSection';
 import {
   useCharacterOptions,
   usePoseOptions,
@@ -96,9 +103,18 @@ export function GeneratePanel(props: { project: ProjectSummary }) {
   const keyStatus = useKeyStatus();
   const jobs = useJobs();
 
-  const model = getModel(DEFAULT_MODEL_ID)!;
+  const [modelId, setModelId] = useState(DEFAULT_MODEL_ID);
+  const model = getModel(modelId) ?? getModel(DEFAULT_MODEL_ID)!;
   const fields = useMemo(() => formFields(model), [model]);
   const [values, setValues] = useState(() => initialValues(model));
+  const modelSelectId = useId();
+  /** Another model has other fields: start from its defaults, keeping the seed the person sees. */
+  const chooseModel = (id: string) => {
+    const next = getModel(id);
+    if (!next) return;
+    setModelId(id);
+    setValues((v) => ({ ...initialValues(next), ...('seed' in v ? { seed: v.seed! } : {}) }));
+  };
   const [seedLocked, setSeedLocked] = useState(false);
   const [characterId, setCharacterId] = useState('');
   const [poseId, setPoseId] = useState('');
@@ -117,6 +133,16 @@ export function GeneratePanel(props: { project: ProjectSummary }) {
   useEffect(() => {
     if (panel.isOpen) firstRef.current?.focus();
   }, [panel.isOpen]);
+
+  // From where you are: the character and pose selected in the workspace (or "Generate with this").
+  useEffect(
+    () =>
+      onSelection(({ characterId: c, poseId: p }) => {
+        if (c) setCharacterId(c);
+        if (p) setPoseId(p);
+      }),
+    [],
+  );
 
   // "Use these parameters" from a result: take its character, pose and every parameter, seed locked.
   useEffect(
@@ -150,7 +176,21 @@ export function GeneratePanel(props: { project: ProjectSummary }) {
     : null;
 
   const enqueue = useBridgeMutation(getBridge().generation.enqueue);
-  const canGenerate = !!character && !!pose && !!validParams && !enqueue.isPending && !props.project.readOnly;
+  // The real figure after the jobs already queued and this run, negative included; a run it cannot pay is refused.
+  const budget = runBudget(
+    credits.data?.credits,
+    model.typicalCost,
+    jobs.data?.jobs.filter(isActive).length ?? 0,
+  );
+  const needsReference = missingReference(model, character);
+  const canGenerate =
+    !!character &&
+    !!pose &&
+    !!validParams &&
+    !needsReference &&
+    !enqueue.isPending &&
+    !props.project.readOnly &&
+    !budget.cannotPay;
   const generate = () => {
     if (!canGenerate || !character || !pose || !validParams) return;
     enqueue.mutate(
@@ -181,8 +221,8 @@ export function GeneratePanel(props: { project: ProjectSummary }) {
   const advancedIssues = advanced.reduce((n, g) => n + g.fields.filter((f) => issues[f.name]).length, 0);
 
   const cost = model.typicalCost;
-  const balance = credits.data?.credits;
-  const after = balance === undefined ? undefined : balance - cost;
+  const pictures = validParams ? outputsPerRun(model, validParams) : outputsPerRun(model);
+  const { after, cannotPay } = budget;
   const scale = model.outputScaleField ? Number(values[model.outputScaleField]) : NaN;
   const paused = jobs.data?.state.paused ?? null;
   const offline = jobs.data ? !jobs.data.state.online : false;
@@ -213,6 +253,33 @@ export function GeneratePanel(props: { project: ProjectSummary }) {
       </header>
 
       <div className="generate-body">
+        {/* Model */}
+        <section className="gen-section">
+          <div className="row">
+            <label htmlFor={modelSelectId} className="picker-label">
+              Model
+            </label>
+            <select
+              id={modelSelectId}
+              className="grow"
+              value={model.id}
+              onChange={(e) => chooseModel(e.target.value)}
+              data-testid="model-select"
+            >
+              {listModels().map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="secondary">
+            {model.summary} About {formatCredits(model.typicalCost)} credits and{' '}
+            {Math.round(model.typicalDurationMs / 1000)} s a run.
+          </div>
+          <ImageRouting model={model} character={character} pose={pose} />
+        </section>
+
         {/* Character */}
         <section className="gen-section">
           <div className="row">
@@ -414,6 +481,14 @@ export function GeneratePanel(props: { project: ProjectSummary }) {
           </div>
         </section>
 
+        <BatchSection
+          model={model}
+          params={validParams}
+          characters={characters.data ?? []}
+          poses={poses.data ?? []}
+          readOnly={props.project.readOnly}
+        />
+
         <section className="gen-section advanced">
           <button
             className="disclosure"
@@ -422,7 +497,7 @@ export function GeneratePanel(props: { project: ProjectSummary }) {
           >
             <ChevronRight size={16} className="chevron" aria-hidden />
             Advanced
-            <span className="secondary">base pass, upscale, face detail</span>
+            <span className="secondary">{advanced.map((g) => g.group.label.toLowerCase()).join(', ')}</span>
             {advancedIssues > 0 && (
               <span className="pill error">
                 <AlertTriangle size={12} aria-hidden /> {advancedIssues} to fix
@@ -494,28 +569,32 @@ export function GeneratePanel(props: { project: ProjectSummary }) {
         )}
         <dl className="cost-line">
           <dt>This run</dt>
-          <dd className="tabular">≈ {formatCredits(cost)} credits</dd>
+          <dd className="tabular">
+            ≈ {formatCredits(cost)} credits
+            {pictures > 1 ? ` · ${pictures} pictures` : ''}
+          </dd>
           <dt>Credits after</dt>
           <dd
             className={`tabular ${after !== undefined && after < 0 ? 'red-text' : ''}`}
             data-testid="credits-after"
           >
-            {after === undefined ? '—' : `≈ ${formatCredits(Math.max(0, after))}`}
+            {after === undefined ? '—' : `≈ ${formatCredits(after)}`}
           </dd>
         </dl>
-        {after !== undefined && after < 0 && (
-          <div className="field-error">
-            Not enough credits for this run: add credits in your Segmind account.
+        {cannotPay && (
+          <div className="field-error" id="generate-cannot-pay">
+            {cannotPay}
           </div>
         )}
         <button
           className="primary generate-button"
           onClick={generate}
           disabled={!canGenerate}
-          title={`Generate (${comboLabel(GENERATE_COMBO)})`}
+          title={cannotPay ?? `Generate (${comboLabel(GENERATE_COMBO)})`}
+          aria-describedby={cannotPay ? 'generate-cannot-pay' : undefined}
         >
           <Sparkles size={16} aria-hidden />
-          {enqueue.isPending ? 'Queuing…' : 'Generate'}
+          {enqueue.isPending ? 'Queuing…' : cannotPay ? 'Not enough credits' : 'Generate'}
           <Kbd combo={GENERATE_COMBO} />
         </button>
         {!canGenerate && !enqueue.isPending && (
@@ -526,9 +605,11 @@ export function GeneratePanel(props: { project: ProjectSummary }) {
                 ? 'Choose a character.'
                 : !pose
                   ? 'Choose a pose sheet.'
-                  : issueCount > 0
-                    ? `Fix ${issueCount === 1 ? 'the value' : `${issueCount} values`} marked in red.`
-                    : ''}
+                  : needsReference
+                    ? `${model.name} needs a reference picture of ${character.name}.`
+                    : issueCount > 0
+                      ? `Fix ${issueCount === 1 ? 'the value' : `${issueCount} values`} marked in red.`
+                      : ''}
           </div>
         )}
       </footer>

@@ -54,7 +54,19 @@ export function ParamField(props: {
         {field.help}
       </span>
       <div className="param-control">
-        {field.type === 'enum' ? (
+        {field.type === 'boolean' ? (
+          <input
+            id={id}
+            name={field.name}
+            type="checkbox"
+            checked={props.value === 'true'}
+            onChange={(e) => props.onChange(e.target.checked ? 'true' : 'false')}
+            aria-label={props.groupLabel ? accessibleName : undefined}
+            aria-describedby={describedBy}
+            aria-invalid={props.issue ? true : undefined}
+            title={field.help}
+          />
+        ) : field.type === 'enum' ? (
           <select
             id={id}
             name={field.name}

@@ -22,7 +22,7 @@ export function Presets(props: {
   /** The form's values for the model's parameters (prompt fields already left out). */
   values: Record<string, string>;
   /** Valid values to save; null while the form has issues. */
-  savable: Record<string, string | number> | null;
+  savable: Record<string, string | number | boolean> | null;
   onApply(params: Record<string, string>, name: string): void;
   readOnly: boolean;
 }) {

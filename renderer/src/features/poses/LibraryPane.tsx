@@ -7,7 +7,7 @@ import { EmptyState } from '../../ui/EmptyState';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { ImportReport, ImportSources, TaskProgressRow, useNativeDialogs } from '../../ui/ImportSources';
 import { MediaThumb } from '../../ui/MediaThumb';
-import { useFileDrop } from '../../ui/image-sources';
+import { useFileDrop, type DroppedSources } from '../../ui/image-sources';
 import { isComposing, isMac } from '../../ui/keyboard';
 import { NOT_MINE, useKeyMap } from '../../ui/key-map';
 import { useImageImport } from '../../ui/use-image-import';
@@ -18,8 +18,10 @@ import { wsKeys } from '../results/workspace-data';
 import { useMoveToTrash } from '../trash/trash-actions';
 import { PoseDetails } from './PoseDetails';
 import { InspectorPane } from '../../app/InspectorPane';
+import { select } from '../../app/selection';
 import { usePaneLayout } from '../../app/layout';
 import { OverflowToolbar } from '../../ui/OverflowToolbar';
+import { CopiedFromNote } from '../transfer/CopiedFromNote';
 
 export const kindText = (pose: PoseView): string =>
   pose.kind === 'sheet' ? `Sheet · ${plural(pose.figures.length, 'figure')}` : 'Single pose';
@@ -33,6 +35,8 @@ export function LibraryPane(props: {
   project: string;
   readOnly: boolean;
   startImport: boolean;
+  /** Images chosen before the library existed (the first "Import poses"): imported as soon as it opens. */
+  firstSources?: DroppedSources | null;
   onImportStarted(): void;
   onTrashed(): void;
 }) {
@@ -50,6 +54,11 @@ export function LibraryPane(props: {
   const [anchor, setAnchor] = useState(-1);
   const poses = library.poses;
   const selectedPoses = poses.filter((p) => selected.has(p.id));
+  // One pose chosen: it is the pose Generate takes ("from where you are").
+  const singlePoseId = selectedPoses.length === 1 ? (selectedPoses[0]?.id ?? null) : null;
+  useEffect(() => {
+    if (singlePoseId) select({ poseId: singlePoseId });
+  }, [singlePoseId]);
   const layout = usePaneLayout();
 
   const runImport = (sources: ImageSource[], refused: { file: string; reason: string }[] = []) =>
@@ -83,11 +92,12 @@ export function LibraryPane(props: {
     }
   };
 
-  const { startImport, onImportStarted } = props;
+  const { startImport, onImportStarted, firstSources } = props;
   useEffect(() => {
     if (!startImport) return;
     onImportStarted();
-    if (native) {
+    if (firstSources) void runImport(firstSources.sources, firstSources.refused);
+    else if (native) {
       void getBridge()
         .dialogs.pickFiles({ title: 'Import poses', images: true })
         .then((picked) => {
@@ -96,7 +106,7 @@ export function LibraryPane(props: {
     } else pathRef.current?.focus();
     // runImport is recreated each render; this runs once, when the library was just made for an import.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [startImport, onImportStarted, native]);
+  }, [startImport, onImportStarted, native, firstSources]);
 
   const drop = useFileDrop(
     (dropped) => void runImport(dropped.sources, dropped.refused),
@@ -275,6 +285,7 @@ export function LibraryPane(props: {
           ) : (
             <ImportSources onSources={(s) => void runImport(s)} disabled={readOnly} pathRef={pathRef} />
           )}
+          <CopiedFromNote copiedFrom={library.copiedFrom} />
           {error && <ErrorNotice error={error} />}
           {outcome && <ImportReport outcome={outcome} onClose={() => setOutcome(null)} />}
         </header>

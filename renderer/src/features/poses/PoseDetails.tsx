@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { Trash2, UsersRound } from 'lucide-react';
+import { Bone, Sparkles, Trash2, UsersRound } from 'lucide-react';
 import type { PoseView } from '../../../../src/contract/calls/workspace';
 import { asAppError, getBridge } from '../../bridge/bridge';
 import { MediaThumb } from '../../ui/MediaThumb';
@@ -9,10 +9,13 @@ import { useToasts } from '../../ui/Toasts';
 import { formatDateTime, plural } from '../../ui/format';
 import { wsKeys } from '../results/workspace-data';
 import { useNavigation } from '../../app/navigation';
+import { generateWith } from '../../app/selection';
+import { useGeneratePanel } from '../generate/generate-context';
 import { openSamePose } from '../compare/review-store';
 import { openGallery } from '../results/gallery-store';
 import '../results/results.css';
 import { isComposing } from '../../ui/keyboard';
+import { SkeletonEditor } from '../skeleton/SkeletonEditor';
 
 /** The selected pose's fields, edited in place: name, kind, tags; or, for several, one trash button. */
 export function PoseDetails(props: {
@@ -24,10 +27,12 @@ export function PoseDetails(props: {
   const client = useQueryClient();
   const toasts = useToasts();
   const { go } = useNavigation();
+  const generatePanel = useGeneratePanel();
   const nameId = useId();
   const kindId = useId();
   const pose = props.poses.length === 1 ? props.poses[0] : undefined;
   const [name, setName] = useState(pose?.name ?? '');
+  const [editing, setEditing] = useState(false);
 
   const update = async (changes: { name?: string; tags?: string[]; kind?: 'sheet' | 'single' }) => {
     if (!pose) return;
@@ -113,6 +118,34 @@ export function PoseDetails(props: {
         <dt>Imported</dt>
         <dd>{formatDateTime(pose.createdAt)}</dd>
       </dl>
+      <button
+        className="primary"
+        onClick={() => {
+          generateWith({ poseId: pose.id, libraryId: pose.libraryId });
+          generatePanel.open();
+        }}
+        disabled={props.readOnly}
+        title="Open Generate with this pose chosen"
+      >
+        <Sparkles size={14} aria-hidden /> Generate with this
+      </button>
+      {pose.skeleton && (
+        <button
+          onClick={() => setEditing(true)}
+          disabled={props.readOnly}
+          title="Move joints, turn, scale and mirror figures, delete keypoints"
+        >
+          <Bone size={14} aria-hidden /> Edit skeleton
+        </button>
+      )}
+      {editing && pose.skeleton && (
+        <SkeletonEditor
+          project={props.project}
+          pose={{ ...pose, skeleton: pose.skeleton }}
+          readOnly={props.readOnly}
+          onClose={() => setEditing(false)}
+        />
+      )}
       {pose.kind === 'sheet' && pose.figures.length > 1 && (
         <button
           onClick={() => {

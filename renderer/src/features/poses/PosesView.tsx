@@ -1,6 +1,6 @@
-import { useRef, useState } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { Library, PersonStanding, Plus } from 'lucide-react';
+import { Bone, Library, PersonStanding, Plus, Shapes } from 'lucide-react';
 import type { ProjectSummary } from '../../../../src/domain';
 import type { PoseLibraryView } from '../../../../src/contract/calls/workspace';
 import { asAppError, getBridge } from '../../bridge/bridge';
@@ -11,9 +11,14 @@ import { useToasts } from '../../ui/Toasts';
 import { plural } from '../../ui/format';
 import { usePoseLibraries, wsKeys } from '../results/workspace-data';
 import { LibraryPane } from './LibraryPane';
+import { ImportSources, useNativeDialogs } from '../../ui/ImportSources';
+import { useFileDrop, type DroppedSources } from '../../ui/image-sources';
 import './poses.css';
 import { isComposing } from '../../ui/keyboard';
-import { useIntent } from '../../app/commands';
+import { useCommands, useIntent } from '../../app/commands';
+import { SheetComposer } from '../skeleton/SheetComposer';
+import { select, useSelection } from '../../app/selection';
+import { CopyFromProjectButton, CopyFromProjectDialog } from '../transfer/CopyFromProjectDialog';
 
 /** A name for a new library that is not taken yet: "Poses", "Poses 2", ... */
 function freshName(libraries: readonly PoseLibraryView[], base = 'Poses'): string {
@@ -30,7 +35,9 @@ export function PosesView(props: { project: ProjectSummary }) {
   const libraries = usePoseLibraries(project);
   const client = useQueryClient();
   const toasts = useToasts();
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  // Shared with the navigator, which lists the libraries and opens one here.
+  const selectedId = useSelection().libraryId;
+  const setSelectedId = (id: string | null) => select({ libraryId: id });
   const [naming, setNaming] = useState<string | null>(null);
   const namingDone = useRef(false);
   const startNaming = (name: string) => {
@@ -46,15 +53,73 @@ export function PosesView(props: { project: ProjectSummary }) {
   };
   /** Set after "Import poses" made a library: the new library opens its import at once. */
   const [importInto, setImportInto] = useState<string | null>(null);
+  /** The images of the very first import, chosen before any library existed. */
+  const [firstSources, setFirstSources] = useState<DroppedSources | null>(null);
+  const native = useNativeDialogs();
   const list = libraries.data?.libraries ?? [];
   const selected = list.find((l) => l.id === selectedId) ?? list[0];
   const readOnly = props.project.readOnly;
+  const [copying, setCopying] = useState(false);
+  const [composing, setComposing] = useState(false);
+  const [addingStarter, setAddingStarter] = useState(false);
+  useCommands({ 'poses.compose': libraries.data && !readOnly ? () => setComposing(true) : undefined });
+  const composer = composing && (
+    <SheetComposer
+      project={project}
+      libraries={list}
+      libraryId={selected?.id ?? null}
+      readOnly={readOnly}
+      onClose={() => setComposing(false)}
+    />
+  );
+  /** The starter pose library (keypoint data in the app's source) as a new library. */
+  const addStarter = async () => {
+    setAddingStarter(true);
+    try {
+      const report = await getBridge().poses.addStarter({ newLibraryName: freshName(list, 'Starter poses') });
+      await client.invalidateQueries({ queryKey: wsKeys.poses(project) });
+      if (report.imported.length === 0) {
+        // Every starter pose is in a library already: nothing was made.
+        toasts.show({
+          message: 'The starter poses are already in this project',
+          detail: report.failed[0]?.reason,
+          tone: report.failed.length > 0 ? 'warn' : 'info',
+          durationMs: 4000,
+        });
+        return;
+      }
+      setSelectedId(report.libraryId);
+      toasts.show({
+        message: `Added ${plural(report.imported.length, 'starter pose')}`,
+        detail: 'Skeletons you can edit and compose into sheets.',
+        tone: 'success',
+        durationMs: 4000,
+      });
+    } catch (error) {
+      toasts.show({
+        message: 'Could not add the starter poses',
+        detail: asAppError(error).message,
+        tone: 'error',
+      });
+    } finally {
+      setAddingStarter(false);
+    }
+  };
+  const starterButton = (
+    <button onClick={() => void addStarter()} disabled={readOnly || addingStarter}>
+      <Bone size={14} aria-hidden /> Add starter poses
+    </button>
+  );
+  const copyDialog = (
+    <CopyFromProjectDialog open={copying} onClose={() => setCopying(false)} currentPath={project} />
+  );
 
-  const create = async (name: string, thenImport: boolean) => {
+  const create = async (name: string, thenImport: boolean, sources: DroppedSources | null = null) => {
     try {
       const library = await getBridge().poses.createLibrary({ name });
       await client.invalidateQueries({ queryKey: wsKeys.poses(project) });
       setSelectedId(library.id);
+      setFirstSources(sources);
       if (thenImport) setImportInto(library.id);
     } catch (error) {
       toasts.show({
@@ -65,12 +130,25 @@ export function PosesView(props: { project: ProjectSummary }) {
     }
   };
 
-  // "Import poses…" from the command palette: into the library shown, or a new one when there is none.
+  // One step: the images are chosen first; the first library ("Poses", renamed in place) is made only when
+  // there is something to put in it, and the import starts in it at once.
+  const importFirst = (dropped: DroppedSources) => {
+    if (dropped.sources.length === 0 && dropped.refused.length === 0) return;
+    void create(freshName(list), true, dropped);
+  };
+  const pickFirst = async () => {
+    const picked = await getBridge().dialogs.pickFiles({ title: 'Import poses', images: true });
+    if (picked.paths.length > 0)
+      importFirst({ sources: picked.paths.map((p) => ({ path: p })), refused: [] });
+  };
+
+  // "Import poses…" from the command palette: into the library shown; with none yet, the first import.
   useIntent(
     'poses.import',
     () => {
       if (selected) setImportInto(selected.id);
-      else void create(freshName(list), true);
+      else if (native) void pickFirst();
+      else document.querySelector<HTMLInputElement>('.first-import .path-import input')?.focus();
     },
     !!libraries.data && !readOnly,
   );
@@ -85,18 +163,38 @@ export function PosesView(props: { project: ProjectSummary }) {
   if (!libraries.data) return <div className="empty" aria-busy="true" />;
   if (list.length === 0) {
     return (
-      <EmptyState
-        icon={<PersonStanding size={24} />}
-        title="No poses yet"
-        action={
-          <button className="primary" onClick={() => void create(freshName(list), true)} disabled={readOnly}>
-            Import poses
-          </button>
-        }
-      >
-        Pose sheets (several figures on one image, such as OpenPose skeletons) and single poses live in pose
-        libraries. Import a few images or a whole folder.
-      </EmptyState>
+      <FirstImportDrop onDrop={importFirst} disabled={readOnly}>
+        <EmptyState
+          icon={<PersonStanding size={24} />}
+          title="No poses yet"
+          action={
+            <div className="stack" style={{ alignItems: 'center' }}>
+              {native ? (
+                <button className="primary" onClick={() => void pickFirst()} disabled={readOnly}>
+                  Import poses…
+                </button>
+              ) : (
+                <ImportSources
+                  onSources={(sources) => importFirst({ sources, refused: [] })}
+                  disabled={readOnly}
+                  verb="Import poses"
+                  primary
+                  compact
+                />
+              )}
+              {starterButton}
+              <button onClick={() => setCopying(true)} disabled={readOnly}>
+                Copy libraries from another project…
+              </button>
+            </div>
+          }
+        >
+          Pose sheets (several figures on one image, such as OpenPose skeletons) and single poses live in pose
+          libraries. Import a few images or a whole folder{native ? '' : ' (type its path)'}, or drop them
+          here.
+        </EmptyState>
+        {copyDialog}
+      </FirstImportDrop>
     );
   }
 
@@ -107,6 +205,7 @@ export function PosesView(props: { project: ProjectSummary }) {
           <h1 className="toolbar-title">Pose libraries</h1>
           <span className="secondary tabular">{list.length}</span>
           <div className="spacer" />
+          <CopyFromProjectButton readOnly={readOnly} onOpen={() => setCopying(true)} />
           <button
             className="ghost icon"
             onClick={() => startNaming(freshName(list))}
@@ -178,6 +277,12 @@ export function PosesView(props: { project: ProjectSummary }) {
             </li>
           )}
         </ul>
+        <div className="list-pane-footer">
+          <button onClick={() => setComposing(true)} disabled={readOnly}>
+            <Shapes size={14} aria-hidden /> Compose a sheet…
+          </button>
+          {starterButton}
+        </div>
       </nav>
       {selected && (
         <LibraryPane
@@ -186,10 +291,27 @@ export function PosesView(props: { project: ProjectSummary }) {
           project={project}
           readOnly={readOnly}
           startImport={importInto === selected.id}
+          firstSources={importInto === selected.id ? firstSources : null}
           onImportStarted={() => setImportInto(null)}
           onTrashed={() => setSelectedId(null)}
         />
       )}
+      {copyDialog}
+      {composer}
+    </div>
+  );
+}
+
+/** Images dropped anywhere on the empty Poses screen start the first import. */
+function FirstImportDrop(props: {
+  onDrop(dropped: DroppedSources): void;
+  disabled: boolean;
+  children: ReactNode;
+}) {
+  const drop = useFileDrop(props.onDrop, !props.disabled);
+  return (
+    <div className={`first-import${drop.over ? ' drop-over' : ''}`} {...drop.props}>
+      {props.children}
     </div>
   );
 }

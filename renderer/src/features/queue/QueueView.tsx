@@ -22,6 +22,7 @@ import type { AppErrorData, Job, ProjectSummary } from '../../../../src/domain';
 import { errorHelp } from '../../../../src/contract/error-messages';
 import { getBridge } from '../../bridge/bridge';
 import { useBridgeMutation } from '../../bridge/queries';
+import { useEnterNewKey } from '../settings/enter-key';
 import { useNavigation } from '../../app/navigation';
 import { openCompare } from '../compare/review-store';
 import { openGallery } from '../results/gallery-store';
@@ -207,6 +208,7 @@ function resultFile(job: Job): string | null {
 }
 
 function JobRow(props: { job: Job; context: RowContext }) {
+  const enterNewKey = useEnterNewKey();
   const { job, context } = props;
   const { go } = useNavigation();
   const bridge = getBridge();
@@ -331,7 +333,7 @@ function JobRow(props: { job: Job; context: RowContext }) {
         {job.state === 'failed' && (
           <>
             {job.error && (job.error.code === 'KEY_REJECTED' || job.error.code === 'KEY_MISSING') ? (
-              <button className="primary" onClick={() => go('settings')}>
+              <button className="primary" onClick={enterNewKey}>
                 Enter a new key
               </button>
             ) : (
@@ -511,6 +513,7 @@ function JobError(props: { error: AppErrorData }) {
 
 function PauseBanner(props: { paused: AppErrorData; waiting: number }) {
   const { go } = useNavigation();
+  const enterNewKey = useEnterNewKey();
   const client = useQueryClient();
   const credits = useCredits();
   const resume = useBridgeMutation(getBridge().queue.resume);
@@ -556,8 +559,14 @@ function PauseBanner(props: { paused: AppErrorData; waiting: number }) {
               : 'Fix the cause, then resume.'}
         </div>
         <div className="row">
+          {isKey && (
+            <button className="primary" onClick={enterNewKey}>
+              Enter a new key
+            </button>
+          )}
           <button
-            className="primary"
+            // With a key Segmind refused, resuming alone changes nothing: a new key is the primary action.
+            className={isKey ? undefined : 'primary'}
             onClick={() =>
               resume.mutate(
                 {},
@@ -571,7 +580,6 @@ function PauseBanner(props: { paused: AppErrorData; waiting: number }) {
           >
             <Play size={16} aria-hidden /> Resume
           </button>
-          {isKey && <button onClick={() => go('settings')}>Enter a new key</button>}
           {!isKey && !isCredits && (
             <button className="ghost" onClick={() => go('settings')}>
               Open Settings

@@ -1,7 +1,7 @@
-import { useCallback } from 'react';
+import { useCallback, useSyncExternalStore } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import type { CallOutput, EventPayload } from '../../../../src/contract';
-import type { Job } from '../../../../src/domain';
+import type { AppError, Job } from '../../../../src/domain';
 import { getBridge } from '../../bridge/bridge';
 import { keys, useAppEvent, useBridgeQuery } from '../../bridge/queries';
 
@@ -23,6 +23,44 @@ export const useCredits = () => useBridgeQuery(genKeys.credits, () => getBridge(
 export const useKeyStatus = () => useBridgeQuery(genKeys.keyStatus, () => getBridge().key.status({}));
 export const useSettings = () => useBridgeQuery(keys.settings, () => getBridge().settings.get({}));
 export const useAppInfo = () => useBridgeQuery(keys.appInfo, () => getBridge().app.info({}));
+
+/** The browser's own word on the network: instant when the computer loses its connection. */
+function subscribeBrowserOnline(notify: () => void): () => void {
+  window.addEventListener('online', notify);
+  window.addEventListener('offline', notify);
+  return () => {
+    window.removeEventListener('online', notify);
+    window.removeEventListener('offline', notify);
+  };
+}
+
+/**
+ * Whether Segmind can be reached: the app's free probe (network.changed, within seconds) and, sooner
+ * still, the browser noticing the computer has no network at all.
+ */
+export function useOnline(): boolean {
+  const info = useAppInfo();
+  const browserOnline = useSyncExternalStore(subscribeBrowserOnline, () => navigator.onLine);
+  return (info.data?.online ?? true) && browserOnline;
+}
+
+/**
+ * What Segmind last said about the key, the same everywhere (Settings, the credits pill, the banners):
+ * `rejected` when the balance call or a job was refused with KEY_REJECTED, until a new key is saved.
+ * undefined while the status is still loading.
+ */
+export type KeyVerdict = 'missing' | 'rejected' | 'set';
+export function useKeyVerdict(): KeyVerdict | undefined {
+  const status = useKeyStatus();
+  const credits = useCredits();
+  const jobs = useJobs();
+  if (credits.error?.code === 'KEY_MISSING') return 'missing';
+  if (!status.data) return undefined;
+  if (!status.data.hasKey) return 'missing';
+  if (credits.error?.code === 'KEY_REJECTED' || jobs.data?.state.paused?.code === 'KEY_REJECTED')
+    return 'rejected';
+  return 'set';
+}
 
 /** Puts one job into the cached list: replaces it by id, or adds it at the end (the queue's order). */
 export function upsertJob(data: JobsData | undefined, job: Job): JobsData | undefined {
@@ -71,6 +109,9 @@ export function useLiveGeneration(onJob?: (job: Job, before: Job | undefined) =>
   const networkChanged = useCallback(
     ({ online }: EventPayload<'network.changed'>) => {
       client.setQueryData<AppInfo>(keys.appInfo, (info) => (info ? { ...info, online } : info));
+      // Back online: a balance that could not be checked offline is checked now (the call is free).
+      if (online && client.getQueryState<Credits, AppError>(genKeys.credits)?.error?.code === 'OFFLINE')
+        void client.invalidateQueries({ queryKey: genKeys.credits });
       client.setQueryData<JobsData>(genKeys.jobs, (data) =>
         data ? { ...data, state: { ...data.state, online } } : data,
       );
@@ -138,4 +179,28 @@ export function formatDuration(ms: number): string {
 /** Credits as Segmind shows them: up to two decimals, no trailing zeros beyond what is needed. */
 export function formatCredits(credits: number): string {
   return credits.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}
+
+/**
+ * What the balance says about one more run: the credits left after the jobs already waiting or running
+ * and this one (negative when they cannot all be paid), and, when this run cannot be paid, why in words.
+ * Costs are Segmind's typical cost per run, so the figures are estimates (shown with ≈).
+ */
+export function runBudget(
+  balance: number | undefined,
+  costPerRun: number,
+  jobsAhead: number,
+): { after: number | undefined; cannotPay: string | null } {
+  if (balance === undefined) return { after: undefined, cannotPay: null };
+  const committed = costPerRun * jobsAhead;
+  const after = balance - committed - costPerRun;
+  if (after >= 0) return { after, cannotPay: null };
+  const ahead =
+    jobsAhead === 0
+      ? ''
+      : ` after the ${jobsAhead === 1 ? 'job' : `${jobsAhead} jobs`} already queued (≈ ${formatCredits(committed)})`;
+  return {
+    after,
+    cannotPay: `Not enough credits: this run costs ≈ ${formatCredits(costPerRun)} and ${formatCredits(Math.max(0, balance - committed))} would be left${ahead}. Add credits in your Segmind account.`,
+  };
 }

@@ -25,6 +25,15 @@ function joinPath(dir: string, name: string): string {
  * "parameters", readable by other tools) and, if wanted, each receipt as JSON beside it and one contact
  * sheet of them all. Long exports show progress and can be cancelled; the end is a toast with "Show in folder".
  */
+type SheetSize = 'screen' | 'a4' | 'letter' | 'a3' | 'long';
+const SHEET_SIZES: { id: SheetSize; label: string }[] = [
+  { id: 'screen', label: 'Screen' },
+  { id: 'a4', label: 'A4 at 300 dpi' },
+  { id: 'letter', label: 'US Letter at 300 dpi' },
+  { id: 'a3', label: 'A3 at 300 dpi' },
+  { id: 'long', label: 'Long edge at 300 dpi…' },
+];
+
 export function ExportDialog(props: { open: boolean; ids: string[]; onClose(): void }) {
   const native = useNativeDialogs();
   const toasts = useToasts();
@@ -34,6 +43,12 @@ export function ExportDialog(props: { open: boolean; ids: string[]; onClose(): v
   const [format, setFormat] = useState<'original' | 'png'>('original');
   const [includeReceipt, setIncludeReceipt] = useState(true);
   const [contactSheet, setContactSheet] = useState(false);
+  const [sheetSize, setSheetSize] = useState<SheetSize>('screen');
+  const [longEdge, setLongEdge] = useState('3600');
+  const sheetSizeId = useId();
+  const longEdgeId = useId();
+  const longEdgePx = Number(longEdge);
+  const longEdgeValid = Number.isInteger(longEdgePx) && longEdgePx >= 1000 && longEdgePx <= 12000;
   const [error, setError] = useState<AppError | null>(null);
   const [failures, setFailures] = useState<{ id: string; message: string }[]>([]);
   const [phase, setPhase] = useState<'idle' | 'exporting' | 'sheet'>('idle');
@@ -92,9 +107,16 @@ export function ExportDialog(props: { open: boolean; ids: string[]; onClose(): v
       let sheet: string | null = null;
       if (contactSheet && !report.cancelled && count <= CONTACT_SHEET_MAX) {
         setPhase('sheet');
+        const print =
+          sheetSize === 'screen'
+            ? undefined
+            : sheetSize === 'long'
+              ? { longEdge: longEdgePx }
+              : { paper: sheetSize };
         const made = await getBridge().results.contactSheet({
           ids: props.ids,
           file: joinPath(report.dir, 'Contact sheet.png'),
+          ...(print ? { print } : {}),
         });
         sheet = made.file;
       }
@@ -166,7 +188,9 @@ export function ExportDialog(props: { open: boolean; ids: string[]; onClose(): v
               type="submit"
               form="export-form"
               className="primary"
-              disabled={dir.trim() === '' || count === 0}
+              disabled={
+                dir.trim() === '' || count === 0 || (contactSheet && sheetSize === 'long' && !longEdgeValid)
+              }
             >
               Export
             </button>
@@ -231,11 +255,13 @@ export function ExportDialog(props: { open: boolean; ids: string[]; onClose(): v
           </div>
         </fieldset>
         <label className="check-line">
-          <input type="checkbox" checked disabled />
+          <input type="checkbox" checked disabled aria-describedby="export-embed-why" />
           <span>
-            Embed the parameters in each image
-            <span className="secondary block">
-              Prompt, negative prompt, seed, steps and model, as A1111 “parameters” text.
+            Embed the parameters in each image <span className="secondary">(always on)</span>
+            <span className="secondary block" id="export-embed-why">
+              Prompt, negative prompt, seed, steps and model, as A1111 “parameters” text. Always on, so an
+              exported image can always be traced back and made again: the text travels inside the file (other
+              tools read it), is never shown on the picture, and holds no API key.
             </span>
           </span>
         </label>
@@ -267,6 +293,51 @@ export function ExportDialog(props: { open: boolean; ids: string[]; onClose(): v
             </span>
           </span>
         </label>
+        {contactSheet && count <= CONTACT_SHEET_MAX && (
+          <div className="field sheet-size">
+            <div className="row">
+              <label htmlFor={sheetSizeId} className="field-label">
+                Contact sheet size
+              </label>
+              <select
+                id={sheetSizeId}
+                value={sheetSize}
+                onChange={(e) => setSheetSize(e.target.value as SheetSize)}
+                disabled={busy}
+              >
+                {SHEET_SIZES.map((size) => (
+                  <option key={size.id} value={size.id}>
+                    {size.label}
+                  </option>
+                ))}
+              </select>
+              {sheetSize === 'long' && (
+                <>
+                  <label htmlFor={longEdgeId} className="visually-hidden">
+                    Long edge in pixels
+                  </label>
+                  <input
+                    id={longEdgeId}
+                    className="num-input tabular"
+                    inputMode="numeric"
+                    value={longEdge}
+                    onChange={(e) => setLongEdge(e.target.value)}
+                    aria-invalid={!longEdgeValid || undefined}
+                    disabled={busy}
+                  />
+                  <span className="secondary">px</span>
+                </>
+              )}
+            </div>
+            <span className={sheetSize === 'long' && !longEdgeValid ? 'field-error' : 'secondary'}>
+              {sheetSize === 'long' && !longEdgeValid
+                ? 'Enter a long edge from 1,000 to 12,000 pixels.'
+                : sheetSize === 'screen'
+                  ? 'For the screen: 4 columns of 256 px.'
+                  : `Laid out to fill it at 300 dpi${sheetSize === 'long' ? ` (${(longEdgePx / 300).toFixed(1)} in on the long side)` : ''}, captions at least 9 pt, marked 300 dpi for printing.`}
+            </span>
+          </div>
+        )}
         {error && <ErrorNotice error={error} />}
         {failures.length > 0 && (
           <div className="notice warn" role="alert">

@@ -247,6 +247,19 @@ export function FilterBar(props: {
           />
         )}
       </Popover>
+      {!!filter.batchIds?.length && (
+        // Set from a batch's "Show results" (the Generate panel): shown so it can be seen and cleared.
+        <button
+          type="button"
+          className="chip chip-active"
+          title={`Remove the batch filter (${filter.batchIds.join(', ')})`}
+          onClick={() => set({ batchIds: [] })}
+        >
+          {filter.batchIds.length === 1 ? 'This batch' : `${filter.batchIds.length} batches`}
+          <X size={12} aria-hidden />
+          <span className="visually-hidden">: remove filter</span>
+        </button>
+      )}
       <Popover label={dateText ? `Date: ${dateText}` : 'Date'} active={!!dateText} ariaLabel="Filter by date">
         {() => (
           <div className="date-filter">

@@ -94,7 +94,7 @@ export const Cell = memo(function Cell(props: {
       title={label}
       data-index={props.index}
       data-stack-place={item.inStack ? `${item.inStack.position}/${item.inStack.of}` : undefined}
-      draggable={false}
+      draggable={!item.imageMissing}
     >
       {item.imageMissing ? (
         <span className="cell-missing">Image missing</span>

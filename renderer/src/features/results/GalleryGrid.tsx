@@ -1,9 +1,13 @@
 import { useEffect, useLayoutEffect, useReducer, useRef, useState, type MouseEvent } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { flushSync } from 'react-dom';
 import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import type { ResultFilter, ResultSort, ResultSummary } from '../../../../src/contract/calls/workspace';
 import { CAPTION_HEIGHT, Cell } from './GalleryCell';
-import { useResultWindow } from './results-data';
+import { summaryInCache, useResultWindow } from './results-data';
+import { selectionFilesToDrag } from '../transfer/drag-selection';
+import { browserDragNote, startDragOut, useShell } from '../transfer/os-actions';
+import { useToasts } from '../../ui/Toasts';
 import { scrollSpace } from './scaled-scroll';
 import { ScaledScroller } from './scaled-scroller';
 
@@ -202,6 +206,20 @@ export function GalleryGrid(props: {
     virtualizer.scrollToIndex(Math.floor(props.reveal.index / columns), { align: 'auto' });
   }, [props.reveal, columns, virtualizer]);
 
+  // The view growing shorter (a banner appearing above it, the window resized) keeps the cursor's
+  // result in view, as a new cell size keeps the first visible one.
+  // Only when it is among the rows laid out now: scrolled away from it, the person stays where they are.
+  const latest = useRef({ reveal: props.reveal, columns, virtualizer });
+  latest.current = { reveal: props.reveal, columns, virtualizer };
+  useEffect(() => {
+    const { reveal, columns: perRow, virtualizer: v } = latest.current;
+    if (!reveal || reveal.index < 0 || box.height === 0) return;
+    const row = Math.floor(reveal.index / perRow);
+    const laidOut = v.getVirtualItems();
+    if (row < (laidOut[0]?.index ?? 0) || row > (laidOut.at(-1)?.index ?? -1)) return;
+    v.scrollToIndex(row, { align: 'auto' });
+  }, [box.height]);
+
   const items = virtualizer.getVirtualItems();
   // While the scrollbar's thumb is dragged fast through a scaled list, every frame lands hundreds of rows
   // further: the pages on the way are not fetched (each would be one query deep into the list, all still
@@ -252,6 +270,10 @@ export function GalleryGrid(props: {
     }
   }
 
+  const shell = useShell();
+  const client = useQueryClient();
+  const toasts = useToasts();
+
   const target = (event: MouseEvent): number | null => {
     const el = (event.target as HTMLElement).closest<HTMLElement>('[data-index]');
     return el ? Number(el.dataset.index) : null;
@@ -280,6 +302,18 @@ export function GalleryGrid(props: {
           const item = data.itemAt(index);
           if (item?.stack && onBadge(event)) props.onToggleStack(index, item);
           else props.onCellClick(index, item, event);
+        }}
+        onDragStart={(event) => {
+          // A result dragged out of the window: it and, when it is selected, the rest of the selection.
+          const index = target(event);
+          const item = index === null ? undefined : data.itemAt(index);
+          if (!item || item.imageMissing) return event.preventDefault();
+          const files = selectionFilesToDrag(item, props.selected, (id) =>
+            summaryInCache(client, props.project, id),
+          );
+          // A browser carries one file per drag: say so rather than drop the rest silently.
+          if (startDragOut(shell, event, files) < files.length)
+            toasts.show({ message: 'One image dragged', detail: browserDragNote, tone: 'info' });
         }}
         onDoubleClick={(event) => {
           const index = target(event);

@@ -5,6 +5,7 @@ import {
   LayoutDashboard,
   Ban,
   ClipboardCopy,
+  Copy,
   Dices,
   Download,
   Flag,
@@ -32,6 +33,7 @@ import { openGallery } from './gallery-store';
 import { chooseCompareFor, openSamePose, SURVEY_MAX } from '../compare/review-store';
 import { useResultDetail, type ReviewChange } from './results-data';
 import { parametersFromRequest, requestParameters } from './use-parameters';
+import { copyImage, copyText, startDragOut, useShell } from '../transfer/os-actions';
 import '../../ui/workspace-primitives.css';
 
 /** Five stars; clicking the current rating clears it. Keys 0-5 do the same in the gallery. */
@@ -126,8 +128,9 @@ function Receipt(props: { result: Result; summary: ResultSummary; parameters: st
   const params = Object.entries(request).filter(
     ([k]) => k !== 'prompt' && k !== 'negative_prompt' && k !== 'image',
   );
+  const shell = useShell();
   const copy = () => {
-    navigator.clipboard.writeText(props.parameters).then(
+    copyText(shell, props.parameters).then(
       () =>
         toasts.show({
           message: 'Parameters copied',
@@ -299,6 +302,25 @@ export function ResultInspector(props: {
     }
   };
 
+  const shell = useShell();
+  const copyPicture = () => {
+    copyImage(shell, item.file).then(
+      () => toasts.show({ message: 'Image copied', tone: 'success', durationMs: 3000 }),
+      (error: unknown) =>
+        toasts.show({
+          message: 'Could not copy the image',
+          // An app error (main refused the file) or the browser's own (the clipboard refused it).
+          detail:
+            error !== null && typeof error === 'object' && 'code' in error
+              ? asAppError(error).message
+              : error instanceof Error
+                ? error.message
+                : undefined,
+          tone: 'error',
+        }),
+    );
+  };
+
   // The cut editor can add boxes the detector missed, so any generated result with its image can be cut.
   const canCut = !item.cutFrom && !item.imageMissing;
   const name = `${item.characterName ?? 'Unknown character'} × ${item.poseName ?? 'unknown pose'}`;
@@ -308,7 +330,9 @@ export function ResultInspector(props: {
         type="button"
         className="insp-preview"
         onClick={props.onOpenLoupe}
-        title="Open in the loupe (E)"
+        title="Open in the loupe (E); drag it out to another app"
+        draggable={!item.imageMissing}
+        onDragStart={(event) => startDragOut(shell, event, [item.file])}
       >
         <MediaThumb className="fit" file={item.file} thumbFile={item.thumbFile} alt={name} />
       </button>
@@ -454,6 +478,14 @@ export function ResultInspector(props: {
           </button>
           <button type="button" onClick={() => void showInFolder()} disabled={item.imageMissing}>
             <FolderOpen size={14} aria-hidden /> Show in folder
+          </button>
+          <button
+            type="button"
+            onClick={copyPicture}
+            disabled={item.imageMissing}
+            title="Copy the image to the clipboard, to paste it into another app"
+          >
+            <Copy size={14} aria-hidden /> Copy image
           </button>
           <button
             type="button"

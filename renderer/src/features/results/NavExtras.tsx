@@ -6,36 +6,40 @@ import { useNavigation } from '../../app/navigation';
 import { resetUndoFor, useUndoShortcut } from '../../ui/undo';
 import { useCommands } from '../../app/commands';
 import { resetReviewViews } from '../compare/review-store';
+import { resetSelection } from '../../app/selection';
 import { openGallery, resetGalleryFor, useGallery, type SavedFilterId } from './gallery-store';
 import { useFacets, useProjectPath, useTrash, useWorkspaceLive } from './workspace-data';
+import { lastRunFilter, lastRunStart } from './last-run';
 import './results.css';
 
 const REFRESH_EVERY_MS = 5000;
 
-/** How far apart two results may be and still belong to the same run of generating. */
-const RUN_GAP_MS = 30 * 60 * 1000;
-
 /**
- * "Last run": the newest results made in one sitting: walking back from the newest, until two results
- * are more than half an hour apart. Cuts made since count too.
+ * "Last run": the results of the most recent run of jobs, those enqueued together (last-run.ts). Found
+ * from the newest generated result's receipt (its job and when it was queued) and the queue's jobs.
  */
-async function lastRunFilter(): Promise<ResultFilter> {
-  const page = await getBridge().results.query({
+async function fetchLastRunFilter(): Promise<ResultFilter> {
+  const bridge = getBridge();
+  const page = await bridge.results.query({
     filter: { source: 'generated' },
     sort: 'newest',
     offset: 0,
-    limit: 1000,
+    limit: 1,
   });
-  const first = page.items[0];
-  if (!first) return { source: 'generated' };
-  let from = first.createdAt;
-  for (let i = 1; i < page.items.length; i++) {
-    const newer = page.items[i - 1];
-    const older = page.items[i];
-    if (!newer || !older || Date.parse(newer.createdAt) - Date.parse(older.createdAt) > RUN_GAP_MS) break;
-    from = older.createdAt;
-  }
-  return { from };
+  const newest = page.items[0];
+  if (!newest) return lastRunFilter(null);
+  const [{ result }, jobs, project] = await Promise.all([
+    bridge.results.get({ id: newest.id }),
+    bridge.jobs.list({}).catch(() => ({ jobs: [] })),
+    bridge.projects.current({}),
+  ]);
+  const receipt = result.receipt;
+  const start = lastRunStart(
+    { jobId: receipt.jobId, queuedAt: receipt.timings.queuedAt },
+    jobs.jobs,
+    project?.id ?? '',
+  );
+  return lastRunFilter(start);
 }
 
 /**
@@ -50,6 +54,7 @@ export function WorkspaceKeeper() {
     resetGalleryFor(project);
     resetReviewViews();
     resetUndoFor(project);
+    resetSelection();
   }, [project]);
   // Back in the window: pick up results another program or a sync client added, moved or deleted
   // ('project.changed' follows when something did). At most every few seconds.
@@ -85,7 +90,7 @@ export function SavedFilterItems() {
     ? { picks: facets.data.flags.pick, rated4: (facets.data.ratings[4] ?? 0) + (facets.data.ratings[5] ?? 0) }
     : {};
   const open = async (id: SavedFilterId, filter?: ResultFilter) => {
-    openGallery(filter ?? (await lastRunFilter()), id);
+    openGallery(filter ?? (await fetchLastRunFilter()), id);
     go('results');
   };
   const command = (id: SavedFilterId) => () => void open(id, SAVED.find((s) => s.id === id)?.filter);
@@ -102,7 +107,11 @@ export function SavedFilterItems() {
           className="nav-item nav-sub"
           aria-current={section === 'results' && gallery.saved === id ? 'page' : undefined}
           onClick={() => void open(id, filter)}
-          title={id === 'lastRun' ? 'Results from your most recent run of generating' : `Results: ${label}`}
+          title={
+            id === 'lastRun'
+              ? 'The results of the jobs you queued together most recently'
+              : `Results: ${label}`
+          }
         >
           <Icon size={14} aria-hidden />
           <span>{label}</span>

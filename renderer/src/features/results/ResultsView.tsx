@@ -1,3 +1,4 @@
+import { RecordMatches } from './RecordMatches';
 import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import {
@@ -826,6 +827,7 @@ export function ResultsView(props: { project: ProjectSummary }) {
             {countText}
           </div>
         </div>
+        <RecordMatches project={project} text={filter.text ?? ''} />
         {reviewViews.choosingFor && view === 'grid' && (
           <div className="choose-banner" role="status">
             Click the result to compare with the one you chose.

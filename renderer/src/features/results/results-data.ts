@@ -22,7 +22,7 @@ import type { AppError } from '../../../../src/domain/errors';
 import { errorHelp } from '../../../../src/contract/error-messages';
 import { asAppError, getBridge } from '../../bridge/bridge';
 import { useBridgeQuery } from '../../bridge/queries';
-import { dropUndo, pushUndo, runUndo } from '../../ui/undo';
+import { dropUndo, linkUndoToast, pushUndo, runUndo } from '../../ui/undo';
 import { useToasts } from '../../ui/Toasts';
 import { plural } from '../../ui/format';
 import { wsKeys } from './workspace-data';
@@ -278,12 +278,13 @@ export function useReview(project: string) {
       try {
         await written;
         if (ids.length > 1) {
-          toasts.show({
+          const toastId = toasts.show({
             message: label,
             tone: 'success',
             durationMs: 4000,
             action: { label: 'Undo', run: () => void runUndo(entry) },
           });
+          linkUndoToast(entry, toastId);
         }
       } catch (error) {
         dropUndo(entry);

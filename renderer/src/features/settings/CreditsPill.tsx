@@ -1,33 +1,35 @@
 import { AlertTriangle, Coins, KeyRound, Loader2 } from 'lucide-react';
-import { useNavigation } from '../../app/navigation';
-import { formatCredits, useCredits, useSettings } from '../queue/queue-data';
+import { formatCredits, useCredits, useKeyVerdict, useSettings } from '../queue/queue-data';
+import { useEnterNewKey } from './enter-key';
 
 /**
  * The Segmind balance, always in sight: amber when low, red at zero, "Add API key" when there is none.
  * Clicking it checks the balance again (the balance call is free).
  */
 export function CreditsPill() {
-  const { go } = useNavigation();
   const credits = useCredits();
   const settings = useSettings();
   const low = settings.data?.lowCreditsWarning ?? 5;
+  const verdict = useKeyVerdict();
+  const enterNewKey = useEnterNewKey();
 
   if (credits.error?.code === 'KEY_MISSING') {
     return (
       <button
         className="pill pill-button accent"
-        onClick={() => go('settings')}
+        onClick={enterNewKey}
         title="Enter your Segmind API key in Settings"
       >
         <KeyRound size={14} aria-hidden /> Add API key
       </button>
     );
   }
-  if (credits.error?.code === 'KEY_REJECTED') {
+  // Rejected by the balance call or by a job: the same word here as in Settings and the banners.
+  if (verdict === 'rejected') {
     return (
       <button
         className="pill pill-button error"
-        onClick={() => go('settings')}
+        onClick={enterNewKey}
         title="Segmind did not accept the key: enter a new one in Settings"
       >
         <AlertTriangle size={14} aria-hidden /> Key not accepted
@@ -44,14 +46,14 @@ export function CreditsPill() {
         className="pill pill-button tabular"
         onClick={() => void credits.refetch()}
         title={reason ? `${reason}. Click to try again.` : 'Checking the balance…'}
-        aria-label="Segmind credits: unknown. Check again"
       >
         {credits.isFetching ? (
           <Loader2 size={14} className="spin" aria-hidden />
         ) : (
           <Coins size={14} aria-hidden />
         )}{' '}
-        Credits —
+        Credits <span aria-hidden>—</span>
+        <span className="visually-hidden">unknown</span>
       </button>
     );
   }
@@ -63,11 +65,11 @@ export function CreditsPill() {
       className={`pill pill-button tabular ${tone}`}
       onClick={() => void credits.refetch()}
       title={`Segmind credits, checked ${new Date(credits.data.checkedAt).toLocaleTimeString()}. Click to check again.`}
-      aria-label={`${words}: ${formatCredits(value)}. Check again`}
       data-testid="credits-pill"
     >
+      {/* The name is the visible text (axe: label-content-name-mismatch), with "Credits" for screen readers. */}
       {tone ? <AlertTriangle size={14} aria-hidden /> : <Coins size={14} aria-hidden />}
-      {tone && <span>{words}</span>}
+      {tone ? <span>{words}</span> : <span className="visually-hidden">{words}</span>}
       <span className="credits-value">{formatCredits(value)}</span>
     </button>
   );

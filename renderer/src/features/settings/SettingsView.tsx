@@ -7,8 +7,19 @@ import { segmindAddressProblem } from '../../../../src/domain/segmind-address';
 import { asAppError, getBridge } from '../../bridge/bridge';
 import { keys, useBridgeMutation, useBridgeQuery } from '../../bridge/queries';
 import { ErrorNotice } from '../../ui/ErrorNotice';
-import { formatCredits, genKeys, useCredits, useKeyStatus, useSettings } from '../queue/queue-data';
+import {
+  formatCredits,
+  genKeys,
+  useCredits,
+  useKeyStatus,
+  useKeyVerdict,
+  useSettings,
+  type KeyVerdict,
+} from '../queue/queue-data';
+import type { SegmindAddressInUse } from '../../../../src/contract/calls/app';
+import { useIntent } from '../../app/commands';
 import './settings.css';
+import { ModelApiSection } from './ModelApiSection';
 import { isComposing } from '../../ui/keyboard';
 
 const BACKEND_LABEL: Record<KeyStatus['backend'], string> = {
@@ -32,6 +43,7 @@ export function SettingsView() {
         <div className="settings-page">
           <KeySection />
           <LimitsSection />
+          <ModelApiSection />
           <ConnectionSection />
         </div>
       </div>
@@ -55,9 +67,16 @@ function KeySection() {
   const refresh = [genKeys.keyStatus, genKeys.credits, genKeys.jobs];
   const setKey = useBridgeMutation(bridge.key.set, refresh);
   const clearKey = useBridgeMutation(bridge.key.clear, refresh);
+  const verdict = useKeyVerdict();
   const hasKey = status.data?.hasKey ?? false;
   const trimmed = draft.trim();
   const fieldId = useId();
+  const focusField = () => {
+    inputRef.current?.focus();
+    inputRef.current?.select();
+  };
+  // "Enter a new key" anywhere in the app lands here with the field focused.
+  useIntent('settings.key', focusField);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -92,7 +111,7 @@ function KeySection() {
         <h2 id="key-heading">Segmind API key</h2>
       </header>
 
-      {status.data && <KeyStatusLine status={status.data} />}
+      {status.data && <KeyStatusLine status={status.data} verdict={verdict} onEnterNewKey={focusField} />}
 
       <form className="stack key-form" onSubmit={submit}>
         <label className="field" htmlFor={fieldId}>
@@ -116,7 +135,12 @@ function KeySection() {
             aria-describedby={`${fieldId}-help`}
             disabled={setKey.isPending}
           />
-          <button className="primary" type="submit" disabled={!trimmed || setKey.isPending}>
+          <button
+            // While a rejected key waits for a new one, "Enter a new key" is the one primary action.
+            className={verdict === 'rejected' && !trimmed ? undefined : 'primary'}
+            type="submit"
+            disabled={!trimmed || setKey.isPending}
+          >
             {setKey.isPending ? (
               <Loader2 size={16} className="spin" aria-hidden />
             ) : (
@@ -140,6 +164,7 @@ function KeySection() {
       {error && (
         <ErrorNotice
           error={error}
+          primaryAction={error.code === 'KEY_REJECTED' || error.code === 'KEY_MISSING'}
           onAction={
             error.code === 'KEY_REJECTED' || error.code === 'KEY_MISSING'
               ? () => inputRef.current?.focus()
@@ -149,7 +174,7 @@ function KeySection() {
           }
         />
       )}
-      {saved && !error && (
+      {saved && !error && verdict !== 'rejected' && (
         <div className="notice ok" role="status">
           <Check size={16} color="var(--green)" aria-hidden />
           <div>
@@ -189,14 +214,22 @@ function KeySection() {
   );
 }
 
-function KeyStatusLine(props: { status: KeyStatus }) {
-  const { status } = props;
+function KeyStatusLine(props: { status: KeyStatus; verdict: KeyVerdict | undefined; onEnterNewKey(): void }) {
+  const { status, verdict } = props;
   const memory = status.backend === 'memory';
   return (
     <dl className="key-status">
       <dt>Status</dt>
-      <dd>
-        {status.hasKey ? (
+      <dd className={verdict === 'rejected' ? 'key-rejected' : undefined}>
+        {status.hasKey && verdict === 'rejected' ? (
+          <>
+            <AlertTriangle size={16} color="var(--red)" aria-hidden />
+            <span>Segmind rejected this key</span>
+            <button className="primary key-enter-new" type="button" onClick={props.onEnterNewKey}>
+              <KeyRound size={16} aria-hidden /> Enter a new key
+            </button>
+          </>
+        ) : status.hasKey ? (
           <>
             <ShieldCheck size={16} color="var(--green)" aria-hidden /> A key is set
           </>
@@ -389,6 +422,8 @@ function ConnectionSection() {
   const [saved, setSaved] = useState(false);
   const id = useId();
   const info = useBridgeQuery(keys.appInfo, () => getBridge().app.info({}));
+  const inUse = info.data?.segmindAddress;
+  const overridden = inUse?.source === 'environment';
   const current = settings.data?.segmindBaseUrl ?? '';
   const value = draft ?? current;
   const problem = urlProblem(value.trim());
@@ -402,6 +437,7 @@ function ConnectionSection() {
           setDraft(null);
           setSaved(true);
           void client.invalidateQueries({ queryKey: genKeys.credits });
+          void client.invalidateQueries({ queryKey: keys.appInfo });
         },
       },
     );
@@ -411,8 +447,9 @@ function ConnectionSection() {
       <header>
         <h2 id="connection-heading">Connection</h2>
       </header>
+      {inUse && <AddressInUse address={inUse} />}
       <form className="stack" style={{ gap: 6 }} onSubmit={submit}>
-        <label htmlFor={id}>Segmind address</label>
+        <label htmlFor={id}>{overridden ? 'Saved Segmind address' : 'Segmind address'}</label>
         <div className="row">
           <input
             id={id}
@@ -433,12 +470,16 @@ function ConnectionSection() {
         </div>
         <div id={`${id}-help`} className={problem ? 'field-error' : 'secondary'}>
           {problem ??
-            'Leave empty to use Segmind itself. Point it at a local stand-in to try the app without spending credits.'}
+            (overridden
+              ? 'Used when the app is started without CCSTUDIO_SEGMIND_URL. Leave empty for Segmind itself.'
+              : 'Leave empty to use Segmind itself. Point it at a local stand-in to try the app without spending credits.')}
         </div>
         {saved && (
           <div className="secondary" role="status">
-            <Check size={14} color="var(--green)" aria-hidden /> Saved. New requests go to{' '}
-            {value.trim() || 'Segmind'}.
+            <Check size={14} color="var(--green)" aria-hidden />{' '}
+            {overridden
+              ? 'Saved. CCSTUDIO_SEGMIND_URL still decides where requests go while it is set.'
+              : `Saved. New requests go to ${value.trim() || 'Segmind'}.`}
           </div>
         )}
         {info.data && <div className="secondary">Connection: {info.data.connection.label}</div>}
@@ -451,4 +492,29 @@ function ConnectionSection() {
 /** The same rule the app applies when saving (no key anywhere in the address), shown before saving. */
 function urlProblem(text: string): string | null {
   return text === '' ? null : segmindAddressProblem(text);
+}
+
+const ADDRESS_SOURCE: Record<SegmindAddressInUse['source'], string> = {
+  environment:
+    'Set by CCSTUDIO_SEGMIND_URL in the environment the app was started from. It overrides the saved address below until the app is started without it.',
+  settings: 'The address saved below.',
+  default: 'Segmind itself, the default.',
+};
+
+/** Where requests go right now, and what decided it: the truth, even when the environment overrides Settings. */
+function AddressInUse(props: { address: SegmindAddressInUse }) {
+  const { address } = props;
+  return (
+    <div className={address.source === 'environment' ? 'notice warn address-in-use' : 'address-in-use'}>
+      {address.source === 'environment' && <AlertTriangle size={16} color="var(--amber)" aria-hidden />}
+      <dl className="key-status">
+        <dt>Requests go to</dt>
+        <dd>
+          <code data-testid="segmind-address-in-use">{address.url}</code>
+        </dd>
+        <dt className="visually-hidden">Why</dt>
+        <dd className="secondary key-note">{ADDRESS_SOURCE[address.source]}</dd>
+      </dl>
+    </div>
+  );
 }

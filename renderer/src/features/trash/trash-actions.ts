@@ -1,7 +1,7 @@
 import { useCallback } from 'react';
 import { asAppError, getBridge } from '../../bridge/bridge';
 import { errorHelp } from '../../../../src/contract/error-messages';
-import { dropUndo, pushUndo, runUndo } from '../../ui/undo';
+import { dropUndo, linkUndoToast, pushUndo, runUndo } from '../../ui/undo';
 import { useToasts } from '../../ui/Toasts';
 
 /**
@@ -21,7 +21,7 @@ export function useMoveToTrash() {
       });
       try {
         const { trashId } = await moving;
-        toasts.show({
+        const toastId = toasts.show({
           message: label,
           tone: 'info',
           action: {
@@ -37,6 +37,7 @@ export function useMoveToTrash() {
             },
           },
         });
+        linkUndoToast(entry, toastId);
         return trashId;
       } catch (error) {
         dropUndo(entry);

@@ -53,6 +53,7 @@ export function filterSql(filter: ResultFilter, cat: Catalog): FilterSql {
   }
   inList('flag', 'flags', filter.flags);
   inList('model_id', 'models', filter.modelIds);
+  inList('batch_id', 'batches', filter.batchIds);
   if (filter.from) {
     params.from = Date.parse(filter.from);
     parts.push((a) => `${a}.t >= @from`);
@@ -75,12 +76,14 @@ export function filterSql(filter: ResultFilter, cat: Catalog): FilterSql {
   words.forEach((word, i) => {
     params[`word${i}`] = word;
     params[`named${i}`] = JSON.stringify(idsNamedWith(cat, word));
-    // Every word must appear in the character's or pose's name, a tag, the model, the seed or the id.
-    // A word has no spaces, so it never spans two of them. (SQLite's lower() folds ASCII only: model ids
-    // are ASCII; tags are folded by the app when they are written.)
+    // Every word must appear in the character's or pose's name, a tag, the prompts sent, the model, the
+    // seed or the id. A word has no spaces, so it never spans two of them. (SQLite's lower() folds ASCII
+    // only: model ids are ASCII; tags and prompts are folded by the app when they are written.) The
+    // prompts are matched once for the whole list (the subquery is made into a set), not row by row.
     parts.push(
       (a) => `(${a}.character_id IN ${listParam(`named${i}`)} OR ${a}.pose_id IN ${listParam(`named${i}`)}
         OR EXISTS (SELECT 1 FROM result_tags t WHERE t.result_id = ${a}.id AND instr(t.tag_lower, @word${i}) > 0)
+        OR ${a}.id IN (SELECT x.result_id FROM result_text x WHERE instr(x.text, @word${i}) > 0)
         OR instr(lower(${a}.model_id), @word${i}) > 0 OR instr(CAST(${a}.seed AS TEXT), @word${i}) > 0
         OR instr(${a}.id, @word${i}) > 0)`,
     );
