@@ -36,9 +36,7 @@ export class NetworkMonitor {
    */
   watch(): void {
     this.watching = true;
-    // The first look at once: the window's state (and its banner) is settled as it opens rather than
-    // changing under the person a few seconds later.
-    void this.probe();
+    this.schedule();
   }
 
   /** Called when a request failed before it left: start probing until a connection succeeds. */
