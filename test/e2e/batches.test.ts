@@ -74,11 +74,11 @@ describe('model family and batches in the browser', () => {
     await panel.getByRole('combobox', { name: 'Pose sheet' }).selectOption(seeded.poseId);
     await panel.getByRole('combobox', { name: 'Model' }).selectOption('consistent-character-AI-neolemon-v3');
 
-    await expect(panel.getByTestId('route-ip_image').innerText()).resolves.toBe(
-      `${seeded.characterName}’s first reference picture`,
-    );
-    await expect(panel.getByTestId('route-input_image').innerText()).resolves.toContain('(optional)');
-    await expect(panel.locator('.cost-line').innerText()).resolves.toContain('0.58 credits');
+    await expect
+      .poll(() => panel.getByTestId('route-ip_image').innerText())
+      .toBe(`${seeded.characterName}’s first reference picture`);
+    await expect.poll(() => panel.getByTestId('route-input_image').innerText()).toContain('(optional)');
+    await expect.poll(() => panel.locator('.cost-line').innerText()).toContain('0.58 credits');
     await screenshot(page, 'batches-1-v3-routing-1440');
     await page.setViewportSize({ width: 1280, height: 720 });
     await screenshot(page, 'batches-1-v3-routing-1280');
@@ -113,9 +113,9 @@ describe('model family and batches in the browser', () => {
 
     const plan = panel.getByTestId('batch-plan');
     await plan.waitFor();
-    await expect(panel.getByTestId('plan-runs').innerText()).resolves.toBe('12 (12 pictures)');
-    await expect(panel.getByTestId('plan-total').innerText()).resolves.toBe('≈ 1.56 credits');
-    await expect(panel.getByTestId('plan-balance').innerText()).resolves.toContain('covers it');
+    await expect.poll(() => panel.getByTestId('plan-runs').innerText()).toBe('12 (12 pictures)');
+    await expect.poll(() => panel.getByTestId('plan-total').innerText()).toBe('≈ 1.56 credits');
+    await expect.poll(() => panel.getByTestId('plan-balance').innerText()).toContain('covers it');
     expect(standIn.postCount).toBe(before);
     await plan.scrollIntoViewIfNeeded();
     await screenshot(page, 'batches-2-plan-1440');

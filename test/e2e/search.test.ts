@@ -64,7 +64,7 @@ describe('search', () => {
     await page.keyboard.type('Parrot');
     await expect.poll(count, { timeout: 10_000 }).toBe('2 results');
     await matches().getByRole('button', { name: /Otto/ }).waitFor();
-    await expect(matches().innerText()).resolves.toMatch(/Otto\s*description/);
+    await expect.poll(() => matches().innerText()).toMatch(/Otto\s*description/);
     for (const size of [
       { width: 1440, height: 900 },
       { width: 1280, height: 720 },

@@ -74,6 +74,6 @@ describe('choosing the Segmind API per model in Settings', () => {
     await expect
       .poll(async () => (await app.runtime.handlers['settings.get']({})).segmindApiByModel)
       .toEqual({ 'consistent-character-ai-neolemon': 'v1' });
-    await expect(v1.getByText('changed here').count()).resolves.toBe(0);
+    await expect.poll(() => v1.getByText('changed here').count()).toBe(0);
   });
 });

@@ -224,7 +224,7 @@ describe('the skeleton editor and the sheet composer', () => {
     await composer.getByRole('checkbox', { name: `Flip ${names[1]}` }).check();
     await composer.getByLabel('Scale').nth(2).fill('70');
     await composer.getByTestId('compose-preview').waitFor();
-    await expect(composer.getByTestId('compose-cost').innerText()).resolves.toContain('2048 × 1024');
+    await expect.poll(() => composer.getByTestId('compose-cost').innerText()).toContain('2048 × 1024');
     await composer.getByLabel('Name').fill('Four poses');
     await screenshot(page, 'sheet-composer-1440x900');
     await checkAccessibility(page, 'the sheet composer');
@@ -253,7 +253,7 @@ describe('the skeleton editor and the sheet composer', () => {
     const panel = page.getByRole('complementary', { name: 'Generate' });
     await panel.waitFor();
     await expect.poll(() => panel.getByRole('combobox', { name: 'Pose sheet' }).inputValue()).toBe(sheet.id);
-    await expect(panel.getByTestId('pose-figures').innerText()).resolves.toBe('4');
+    await expect.poll(() => panel.getByTestId('pose-figures').innerText()).toBe('4');
     await screenshot(page, 'sheet-composer-generate');
   });
 
