@@ -251,7 +251,7 @@ describe('generate in the browser', () => {
     await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(rowsBefore);
     const row = page.getByRole('listitem', { name: `${jobName}: Outcome unknown` });
     // The free tier's 5 requests a minute may hold this third POST of the file back for up to a minute.
-    await row.waitFor({ timeout: 70_000 });
+    await row.waitFor({ timeout: 150_000 });
     await row.getByText('may have been charged').first().waitFor();
     expect(standIn.postCount - before).toBe(1);
 
@@ -273,5 +273,5 @@ describe('generate in the browser', () => {
       .nth(2)
       .waitFor({ timeout: 20_000 });
     expect(standIn.postCount - before).toBe(2);
-  });
+  }, 200_000);
 });
