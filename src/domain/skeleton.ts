@@ -35,16 +35,23 @@ export const BODY_KEYPOINT_COUNT = 18;
 export const HAND_KEYPOINT_COUNT = 21;
 /** OpenPose faces have 70 points (the 68 iBUG landmarks and two pupils); DWPose writes 68. */
 export const MAX_FACE_KEYPOINTS = 70;
-/** The largest canvas a skeleton may claim: the app's own decode cap on a side is far below this. */
-export const MAX_CANVAS_SIDE = 16_384;
+/**
+ * The largest canvas side a skeleton may claim: four times any sheet a model is sent. Drawn at 8192 x 8192
+ * a skeleton takes 1.4 s and 200 MB of pixels; twice that side passes sharp's own pixel limit.
+ */
+export const MAX_CANVAS_SIDE = 8192;
 /** More figures than any sheet the model draws well; the cap keeps a hostile file from costing much. */
 export const MAX_FIGURES = 64;
 
+/**
+ * How far off its canvas a keypoint may lie, in pixels either way: a figure may reach past the edge, but
+ * a point millions of pixels away is damage, and bounding it keeps every sum the rendering makes exact.
+ */
+export const MAX_KEYPOINT_COORDINATE = 4 * MAX_CANVAS_SIDE;
+
+const coordinate = z.number().finite().min(-MAX_KEYPOINT_COORDINATE).max(MAX_KEYPOINT_COORDINATE);
 /** A keypoint's place in canvas pixels (fractions allowed: the rendering truncates, as OpenPose's does). */
-export const KeypointSchema = z.object({
-  x: z.number().finite(),
-  y: z.number().finite(),
-});
+export const KeypointSchema = z.object({ x: coordinate, y: coordinate });
 export type Keypoint = z.infer<typeof KeypointSchema>;
 
 /** A keypoint, or null when it is missing (deleted, or not seen by the detector). */

@@ -97,8 +97,62 @@ export function ellipsePolygon(center: Point, axes: { a: number; b: number }, an
   return out;
 }
 
-/** OpenCV's 8-connected line (LineIterator, left to right), clipped pixel by pixel. */
-function line8(img: RgbImage, p1: Point, p2: Point, c: Rgb): void {
+/**
+ * The part of the segment p1-p2 inside the image, as OpenCV's clipLine finds it (each end moved along the
+ * line to the edge it crosses, truncated to whole pixels), or null when none of it is inside. Lines are
+ * clipped before they are walked, as OpenCV's LineIterator does, so a keypoint far off the canvas costs
+ * no more than one on it.
+ */
+function clipToImage(img: RgbImage, p1: Point, p2: Point): [Point, Point] | null {
+  const right = img.width - 1;
+  const bottom = img.height - 1;
+  let [x1, y1, x2, y2] = [p1.x, p1.y, p2.x, p2.y];
+  const outside = (x: number, y: number) =>
+    (x < 0 ? 1 : 0) | (x > right ? 2 : 0) | (y < 0 ? 4 : 0) | (y > bottom ? 8 : 0);
+  let c1 = outside(x1, y1);
+  let c2 = outside(x2, y2);
+  if ((c1 & c2) === 0 && (c1 | c2) !== 0) {
+    // First onto the rows the image spans, then onto its columns.
+    if (c1 & 12) {
+      const edge = c1 < 8 ? 0 : bottom;
+      x1 += Math.trunc(((edge - y1) * (x2 - x1)) / (y2 - y1));
+      y1 = edge;
+      c1 = outside(x1, 0);
+    }
+    if (c2 & 12) {
+      const edge = c2 < 8 ? 0 : bottom;
+      x2 += Math.trunc(((edge - y2) * (x2 - x1)) / (y2 - y1));
+      y2 = edge;
+      c2 = outside(x2, 0);
+    }
+    if ((c1 & c2) === 0 && (c1 | c2) !== 0) {
+      if (c1) {
+        const edge = c1 === 1 ? 0 : right;
+        y1 += Math.trunc(((edge - x1) * (y2 - y1)) / (x2 - x1));
+        x1 = edge;
+        c1 = 0;
+      }
+      if (c2) {
+        const edge = c2 === 1 ? 0 : right;
+        y2 += Math.trunc(((edge - x2) * (y2 - y1)) / (x2 - x1));
+        x2 = edge;
+        c2 = 0;
+      }
+    }
+  }
+  return (c1 | c2) === 0
+    ? [
+        { x: x1, y: y1 },
+        { x: x2, y: y2 },
+      ]
+    : null;
+}
+
+/** OpenCV's 8-connected line (LineIterator, left to right), clipped to the image first. */
+function line8(img: RgbImage, from: Point, to: Point, c: Rgb): void {
+  const clipped = clipToImage(img, from, to);
+  if (!clipped) return;
+  const [p1, p2] = clipped;
   let { x, y } = p1;
   let dx = p2.x - p1.x;
   let dy = p2.y - p1.y;
@@ -165,11 +219,17 @@ function lineFixed(img: RgbImage, a: Point, b: Point, c: Rgb): void {
   let x = p1.x + (XY_ONE >> 1);
   let y = p1.y + (XY_ONE >> 1);
   setPixel(img, shr(p2.x + (XY_ONE >> 1)), shr(p2.y + (XY_ONE >> 1)), c);
+  // The walk moves one pixel a step along its major axis: the steps before the image are skipped and
+  // the walk stops past it, so a line far off the canvas costs no more than one on it.
   if (ax > ay) {
     x = shr(x);
+    const skip = Math.max(0, Math.min(-x, count + 1));
+    [x, y, count] = [x + skip, y + skip * yStep, Math.min(count - skip, img.width - 1 - x - skip)];
     for (; count >= 0; count--, x++, y += yStep) setPixel(img, x, shr(y), c);
   } else {
     y = shr(y);
+    const skip = Math.max(0, Math.min(-y, count + 1));
+    [y, x, count] = [y + skip, x + skip * xStep, Math.min(count - skip, img.height - 1 - y - skip)];
     for (; count >= 0; count--, y++, x += xStep) setPixel(img, shr(x), y, c);
   }
 }
@@ -234,6 +294,16 @@ export function fillConvexPolygon(img: RgbImage, v: readonly Point[], c: Rgb, sh
       }
     }
     if (edges < 0) break;
+    if (y < 0) {
+      // Rows above the image draw nothing: jump to the first row that draws or changes an edge (each
+      // edge's x moves by dx a row), so a polygon reaching far above the canvas costs nothing extra.
+      const [e0, e1] = edge as [(typeof edge)[0], (typeof edge)[0]];
+      const rows = Math.min(0, e0.ye, e1.ye) - y;
+      if (rows > 1) {
+        for (const e of edge) e.x += e.dx * (rows - 1);
+        y += rows - 1;
+      }
+    }
     if (y >= 0) {
       const [e0, e1] = edge as [(typeof edge)[0], (typeof edge)[0]];
       const [l, r] = e0.x > e1.x ? [e1, e0] : [e0, e1];

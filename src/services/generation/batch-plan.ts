@@ -49,7 +49,7 @@ export function planBatch(request: BatchRequest, limits: PlanLimits, random?: ()
   });
   const totalCost = roundCredits(perModel.reduce((sum, m) => sum + m.cost, 0));
   const durations = models.flatMap((m) => Array<number>(perModelRuns).fill(m.typicalDurationMs));
-  return {
+  const plan = {
     runs,
     pictures: perModel.reduce((sum, m) => sum + m.pictures, 0),
     seeds,
@@ -58,9 +58,8 @@ export function planBatch(request: BatchRequest, limits: PlanLimits, random?: ()
     estimatedMs: estimateDurationMs(durations, limits.requestsPerMinute, limits.concurrency),
     requestsPerMinute: limits.requestsPerMinute,
     concurrency: limits.concurrency,
-    balance: limits.balance,
-    covers: limits.balance === null ? null : limits.balance >= totalCost,
   };
+  return withBalance({ ...plan, balance: null, covers: null }, limits.balance);
 }
 
 /**
@@ -89,6 +88,13 @@ export function estimateDurationMs(
 const roundCredits = (n: number): number => Math.round(n * 1000) / 1000;
 
 export class BatchPlanError extends Error {}
+
+/** The plan with the account's balance (null when it could not be read) and whether it covers the cost. */
+export const withBalance = (plan: BatchPlan, balance: number | null): BatchPlan => ({
+  ...plan,
+  balance,
+  covers: balance === null ? null : balance >= plan.totalCost,
+});
 
 /** "about 7 min", "about 1 h 20 min": the plan's time in a person's words. */
 export function formatDuration(ms: number): string {

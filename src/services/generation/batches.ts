@@ -13,7 +13,7 @@ import { AppError, newId, nowIso, type Job } from '../../domain';
 import { defaultParams, getModel, imageFields, validateParams } from '../../models';
 import type { ProjectHandle } from '../../library/project-store';
 import type { ProjectSources } from './project-sources';
-import { BatchPlanError, planBatch, type BatchPlan, type BatchRequest } from './batch-plan';
+import { BatchPlanError, planBatch, withBalance, type BatchPlan, type BatchRequest } from './batch-plan';
 import { BatchStore } from './batch-store';
 import type { Batch, BatchProgress } from '../../domain';
 
@@ -61,52 +61,22 @@ export class BatchService {
     return batch !== undefined && batch.state !== 'active';
   }
 
+  /** The plan the person confirms: every check `start` makes, then the balance (asked only then). */
   async plan(request: BatchRequest): Promise<BatchPlan> {
-    const limits = this.host.limits();
-    try {
-      return planBatch(request, { ...limits, balance: await this.host.balance() });
-    } catch (error) {
-      if (error instanceof BatchPlanError) throw new AppError('INVALID_INPUT', error.message);
-      throw error;
-    }
+    const { plan } = await this.check(this.host.currentProject() ?? this.host.project(), request);
+    return withBalance(plan, await this.host.balance());
   }
 
   /**
    * Confirms a batch: plans it again with the seeds the person saw (so the runs are exactly the ones
-   * shown), checks every character and pose and the shared settings before anything is written, then
-   * writes the batch and queues its jobs.
+   * shown), checks every model, character and pose and the shared settings before anything is sent or
+   * written, then writes the batch and queues its jobs.
    */
   async start(request: BatchRequest & { seeds: number[] }): Promise<BatchProgress> {
     const project = this.host.project();
-    const plan = await this.plan(request);
-    const characters = await Promise.all(
-      request.characterIds.map((id) => this.host.sources.character(project, id)),
-    );
-    const poses = await Promise.all(request.poseIds.map((id) => this.host.sources.pose(project, id)));
-    for (const modelId of request.modelIds) {
-      const model = getModel(modelId)!;
-      // The prompt is composed per character at enqueue; any text stands in for it here.
-      const checked = validateParams(model, {
-        ...defaultParams(model),
-        [model.prompt.field]: 'x',
-        ...request.params,
-      });
-      if (!checked.ok) {
-        throw new AppError(
-          'INVALID_INPUT',
-          checked.issues.map((i) => `${i.field}: ${i.message}`).join('; '),
-          { issues: checked.issues },
-        );
-      }
-      const needsPicture = imageFields(model).characterRequired;
-      const without = characters.filter((c) => needsPicture && c.referenceImages.length === 0);
-      if (without.length > 0) {
-        throw new AppError(
-          'INVALID_INPUT',
-          `${model.name} draws each character from a reference picture, and ${without.map((c) => c.name).join(', ')} ${without.length === 1 ? 'has' : 'have'} none yet.`,
-        );
-      }
-    }
+    const checked = await this.check(project, request);
+    const { characters, poses } = checked;
+    const plan = withBalance(checked.plan, await this.host.balance());
     const runs = request.modelIds.flatMap((modelId) =>
       characters.flatMap((character) =>
         poses.flatMap(({ pose }) =>
@@ -137,6 +107,50 @@ export class BatchService {
     this.host.onChange(batch);
     await this.materialise(batch.id);
     return this.progress(batch.id);
+  }
+
+  /**
+   * Everything a batch is checked for, with nothing sent and nothing written: the models exist and the
+   * batch is not too large (planBatch), every character and pose exists, the shared settings suit every
+   * model, and a model that draws from a reference picture has one for every character.
+   */
+  private async check(project: ProjectHandle, request: BatchRequest) {
+    let plan: BatchPlan;
+    try {
+      plan = planBatch(request, { ...this.host.limits(), balance: null });
+    } catch (error) {
+      if (error instanceof BatchPlanError) throw new AppError('INVALID_INPUT', error.message);
+      throw error;
+    }
+    const characters = await Promise.all(
+      request.characterIds.map((id) => this.host.sources.character(project, id)),
+    );
+    const poses = await Promise.all(request.poseIds.map((id) => this.host.sources.pose(project, id)));
+    for (const modelId of request.modelIds) {
+      const model = getModel(modelId)!; // planBatch refused unknown models
+      // The prompt is composed per character at enqueue; any text stands in for it here.
+      const checked = validateParams(model, {
+        ...defaultParams(model),
+        [model.prompt.field]: 'x',
+        ...request.params,
+      });
+      if (!checked.ok) {
+        throw new AppError(
+          'INVALID_INPUT',
+          checked.issues.map((i) => `${i.field}: ${i.message}`).join('; '),
+          { issues: checked.issues },
+        );
+      }
+      const needsPicture = imageFields(model).characterRequired;
+      const without = characters.filter((c) => needsPicture && c.referenceImages.length === 0);
+      if (without.length > 0) {
+        throw new AppError(
+          'INVALID_INPUT',
+          `${model.name} draws each character from a reference picture, and ${without.map((c) => c.name).join(', ')} ${without.length === 1 ? 'has' : 'have'} none yet.`,
+        );
+      }
+    }
+    return { plan, characters, poses };
   }
 
   /** Finishes queuing every batch of the open project that a restart interrupted. */

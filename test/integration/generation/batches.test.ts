@@ -62,6 +62,36 @@ describe('batches', () => {
     expect(await app.jobs()).toEqual([]);
   });
 
+  it('refuses a batch it cannot run before asking Segmind anything or writing anything', async () => {
+    const server = await standIn({ credits: 100 });
+    const app = await startApp({ segmindBaseUrl: server.url, key: server.key });
+    const seeded = await seedTwoByThree(app);
+    const good = { modelIds: [v1.id], ...seeded, params: { upscale_by: 1 } };
+    const requestsBefore = server.requestCount;
+    const refusals: [string, typeof good][] = [
+      ['an unknown model', { ...good, modelIds: ['no-such-model'] }],
+      ['a setting the model refuses', { ...good, params: { upscale_by: 'png' } as never }],
+      ['an unknown setting', { ...good, params: { upscale_by: 1, extra: 'x' } as never }],
+      ['a character that is not there', { ...good, characterIds: ['0nosuchcharacter0'] }],
+      ['a pose that is not there', { ...good, poseIds: ['0nosuchposesheet0'] }],
+    ];
+    for (const [what, request] of refusals) {
+      for (const call of ['batches.plan', 'batches.start'] as const) {
+        const seeds = call === 'batches.plan' ? { count: 1 } : [42];
+        await expect(
+          app.call(call, { ...request, seeds } as never),
+          `${call}: ${what}`,
+        ).rejects.toMatchObject({
+          code: expect.stringMatching(/INVALID_INPUT|NOT_FOUND/),
+        });
+      }
+    }
+    // Not even the balance was asked for, no batch was written and no job exists.
+    expect(server.requestCount).toBe(requestsBefore);
+    expect((await app.call('batches.list', {})).batches).toEqual([]);
+    expect(await app.jobs()).toEqual([]);
+  });
+
   it('sends exactly 12 POSTs across a restart in the middle and lands 12 results, one batch', async () => {
     const server = await standIn({ credits: 100, latencyMs: 150 });
     const app = await startApp({

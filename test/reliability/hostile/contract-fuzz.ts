@@ -66,6 +66,8 @@ const BACKGROUND = new Set([
   'jobs.dismiss',
   'jobs.clearFinished',
   'queue.resume',
+  'batches.start',
+  'batches.resume',
   'trash.empty',
   'trash.restore',
   'results.rebuildIndex',

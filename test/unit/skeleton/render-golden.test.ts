@@ -8,7 +8,13 @@
  */
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import type { CanvasSize, Skeleton } from '../../../src/domain/skeleton';
+import {
+  MAX_FIGURES,
+  MAX_KEYPOINT_COORDINATE,
+  SkeletonSchema,
+  type CanvasSize,
+  type Skeleton,
+} from '../../../src/domain/skeleton';
 import { renderSkeletonPng } from '../../../src/images/render-skeleton';
 import { STARTER_POSES, starterSkeleton } from '../../../src/skeleton';
 
@@ -215,5 +221,42 @@ describe('renderSkeletonPng against golden images from the drawing rules', () =>
     expect(pixel(23, 20)).toEqual([255, 255, 255]);
     expect(pixel(24, 20)).toEqual([0, 0, 0]);
     expect(pixel(200, 17)).toEqual([255, 255, 255]);
+  });
+
+  // A hostile or damaged pose once froze the app: the rasteriser walked every pixel of a limb, so a point
+  // a billion pixels away took minutes. Lines are clipped to the canvas before they are walked now, and
+  // the schema bounds how far off the canvas a point may lie. This test's own 5 s limit is the check
+  // that the worst the schema allows (64 figures, every limb and hand edge reaching its bound, drawn 8x larger) is quick.
+  it('draws figures reaching far past the canvas only where they cross it, without walking the rest', async () => {
+    const far = MAX_KEYPOINT_COORDINATE;
+    const body = [
+      { x: 16, y: -far }, // nose, far above
+      { x: 16, y: 16 }, // neck
+      { x: far, y: 16 }, // right shoulder, far to the right
+      { x: -far, y: far }, // right elbow, far down and left
+      ...Array.from({ length: 14 }, (_, i) => ({ x: i % 2 ? far : -far, y: i % 3 ? -far : far })),
+    ];
+    const hand = Array.from({ length: 21 }, (_, i) => ({ x: i % 2 ? far : 5, y: i % 3 ? -far : 8 }));
+    const skeleton: Skeleton = {
+      canvas: { width: 32, height: 32 },
+      figures: Array.from({ length: MAX_FIGURES }, () => ({ body, leftHand: hand, rightHand: hand })),
+    };
+    expect(SkeletonSchema.safeParse(skeleton).success).toBe(true);
+    // Drawn eight times larger than its canvas, as a sheet is drawn at the size a model wants: the
+    // points are then eight times further off.
+    const size = { width: 256, height: 256 };
+    const img = await rendered(skeleton, size);
+    const pixel = (x: number, y: number) => [
+      ...img.slice((y * size.width + x) * 3, (y * size.width + x) * 3 + 3),
+    ];
+    // Limb 0 (neck to right shoulder, FF0000) runs along row 128 (16 x 8) to the right edge, dimmed to 0.6.
+    expect(pixel(200, 128)).toEqual([153, 0, 0]);
+    expect(pixel(255, 128)).toEqual([153, 0, 0]);
+    // And a point further than the bound is refused before anything is drawn.
+    const beyond = {
+      ...skeleton,
+      figures: [{ body: body.map((p, i) => (i === 2 ? { x: far + 1, y: 0 } : p)) }],
+    };
+    expect(SkeletonSchema.safeParse(beyond).success).toBe(false);
   });
 });
