@@ -10,6 +10,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
           environment: 'node',
+          // The command line, bundled once for the CLI tests (test/helpers/cli.ts).
+          globalSetup: ['test/helpers/cli-bundle-setup.ts'],
           testTimeout: 20_000,
           hookTimeout: 20_000,
         },

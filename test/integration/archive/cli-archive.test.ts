@@ -2,33 +2,16 @@
  * `ccstudio project export DIR FILE.zip` and `ccstudio project import FILE.zip DIR` as a person scripts
  * them: real processes, real files. Failures are one line "error CODE: message" and a non-zero exit.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempDirs } from '../../helpers/temp-dir';
 import { projectJson, rawZip } from './hostile-zips';
+import { runCli } from '../../helpers/cli';
 
 const tempDir = useTempDirs();
-const ROOT = resolve(__dirname, '../../..');
 
-function cli(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], {
-      env,
-      cwd: ROOT,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end();
-  });
-}
+const cli = (args: string[], env: NodeJS.ProcessEnv) => runCli(args, { env });
 
 describe('ccstudio project export / import', () => {
   it(

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startSegmindStandIn, type SegmindStandIn } from '../../fakes/segmind-stand-in';
 import { makePoseSheet } from '../../fakes/pose-sheet';
 import { SECRET_ACCOUNT, SECRET_SERVICE } from '../../../src/secrets/secret-store';
+import { runCli, type CliRun } from '../../helpers/cli';
 
 /**
  * The CLI as a person scripts it: real processes, the real keychain entry the desktop app uses (this test
@@ -14,14 +15,7 @@ import { SECRET_ACCOUNT, SECRET_SERVICE } from '../../../src/secrets/secret-stor
  * stand-in over HTTP.
  */
 const expected = process.env.CCSTUDIO_KEYCHAIN_EXPECTED === '1' || process.env.CI === 'true';
-const ROOT = resolve(__dirname, '../../..');
 const CANARY = 'SG_c1a2b3c4d5e6f7a8';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 describe.runIf(expected)('ccstudio, the command line', () => {
   let work: string;
@@ -29,22 +23,11 @@ describe.runIf(expected)('ccstudio, the command line', () => {
   let env: NodeJS.ProcessEnv;
   const outputs: string[] = [];
 
-  const cli = (args: string[], stdin = ''): Promise<Run> =>
-    new Promise((done) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], {
-        env,
-        cwd: ROOT,
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('close', (code) => {
-        outputs.push(stdout, stderr);
-        done({ code: code ?? -1, stdout, stderr });
-      });
-      child.stdin.end(stdin);
-    });
+  const cli = async (args: string[], stdin = ''): Promise<CliRun> => {
+    const run = await runCli(args, { env, stdin });
+    outputs.push(run.stdout, run.stderr);
+    return run;
+  };
 
   const secretTool = async (...args: string[]): Promise<string> =>
     (

@@ -4,36 +4,16 @@
  * the file, or with --split one pose per person), `pose export-json` writes a pose's keypoints back out
  * equal to what came in, and `pose add-starter` adds the starter library.
  */
-import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { STARTER_POSES, composeSheet, starterSkeleton, toOpenPoseJson } from '../../../src/skeleton';
 import { useTempDirs } from '../../helpers/temp-dir';
+import { cliEnv, runCli } from '../../helpers/cli';
 
-const ROOT = resolve(__dirname, '../../..');
 const tempDir = useTempDirs();
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], userData: string): Promise<Run> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], {
-      env: { ...process.env, CCSTUDIO_USER_DATA: userData },
-      cwd: ROOT,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end();
-  });
-}
+const cli = (args: string[], userData: string) => runCli(args, { env: cliEnv(userData) });
 
 describe('ccstudio and skeleton poses', () => {
   it('imports JSON as a sheet or split, exports it back equal, and adds the starter library', async () => {

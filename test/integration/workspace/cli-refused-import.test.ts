@@ -4,9 +4,8 @@
  * pose. Through the real CLI, as a person scripts it (a real process on real files).
  */
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { dispatchCall } from '../../../src/services/dispatch';
 import { createAppRuntime } from '../../../src/services/runtime';
 import { MemoryStore } from '../../../src/secrets/memory-store';
@@ -15,30 +14,11 @@ import { makeImage } from '../../fixtures-gen/simple-images';
 import { useTempDirs } from '../../helpers/temp-dir';
 import { damagedPngs } from '../../unit/images/damaged-png';
 import { treeSnapshot } from './tree-snapshot';
+import { cliEnv, runCli } from '../../helpers/cli';
 
-const ROOT = resolve(__dirname, '../../..');
 const tempDir = useTempDirs();
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], userData: string): Promise<Run> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], {
-      env: { ...process.env, CCSTUDIO_USER_DATA: userData },
-      cwd: ROOT,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end();
-  });
-}
+const cli = (args: string[], userData: string) => runCli(args, { env: cliEnv(userData) });
 
 describe('ccstudio pose import with nothing acceptable', () => {
   it('fails naming each file and leaves the project folder byte for byte as it was', async () => {
