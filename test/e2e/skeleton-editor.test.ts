@@ -22,6 +22,7 @@ import {
   starterSkeleton,
 } from '../../src/skeleton';
 import { checkAccessibility } from './axe';
+import { paneMismatchPx, readPanes } from './pane-geometry';
 import { launchBrowser, openPage, screenshot, startApp, type RunningApp } from './harness';
 import { handlersOf } from './workspace-seed';
 import { startSegmindStandIn, type SegmindStandIn } from '../fakes/segmind-stand-in';
@@ -291,5 +292,54 @@ describe('the skeleton editor and the sheet composer', () => {
       const stats = await sharp(join(app.workDir, 'Pose book', c.file)).stats();
       expect(Math.max(...stats.channels.map((ch) => ch.stdev))).toBeGreaterThan(5);
     }
+  });
+
+  it('compares one pose of the sheet across two results, cut on the fly along its exact box', async () => {
+    const sheet = await poseNamed('Four poses');
+    const panel = page.getByRole('complementary', { name: 'Generate' });
+    await panel.getByRole('button', { name: /^Generate/ }).click();
+    const generated = async () =>
+      (
+        await call<{ items: { id: string }[] }>('results.query', {
+          filter: { source: 'generated' },
+          sort: 'newest',
+          offset: 0,
+          limit: 10,
+        })
+      ).items.length;
+    await expect.poll(generated, { timeout: 30_000 }).toBe(2);
+    // Generate closes so the inspector (folded while it is open) shows the pose again.
+    await page.getByRole('banner').getByRole('button', { name: /^Generate/, expanded: true }).click();
+
+    await page
+      .getByRole('navigation', { name: 'Navigator' })
+      .getByRole('button', { name: 'Poses', exact: true })
+      .click();
+    await grid().locator(`[title^="Four poses:"]`).click();
+    await page.getByRole('button', { name: 'Same pose across results' }).click();
+    const view = page.getByRole('region', { name: 'Same pose across results' });
+    await view.waitFor();
+    await page.getByRole('button', { name: 'Figure 3' }).click();
+    await expect.poll(async () => (await readPanes(page)).length).toBe(2);
+    await expect.poll(async () => (await readPanes(page)).every((p) => p.loaded)).toBe(true);
+    // Each result is the sheet at twice its size: each pane shows figure 3's exact box doubled, padded by
+    // at most 6% of its longer side, and both panes show the same part of the figure.
+    const box = sheet.figures[2]!;
+    const pad = Math.ceil(0.06 * 2 * Math.max(box.width, box.height)) + 2;
+    await expect
+      .poll(async () =>
+        (await readPanes(page)).every(
+          (p) =>
+            p.imageWidth >= box.width * 2 &&
+            p.imageWidth <= box.width * 2 + 2 * pad &&
+            p.imageHeight >= box.height * 2 &&
+            p.imageHeight <= box.height * 2 + 2 * pad,
+        ),
+      )
+      .toBe(true);
+    expect(paneMismatchPx(await readPanes(page))).toBeLessThan(0.5);
+    await screenshot(page, 'skeleton-sheet-same-pose');
+    await checkAccessibility(page, 'same pose of a composed sheet');
+    await page.keyboard.press('Escape');
   });
 });
