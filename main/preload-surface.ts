@@ -46,6 +46,7 @@ const CALLS: Record<CallName, true> = {
   'batches.pause': true,
   'batches.resume': true,
   'batches.cancel': true,
+  'spend.summary': true,
   'presets.list': true,
   'presets.save': true,
   'presets.delete': true,

@@ -6,6 +6,7 @@ import { ResultsView } from '../features/results/ResultsView';
 import { TrashView } from '../features/trash/TrashView';
 import { QueueView } from '../features/queue/QueueView';
 import { SettingsView } from '../features/settings/SettingsView';
+import { SpendView } from '../features/spend/SpendView';
 
 /** The stage's content for the selected section of the navigator. */
 export function SectionView(props: { section: Section; project: ProjectSummary }) {
@@ -20,6 +21,8 @@ export function SectionView(props: { section: Section; project: ProjectSummary }
       return <TrashView project={props.project} />;
     case 'queue':
       return <QueueView project={props.project} />;
+    case 'spend':
+      return <SpendView project={props.project} />;
     case 'settings':
       return <SettingsView />;
   }

@@ -8,8 +8,10 @@ import {
   PersonStanding,
   Settings,
   UserRound,
+  Wallet,
 } from 'lucide-react';
 import { useNavigation, type Section } from './navigation';
+import { useCommands } from './commands';
 import { NAV, usePaneLayout } from './layout';
 import { Splitter } from '../ui/Splitter';
 import { CharacterNavItems, PoseLibraryNavItems } from './NavLibraries';
@@ -74,6 +76,13 @@ function QueueNavItem() {
   );
 }
 
+/** Spend: what the project's runs cost, and its cap. "Go to Spend" in the palette lives with it. */
+function SpendNavItem() {
+  const { go } = useNavigation();
+  useCommands({ 'go.spend': () => go('spend') });
+  return <NavItem section="spend" icon={<Wallet size={16} />} label="Spend" />;
+}
+
 /**
  * The navigator: the project's content on the left, like Lightroom's Library and Eagle. Resizable by its
  * splitter, collapsible to a rail of icons (by the person, or by itself when the window has no room).
@@ -95,6 +104,7 @@ export function Sidebar() {
         <WorkspaceKeeper />
         <div className="nav-section">Work</div>
         <QueueNavItem />
+        <SpendNavItem />
         <div className="spacer" />
         <NavItem section="settings" icon={<Settings size={16} />} label="Settings" />
         <button

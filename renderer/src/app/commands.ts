@@ -162,6 +162,7 @@ export const COMMANDS = {
   'go.poses': { title: 'Go to Poses', group: 'Go to', keywords: 'pose libraries sheets' },
   'go.trash': { title: 'Go to Trash', group: 'Go to', keywords: 'deleted restore' },
   'go.queue': { title: 'Go to Queue', group: 'Go to', keywords: 'jobs running' },
+  'go.spend': { title: 'Go to Spend', group: 'Go to', keywords: 'credits cost budget cap balance money' },
   'go.settings': { title: 'Go to Settings', group: 'Go to', keywords: 'preferences api key credits' },
   'characters.new': { title: 'New character…', group: 'Go to', keywords: 'describe create add' },
   'poses.import': { title: 'Import poses…', group: 'Go to', keywords: 'add images folder sheets' },

@@ -1,6 +1,6 @@
 import { createContext, useContext } from 'react';
 
-export type Section = 'characters' | 'poses' | 'results' | 'trash' | 'queue' | 'settings';
+export type Section = 'characters' | 'poses' | 'results' | 'trash' | 'queue' | 'spend' | 'settings';
 
 export interface Navigation {
   section: Section;

@@ -41,6 +41,35 @@ export const PresetSchema = z.object({
 });
 export type Preset = z.infer<typeof PresetSchema>;
 
+const SpendLineSchema = z.object({
+  id: z.string(),
+  /** The character's name, the batch's label or the model's name; null when it is no longer known. */
+  name: z.string().nullable(),
+  cost: z.number(),
+  runs: z.number().int().nonnegative(),
+});
+
+/** The open project's spend from its receipts, and its spending cap. */
+export const SpendSummarySchema = z.object({
+  projectId: IdSchema,
+  /** Credits the receipts record, each run once (a run's further pictures and cuts cost nothing more). */
+  total: z.number(),
+  runs: z.number().int().nonnegative(),
+  /** Results whose receipt names no cost (an old receipt, a header Segmind left out): not in the total. */
+  unknownCost: z.number().int().nonnegative(),
+  byCharacter: z.array(SpendLineSchema),
+  byBatch: z.array(SpendLineSchema),
+  byModel: z.array(SpendLineSchema),
+  /** Oldest first: the balance (x-remaining-credits) each of the newest receipts recorded after its run. */
+  balance: z.array(z.object({ at: z.string(), credits: z.number(), resultId: IdSchema })),
+  /**
+   * The project's spending cap (Settings.spendingCapByProject), null when it has none. `spent` is the
+   * receipts' total and `underWay` the runs sent or paid and not yet saved: the queue counts both.
+   */
+  cap: z.object({ credits: z.number(), spent: z.number(), underWay: z.number() }).nullable(),
+});
+export type SpendSummaryView = z.infer<typeof SpendSummarySchema>;
+
 export const generationCalls = {
   'key.status': call(Empty, KeyStatusSchema),
   /** Stores the key in the keychain (after checking it with Segmind when online). The key only travels inward. */
@@ -88,6 +117,8 @@ export const generationCalls = {
   'batches.resume': call(z.object({ id: IdSchema }).strict(), BatchProgressSchema),
   /** Cancels every run not yet sent; runs already on their way still land. */
   'batches.cancel': call(z.object({ id: IdSchema }).strict(), BatchProgressSchema),
+  /** Spend per project, character, batch and model from the receipts, the balance over time and the cap. */
+  'spend.summary': call(Empty, SpendSummarySchema),
   'presets.list': call(Empty, z.array(PresetSchema)),
   'presets.save': call(PresetSchema.omit({ updatedAt: true }).strict(), z.array(PresetSchema)),
   'presets.delete': call(z.object({ name: z.string() }).strict(), z.array(PresetSchema)),

@@ -1,5 +1,5 @@
 import { AppError, newId, nowIso, type Job, type Result } from '../../domain';
-import type { generationCalls, KeyStatus } from '../../contract/calls/generation';
+import type { generationCalls, KeyStatus, SpendSummaryView } from '../../contract/calls/generation';
 import {
   bodyWithoutImages,
   composePrompt,
@@ -31,6 +31,7 @@ import { chooseReference } from './reference-image';
 import { extraResultsFromJob } from './extra-results';
 import { BatchService } from './batches';
 import { SpendingCap } from './spending-cap';
+import { summariseProject } from './spend';
 
 const MAX_RANDOM_SEED = 2 ** 32 - 1;
 
@@ -302,6 +303,28 @@ export class GenerationService {
     return result.id;
   }
 
+  /** The open project's spend from its receipts, named for people, with its cap and what counts against it. */
+  private async spendSummary(): Promise<SpendSummaryView> {
+    const project = this.ctx.project();
+    const summary = await summariseProject(project);
+    const labels = new Map(this.batches.list().map((b) => [b.batch.id, b.batch.label]));
+    const cap = this.cap.capOf(project.file.id);
+    return {
+      projectId: project.file.id,
+      total: summary.total,
+      runs: summary.runs,
+      unknownCost: summary.unknownCost,
+      byCharacter: summary.byCharacter.map((c) => ({ ...c })),
+      byBatch: summary.byBatch.map((b) => ({ ...b, name: labels.get(b.id) ?? null })),
+      byModel: summary.byModel.map((m) => ({ ...m, name: getModel(m.id)?.name ?? null })),
+      balance: [...summary.balance],
+      cap:
+        cap === undefined
+          ? null
+          : { credits: cap, spent: summary.total, underWay: this.cap.underWay(project.file.id) },
+    };
+  }
+
   /** A job the project's spending cap holds back; passing the cap pauses the queue, with its reason. */
   private heldByCap(job: Job): boolean {
     const verdict = this.cap.check(job);
@@ -381,6 +404,7 @@ export class GenerationService {
         this.queue.resume();
         return this.queue.state();
       },
+      'spend.summary': () => this.spendSummary(),
       'presets.list': async () => workspaceFor(this.ctx.project()).presets.list(),
       'presets.save': async (preset) => {
         const project = this.ctx.writableProject();

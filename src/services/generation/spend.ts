@@ -4,6 +4,9 @@
  * `x-remaining-credits` each receipt recorded.
  */
 import type { ResultSummary } from '../../contract/calls/workspace';
+import type { Result } from '../../domain';
+import type { ProjectHandle } from '../../library/project-store';
+import { workspaceFor } from '../../library/workspace';
 import type { AppRuntime } from '../runtime-types';
 
 export interface SpendSummary {
@@ -73,29 +76,53 @@ export function sumSpend(items: readonly ResultSummary[]): Omit<SpendSummary, 'b
   };
 }
 
-/** The open project's spend, read through the same calls as the app. */
-export async function summariseSpend(runtime: Pick<AppRuntime, 'handlers'>): Promise<SpendSummary> {
-  const { handlers } = runtime;
+/** Where a summary reads from: pages of generated results (newest first) and single receipts. */
+export interface SpendSource {
+  page(offset: number, limit: number): Promise<{ items: readonly ResultSummary[]; total: number }>;
+  result(id: string): Promise<Result>;
+}
+
+/**
+ * Every generated result's summary, then the balance from the newest receipts. A receipt that cannot be
+ * read (damaged, removed meanwhile) leaves out its balance point rather than the whole summary.
+ */
+export async function summariseFrom(source: SpendSource): Promise<SpendSummary> {
   const items: ResultSummary[] = [];
   for (let offset = 0; ;) {
-    const page = await handlers['results.query']({
-      filter: { source: 'generated' },
-      sort: 'newest',
-      offset,
-      limit: 1000,
-    });
+    const page = await source.page(offset, 1000);
     items.push(...page.items);
     offset += page.items.length;
     if (offset >= page.total || page.items.length === 0) break;
   }
   const balance: { at: string; credits: number; resultId: string }[] = [];
-  for (const item of items.slice(0, BALANCE_POINTS)) {
-    const { result } = await handlers['results.get']({ id: item.id });
-    const credits = result.receipt.response.headers.remainingCredits;
-    if (credits !== undefined && !result.outputIndex) {
+  for (const item of items.filter((i) => !i.cutFrom).slice(0, BALANCE_POINTS)) {
+    const result = await source.result(item.id).catch(() => null);
+    const credits = result?.receipt.response.headers.remainingCredits;
+    if (result && credits !== undefined && !result.outputIndex) {
       balance.push({ at: result.receipt.timings.completedAt, credits, resultId: result.id });
     }
   }
   balance.sort((a, b) => a.at.localeCompare(b.at));
   return { ...sumSpend(items), balance };
+}
+
+/** The open project's spend, read through the same calls as the app (the CLI's `spend`). */
+export async function summariseSpend(runtime: Pick<AppRuntime, 'handlers'>): Promise<SpendSummary> {
+  const { handlers } = runtime;
+  return summariseFrom({
+    page: (offset, limit) =>
+      handlers['results.query']({ filter: { source: 'generated' }, sort: 'newest', offset, limit }),
+    result: async (id) => (await handlers['results.get']({ id })).result,
+  });
+}
+
+/** A project's spend read from its workspace directly (the generation service has no handlers of others). */
+export async function summariseProject(project: ProjectHandle): Promise<SpendSummary> {
+  const w = workspaceFor(project);
+  const [cat] = await Promise.all([w.catalog(), w.results.load()]);
+  return summariseFrom({
+    page: (offset, limit) =>
+      w.results.query({ filter: { source: 'generated' }, sort: 'newest', offset, limit }, cat),
+    result: (id) => w.results.get(id),
+  });
 }

@@ -57,6 +57,19 @@ export class SpendingCap {
   }
 
   /**
+   * The credits of a project's runs under way or paid and not yet saved into it (the real cost once
+   * known, else the model's typical one): counted against the cap with the receipts.
+   */
+  underWay(projectId: string, exceptJobId?: string): number {
+    return round(
+      this.jobs()
+        .filter((j) => j.projectId === projectId && j.id !== exceptJobId)
+        .filter((j) => j.state === 'submitting' || (j.state === 'completed' && !j.resultId))
+        .reduce((sum, j) => sum + jobCost(j), 0),
+    );
+  }
+
+  /**
    * `go`; `wait` (the project's receipts are not read yet: it goes once they are); or the reason the
    * queue pauses. Jobs under way or paid and not yet saved count with their cost (the real one once
    * known, else the model's typical one).
@@ -66,16 +79,12 @@ export class SpendingCap {
     if (cap === undefined) return 'go';
     const receipts = this.receipts.get(job.projectPath);
     if (receipts === undefined) return 'wait';
-    const underWay = this.jobs()
-      .filter((j) => j.projectId === job.projectId && j.id !== job.id)
-      .filter((j) => j.state === 'submitting' || (j.state === 'completed' && !j.resultId))
-      .reduce((sum, j) => sum + jobCost(j), 0);
-    const spent = round(receipts + underWay);
+    const spent = round(receipts + this.underWay(job.projectId, job.id));
     const next = jobCost(job);
     if (spent + next <= cap + 1e-9) return 'go';
     return new AppError(
       'SPENDING_CAP',
-      `This project’s spending cap is ${cap} credits: ${spent} are spent or under way, and the next run (about ${next}) would pass it. Raise or remove the cap in Settings to go on.`,
+      `This project’s spending cap is ${cap} credits: ${spent} are spent or under way, and the next run (about ${next}) would pass it. Raise or remove the cap under Spend to go on.`,
       { cap, spent, next },
     ).toData();
   }

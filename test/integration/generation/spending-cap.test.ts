@@ -31,7 +31,7 @@ describe('spending cap per project', () => {
 
     expect(state.paused?.code).toBe('SPENDING_CAP');
     expect(state.paused?.message).toBe(
-      'This project’s spending cap is 0.3 credits: 0.26 are spent or under way, and the next run (about 0.13) would pass it. Raise or remove the cap in Settings to go on.',
+      'This project’s spending cap is 0.3 credits: 0.26 are spent or under way, and the next run (about 0.13) would pass it. Raise or remove the cap under Spend to go on.',
     );
     await sleep(300);
     expect(server.postCount).toBe(2);

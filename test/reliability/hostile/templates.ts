@@ -77,6 +77,7 @@ export const TEMPLATES: Record<CallName, Template> = {
   'batches.pause': (s) => ({ id: s.jobId }),
   'batches.resume': (s) => ({ id: s.jobId }),
   'batches.cancel': (s) => ({ id: s.jobId }),
+  'spend.summary': () => ({}),
   'presets.list': () => ({}),
   'presets.save': (s) => ({ name: s.presetName, modelId: v1.id, params: { num_inference_steps: 10 } }),
   'presets.delete': (s) => ({ name: s.presetName }),

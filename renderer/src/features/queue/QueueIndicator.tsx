@@ -20,13 +20,17 @@ export function QueueIndicator() {
     batch.active > 0
       ? `Queue: ${batch.finished} of ${batch.total} done${paused ? ', paused' : ''}${attention ? `, ${attention} need you` : ''}`
       : `Queue: ${attention} need${attention === 1 ? 's' : ''} you`;
+  // The accessible name is the visible text with words around it (no aria-label: axe's
+  // label-content-name-mismatch), so a voice user can say what they see.
+  const after =
+    batch.active > 0 ? ` done${paused ? ', paused' : ''}${attention ? `, ${attention} need you` : ''}` : '';
   return (
     <button
       className={`pill pill-button tabular ${paused || attention ? 'warn' : ''}`}
       onClick={() => go('queue')}
       title={`${label}. Open the queue`}
-      aria-label={label}
     >
+      <span className="visually-hidden">Queue: </span>
       {batch.active > 0 ? (
         <ProgressRing value={batch.fraction} size={16} tone={paused ? 'amber' : 'accent'} />
       ) : (
@@ -39,6 +43,7 @@ export function QueueIndicator() {
       ) : (
         <span>{attention} to check</span>
       )}
+      {after && <span className="visually-hidden">{after}</span>}
     </button>
   );
 }

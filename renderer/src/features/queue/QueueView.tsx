@@ -7,7 +7,9 @@ import {
   Clock,
   Columns2,
   CreditCard,
+  Download,
   HelpCircle,
+  Hourglass,
   ListTodo,
   Loader2,
   PauseCircle,
@@ -36,6 +38,7 @@ import { lowerFirst } from '../../ui/text';
 import { useGeneratePanel } from '../generate/generate-context';
 import { usePoseOptions } from '../generate/sources';
 import {
+  asyncPhase,
   formatCredits,
   formatDuration,
   genKeys,
@@ -202,6 +205,15 @@ const STATE_LOOK: Record<Job['state'], { word: string; icon: ReactNode; tone: st
   cancelled: { word: 'Cancelled', icon: <Ban size={16} aria-hidden />, tone: 'muted' },
 };
 
+/** A running job on the async API says where it is at Segmind (queue-data.ts asyncPhase). */
+const PHASE_ICON: Record<NonNullable<ReturnType<typeof asyncPhase>>['phase'], ReactNode> = {
+  sending: <Loader2 size={16} className="spin" aria-hidden />,
+  waiting: <Hourglass size={16} aria-hidden />,
+  drawing: <Loader2 size={16} className="spin" aria-hidden />,
+  downloading: <Download size={16} aria-hidden />,
+  other: <Loader2 size={16} className="spin" aria-hidden />,
+};
+
 function resultFile(job: Job): string | null {
   if (!job.resultId || !job.output) return null;
   return `results/${job.resultId}.${job.output.contentType.includes('png') ? 'png' : 'jpg'}`;
@@ -216,10 +228,15 @@ function JobRow(props: { job: Job; context: RowContext }) {
   const resend = useBridgeMutation(bridge.jobs.resend);
   const dismiss = useBridgeMutation(bridge.jobs.dismiss);
   const [confirm, setConfirm] = useState<null | 'resend' | 'cancel'>(null);
+  const phase = asyncPhase(job);
   const look =
     job.state === 'queued' && context.state.paused
       ? { word: 'Paused', icon: <PauseCircle size={16} aria-hidden />, tone: 'amber' }
-      : STATE_LOOK[job.state];
+      : phase
+        ? { word: phase.word, icon: PHASE_ICON[phase.phase], tone: 'accent' }
+        : STATE_LOOK[job.state];
+  // The async API has no cancel: once Segmind answered the submit, the run is Segmind's (and charged).
+  const acceptedBySegmind = job.state === 'submitting' && job.requestId !== undefined;
   const here = job.projectPath === context.project.path;
   const file = here ? resultFile(job) : null;
   const pose = here ? context.poseThumb(job.poseId) : undefined;
@@ -288,6 +305,13 @@ function JobRow(props: { job: Job; context: RowContext }) {
         {job.state === 'submitting' && (
           <RunningProgress job={job} typicalMs={context.state.typicalDurationMs} now={context.now} />
         )}
+        {job.state === 'submitting' && job.waitingFor && <div className="secondary">{job.waitingFor}</div>}
+        {acceptedBySegmind && (
+          <div className="secondary" data-testid="accepted-note">
+            Segmind has accepted this run, so it cannot be cancelled: it is charged, and its picture is kept
+            when it arrives, even if the app restarts.
+          </div>
+        )}
         {job.state === 'queued' && (
           <div className="secondary">
             {context.state.paused
@@ -315,7 +339,7 @@ function JobRow(props: { job: Job; context: RowContext }) {
             Cancel
           </button>
         )}
-        {job.state === 'submitting' && (
+        {job.state === 'submitting' && !acceptedBySegmind && (
           <button onClick={() => setConfirm('cancel')} disabled={cancel.isPending}>
             Cancel
           </button>
@@ -523,6 +547,7 @@ function PauseBanner(props: { paused: AppErrorData; waiting: number }) {
   const needed = typeof detail.needed === 'number' ? detail.needed : undefined;
   const isCredits = props.paused.code === 'CREDITS_EXHAUSTED';
   const isKey = props.paused.code === 'KEY_MISSING' || props.paused.code === 'KEY_REJECTED';
+  const isCap = props.paused.code === 'SPENDING_CAP';
   return (
     <div className="notice warn pause-banner" role="alert">
       {isCredits ? (
@@ -556,7 +581,9 @@ function PauseBanner(props: { paused: AppErrorData; waiting: number }) {
             ? 'Add credits in your Segmind account, then resume: the waiting jobs go out and nothing was charged for the refused one.'
             : isKey
               ? 'Enter a key Segmind accepts; the queue resumes by itself when you save it.'
-              : 'Fix the cause, then resume.'}
+              : isCap
+                ? 'Raise or clear the cap in Spend, then resume: the waiting jobs go out and nothing was sent past it.'
+                : 'Fix the cause, then resume.'}
         </div>
         <div className="row">
           {isKey && (
@@ -580,7 +607,12 @@ function PauseBanner(props: { paused: AppErrorData; waiting: number }) {
           >
             <Play size={16} aria-hidden /> Resume
           </button>
-          {!isKey && !isCredits && (
+          {isCap && (
+            <button className="ghost" onClick={() => go('spend')}>
+              Open Spend
+            </button>
+          )}
+          {!isKey && !isCredits && !isCap && (
             <button className="ghost" onClick={() => go('settings')}>
               Open Settings
             </button>

@@ -204,3 +204,29 @@ export function runBudget(
     cannotPay: `Not enough credits: this run costs ≈ ${formatCredits(costPerRun)} and ${formatCredits(Math.max(0, balance - committed))} would be left${ahead}. Add credits in your Segmind account.`,
   };
 }
+
+/**
+ * Where a running job on Segmind's async API (v2) is, from what the job records: no request id yet (the
+ * submit is on its way), then the last status Segmind reported while polling (QUEUED, PROCESSING), then
+ * COMPLETED while its pictures are downloaded and kept. null for a job on the synchronous API (one POST
+ * answered with the picture: there is no stage to tell) and for any job not running.
+ */
+export type AsyncPhase =
+  | { phase: 'sending'; word: 'Sending to Segmind' }
+  | { phase: 'waiting'; word: 'Waiting at Segmind' }
+  | { phase: 'drawing'; word: 'Segmind is drawing' }
+  | { phase: 'downloading'; word: 'Downloading' }
+  /** A status this app does not know: shown as Segmind said it. */
+  | { phase: 'other'; word: string };
+
+export function asyncPhase(
+  job: Pick<Job, 'state' | 'api' | 'requestId' | 'remoteStatus'>,
+): AsyncPhase | null {
+  if (job.state !== 'submitting' || job.api !== 'v2') return null;
+  if (job.requestId === undefined) return { phase: 'sending', word: 'Sending to Segmind' };
+  const status = (job.remoteStatus ?? 'QUEUED').toUpperCase();
+  if (status === 'QUEUED') return { phase: 'waiting', word: 'Waiting at Segmind' };
+  if (status === 'PROCESSING') return { phase: 'drawing', word: 'Segmind is drawing' };
+  if (status === 'COMPLETED') return { phase: 'downloading', word: 'Downloading' };
+  return { phase: 'other', word: `Segmind says ${status.toLowerCase()}` };
+}

@@ -1,13 +1,20 @@
 import { AlertTriangle, Coins, KeyRound, Loader2 } from 'lucide-react';
 import { formatCredits, useCredits, useKeyVerdict, useSettings } from '../queue/queue-data';
 import { useEnterNewKey } from './enter-key';
+import { useNavigation } from '../../app/navigation';
 
 /**
  * The Segmind balance, always in sight: amber when low, red at zero, "Add API key" when there is none.
- * Clicking it checks the balance again (the balance call is free).
+ * Clicking it opens Spend (what the project's runs cost, the balance over time, the cap) and checks the
+ * balance again on the way (the balance call is free).
  */
 export function CreditsPill() {
   const credits = useCredits();
+  const { go } = useNavigation();
+  const openSpend = () => {
+    go('spend');
+    void credits.refetch();
+  };
   const settings = useSettings();
   const low = settings.data?.lowCreditsWarning ?? 5;
   const verdict = useKeyVerdict();
@@ -44,8 +51,12 @@ export function CreditsPill() {
     return (
       <button
         className="pill pill-button tabular"
-        onClick={() => void credits.refetch()}
-        title={reason ? `${reason}. Click to try again.` : 'Checking the balance…'}
+        onClick={openSpend}
+        title={
+          reason
+            ? `${reason}. Click to open Spend and try again.`
+            : 'Checking the balance… Click to open Spend.'
+        }
       >
         {credits.isFetching ? (
           <Loader2 size={14} className="spin" aria-hidden />
@@ -63,8 +74,8 @@ export function CreditsPill() {
   return (
     <button
       className={`pill pill-button tabular ${tone}`}
-      onClick={() => void credits.refetch()}
-      title={`Segmind credits, checked ${new Date(credits.data.checkedAt).toLocaleTimeString()}. Click to check again.`}
+      onClick={openSpend}
+      title={`Segmind credits, checked ${new Date(credits.data.checkedAt).toLocaleTimeString()}. Click to see what this project spent (and check again).`}
       data-testid="credits-pill"
     >
       {/* The name is the visible text (axe: label-content-name-mismatch), with "Credits" for screen readers. */}
