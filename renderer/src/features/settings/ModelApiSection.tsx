@@ -31,7 +31,11 @@ export function ModelApiSection() {
   const s = settings.data;
   if (!s) return null;
   return (
-    <section className="settings-card" aria-labelledby="model-api-heading" data-testid="model-api-settings">
+    <section
+      className="card roomy settings-card"
+      aria-labelledby="model-api-heading"
+      data-testid="model-api-settings"
+    >
       <header>
         <Workflow size={16} aria-hidden />
         <h2 id="model-api-heading">How each model is sent</h2>

@@ -40,7 +40,7 @@ export function SettingsView() {
         <h1 className="toolbar-title">Settings</h1>
       </div>
       <div className="stage-body">
-        <div className="settings-page">
+        <div className="card-page settings-page">
           <KeySection />
           <LimitsSection />
           <ModelApiSection />
@@ -105,7 +105,7 @@ function KeySection() {
 
   const error = setKey.error ?? clearKey.error;
   return (
-    <section className="settings-card" aria-labelledby="key-heading">
+    <section className="card roomy settings-card" aria-labelledby="key-heading">
       <header>
         <KeyRound size={16} aria-hidden />
         <h2 id="key-heading">Segmind API key</h2>
@@ -280,7 +280,7 @@ function LimitsSection() {
   const setTier = (tier: Settings['accountTier']) =>
     save.mutate({ accountTier: tier, requestsPerMinute: TIER_RATE[tier] });
   return (
-    <section className="settings-card" aria-labelledby="limits-heading">
+    <section className="card roomy settings-card" aria-labelledby="limits-heading">
       <header>
         <h2 id="limits-heading">Account and limits</h2>
       </header>
@@ -443,7 +443,7 @@ function ConnectionSection() {
     );
   };
   return (
-    <section className="settings-card" aria-labelledby="connection-heading">
+    <section className="card roomy settings-card" aria-labelledby="connection-heading">
       <header>
         <h2 id="connection-heading">Connection</h2>
       </header>

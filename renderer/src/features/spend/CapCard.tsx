@@ -65,7 +65,7 @@ export function CapCard(props: { project: ProjectSummary; summary: SpendSummary 
 
   const use = cap ? capUse(cap) : null;
   return (
-    <section className="spend-card" aria-labelledby={`${id}-heading`} data-testid="spend-cap">
+    <section className="card roomy spend-card" aria-labelledby={`${id}-heading`} data-testid="spend-cap">
       <h2 id={`${id}-heading`}>Spending cap</h2>
       {cap && use ? (
         <div className="cap-use">

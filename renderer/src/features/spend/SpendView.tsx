@@ -29,7 +29,7 @@ export function SpendView(props: { project: ProjectSummary }) {
         )}
       </div>
       <div className="stage-body">
-        <div className="spend-page">
+        <div className="card-page spend-page">
           {spend.error && <ErrorNotice error={spend.error} onAction={() => void spend.refetch()} />}
           {!data && !spend.error && <div className="empty" aria-busy="true" />}
           {data && nothingYet && (
@@ -61,7 +61,7 @@ function Totals(props: { data: SpendSummary }) {
   const { data } = props;
   const latest = data.balance.at(-1);
   return (
-    <section className="spend-card" aria-labelledby="spend-totals">
+    <section className="card roomy spend-card" aria-labelledby="spend-totals">
       <h2 id="spend-totals" className="visually-hidden">
         Totals
       </h2>
@@ -112,7 +112,7 @@ function Breakdown(props: { data: SpendSummary }) {
   const { data } = props;
   return (
     <>
-      <section className="spend-card" aria-labelledby="spend-balance-heading">
+      <section className="card roomy spend-card" aria-labelledby="spend-balance-heading">
         <h2 id="spend-balance-heading">Balance over time</h2>
         <BalanceChart points={data.balance} />
       </section>
@@ -155,7 +155,7 @@ function SpendTable(props: {
   showId?: boolean;
 }) {
   return (
-    <section className="spend-card" aria-label={props.title}>
+    <section className="card roomy spend-card" aria-label={props.title}>
       <h2>{props.title}</h2>
       <table className="spend-table" data-testid={props.testId}>
         <thead>
