@@ -309,7 +309,10 @@ describe('the skeleton editor and the sheet composer', () => {
       ).items.length;
     await expect.poll(generated, { timeout: 30_000 }).toBe(2);
     // Generate closes so the inspector (folded while it is open) shows the pose again.
-    await page.getByRole('banner').getByRole('button', { name: /^Generate/, expanded: true }).click();
+    await page
+      .getByRole('banner')
+      .getByRole('button', { name: /^Generate/, expanded: true })
+      .click();
 
     await page
       .getByRole('navigation', { name: 'Navigator' })
