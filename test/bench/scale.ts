@@ -61,7 +61,10 @@ const TARGET = {
   rssMb: 300,
   refreshMs: 50,
   rebuildRatio: 1.5,
-  /** Issue 8: search "fast at 100,000 results"; the prompts are scanned, so it scales with the count. */
+  /**
+   * Issue 8: search "fast at 100,000 results". The texts holding a word are found through a full-text
+   * index; the count still tests one integer per result, so the target grows with the count past 100,000.
+   */
   searchMs: 150 * Math.max(1, SCALE_RESULTS / 100_000),
 };
 /** What a figure on time is held to in this run (see ci-slack.ts). */
@@ -333,16 +336,18 @@ export async function benchScale(): Promise<{ lines: string[]; ok: boolean }> {
       `counted from scratch ${recounts} times (target 0: kept by each change): ${recounts === 0 ? 'met' : 'NOT met'}`,
   );
 
-  // Search: a word no prompt holds (every prompt scanned: the worst case), then a word most hold (the first
-  // page fills at once), each the gallery's first page with its count.
+  // Search: a word no result holds, then a word every prompt holds (a count of every result), then part
+  // of a word; each the gallery's first page with its count, asked cold: each run names a new catalog
+  // version, so no count kept from the run before is used (as after the person typed another letter).
   const searchMs: Record<string, number> = {};
-  for (const word of ['parrot', 'sheet']) {
+  let searchVersion = cat.version;
+  for (const word of ['parrot', 'sheet', 'masterp']) {
     const runs: number[] = [];
     for (let i = 0; i < CHANGE_RUNS; i++) {
       const t = performance.now();
       await ws.results.query(
         { filter: { text: word, stackCuts: true }, sort: 'newest', offset: 0, limit: 200 },
-        cat,
+        { ...cat, version: ++searchVersion },
       );
       runs.push(performance.now() - t);
     }
@@ -352,8 +357,9 @@ export async function benchScale(): Promise<{ lines: string[]; ok: boolean }> {
   const searchOk = searchWorst <= ALLOWED.searchMs;
   ok &&= searchOk;
   lines.push(
-    `search the prompts, first page and count: "parrot" (in none) median ${searchMs.parrot?.toFixed(1)} ms, ` +
-      `"sheet" (in most) ${searchMs.sheet?.toFixed(1)} ms (target ≤ ${slackNote(TARGET.searchMs)}): ${searchOk ? 'met' : 'NOT met'}`,
+    `search, first page and count, cold: "parrot" (in none) median ${searchMs.parrot?.toFixed(1)} ms, ` +
+      `"sheet" (in every prompt) ${searchMs.sheet?.toFixed(1)} ms, "masterp" (part of a word) ` +
+      `${searchMs.masterp?.toFixed(1)} ms (target ≤ ${slackNote(TARGET.searchMs)}): ${searchOk ? 'met' : 'NOT met'}`,
   );
 
   // The refresh on focus, nothing changed outside.

@@ -1,4 +1,4 @@
-import { ChevronDown, FolderOpen, FolderPlus, Keyboard, LogOut, Search, Sparkles } from 'lucide-react';
+import { ChevronDown, Command, FolderOpen, FolderPlus, Keyboard, LogOut, Sparkles } from 'lucide-react';
 import type { ProjectSummary } from '../../../src/domain';
 import { getBridge } from '../bridge/bridge';
 import { keys, useBridgeMutation, useBridgeQuery } from '../bridge/queries';
@@ -7,12 +7,13 @@ import { useNativeDialogs } from '../ui/ImportSources';
 import { CreditsPill } from '../features/settings/CreditsPill';
 import { QueueIndicator } from '../features/queue/QueueIndicator';
 import { useOnline } from '../features/queue/queue-data';
+import { SearchField } from '../features/results/SearchField';
 import { GENERATE_PANEL_COMBO, useGeneratePanel } from '../features/generate/generate-context';
 import { comboLabel } from '../ui/keyboard';
 import { Kbd } from '../ui/Kbd';
 import { commandKey, useCommands } from './commands';
 
-/** Project, Generate, credits, the queue ring and the online dot: the facts the person glances at. */
+/** Project, search, Generate, credits, the queue ring and the online dot: the facts the person glances at. */
 export function TopBar(props: { project: ProjectSummary; onPalette(): void; onShortcuts(): void }) {
   const bridge = getBridge();
   const panel = useGeneratePanel();
@@ -28,13 +29,15 @@ export function TopBar(props: { project: ProjectSummary; onPalette(): void; onSh
       </div>
       <ProjectSwitcher project={props.project} onClose={() => close.mutate({})} />
       <div className="spacer" />
+      <SearchField />
       <button
         type="button"
         className="command-field"
         onClick={props.onPalette}
         title={`Every command, with its shortcut (${comboLabel(commandKey('app.palette'))})`}
       >
-        <Search size={14} aria-hidden />
+        {/* Not a magnifier: the search field beside it is the one that searches. */}
+        <Command size={14} aria-hidden />
         <span className="command-field-text">Commands</span>
         <Kbd combo={commandKey('app.palette')} />
       </button>

@@ -118,7 +118,14 @@ function randomFilter(random: () => number, entries: IndexEntry[]): ResultFilter
   if (maybe(0.15)) filter.to = new Date(Date.parse('2025-03-01T00:00:00Z') + 120_000).toISOString();
   if (maybe(0.25))
     filter.text = some(
-      ['mira', 'walk', 'cover', 'x', '7', 'tom ', 'ünï', 'jump', 'hero', 'parrot', 'coat', 'fingers'],
+      // Names, tags, models (any case), seeds, ids, prompts; words of one and two characters (no
+      // trigram: the texts are scanned), parts of words (the trigram index), and full-text query syntax
+      // that must be read as plain text.
+      [
+        ...['mira', 'walk', 'cover', 'x', '7', 'tom ', 'ünï', 'jump', 'hero', 'parrot', 'coat', 'fingers'],
+        ...['parr', 'arro', 'odel-x', 'v3', '12', 'fing', 'ïcode', 'ght,', 'r\nb', 'er,'],
+        ...['"', 'a*', 'near(', '-', 'girl"', '"parrot"', "'", 'or', 'and', 'not', '(a', '^', ':'],
+      ],
       2,
     ).join(' ');
   if (maybe(0.15)) filter.source = some(['all', 'generated', 'cuts'] as const, 1)[0] ?? 'all';

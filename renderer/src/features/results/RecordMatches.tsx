@@ -7,9 +7,10 @@ import { select } from '../../app/selection';
 import { wsKeys } from './workspace-data';
 
 /**
- * Under the gallery's search: the characters and poses the same words are found in (name, description,
- * style words, notes, tags; a pose's name, tags and library), each a button that opens it. The gallery
- * itself lists the results, found by their prompts, names, tags and seeds (results.query's text).
+ * Above the grid, while the top bar's search (SearchField) holds words: the characters and poses the same
+ * words are found in (name, description, style words, notes, tags; a pose's name, tags and library), each
+ * a button that opens it. The gallery itself lists the results, found by their prompts, names, tags and
+ * seeds (results.query's text).
  */
 export function RecordMatches({ project, text }: { project: string; text: string }) {
   const go = useNavigation().go;

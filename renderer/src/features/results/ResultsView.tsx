@@ -1,5 +1,5 @@
 import { RecordMatches } from './RecordMatches';
-import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useState, type MouseEvent, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import {
   Captions,
@@ -12,7 +12,6 @@ import {
   LayoutGrid,
   PanelRightClose,
   PanelRightOpen,
-  Search,
   SearchX,
   Square,
   X,
@@ -29,9 +28,9 @@ import type {
 import { getBridge } from '../../bridge/bridge';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorNotice } from '../../ui/ErrorNotice';
-import { comboLabel, isMac } from '../../ui/keyboard';
+import { isMac } from '../../ui/keyboard';
 import { NOT_MINE, useKeyMap } from '../../ui/key-map';
-import { commandKey, useCommands, useIntent, type CommandHandlers } from '../../app/commands';
+import { useCommands, type CommandHandlers } from '../../app/commands';
 import { plural } from '../../ui/format';
 import { useGeneratePanel } from '../generate/generate-context';
 import { usePaneLayout } from '../../app/layout';
@@ -161,29 +160,9 @@ export function ResultsView(props: { project: ProjectSummary }) {
   const [exportIds, setExportIds] = useState<string[] | null>(null);
   const paneLayout = usePaneLayout();
   const inspectorOpen = paneLayout.inspectorShown;
-  const [search, setSearch] = useState(filter.text ?? '');
-  const [searchFor, setSearchFor] = useState(filter.text ?? '');
-  if ((filter.text ?? '') !== searchFor) {
-    // The filter's text changed elsewhere (Clear filters, a saved filter): the field follows.
-    setSearchFor(filter.text ?? '');
-    setSearch(filter.text ?? '');
-  }
 
   const setFilter = useCallback((next: ResultFilter) => setGallery({ filter: next, saved: null }), []);
   const setSort = (next: ResultSort) => setGallery({ sort: next });
-
-  // Typing in the search field filters after a short pause.
-  useEffect(() => {
-    if (search === (filter.text ?? '')) return;
-    const timer = window.setTimeout(() => {
-      const next: ResultFilter = { ...filter };
-      if (search.trim()) next.text = search.trim();
-      else delete next.text;
-      setSearchFor(next.text ?? '');
-      setGallery({ filter: next, saved: null });
-    }, 250);
-    return () => window.clearTimeout(timer);
-  }, [search, filter]);
 
   // "Show" links from elsewhere (a cut's sheet): select that result and bring it into view.
   const focusId = gallery.focusId;
@@ -370,13 +349,6 @@ export function ResultsView(props: { project: ProjectSummary }) {
   );
 
   const toggleInspector = paneLayout.toggleInspector;
-
-  // Ctrl/Cmd+F and "Search results" from the palette, from any section.
-  const searchRef = useRef<HTMLInputElement>(null);
-  useIntent('results.search', () => {
-    searchRef.current?.focus();
-    searchRef.current?.select();
-  });
 
   // The palette's commands for the gallery: what applies to the current view and selection.
   const hasTargets = targets().length > 0;
@@ -632,31 +604,6 @@ export function ResultsView(props: { project: ProjectSummary }) {
     },
   ];
   const toolbarEnd: ToolbarItem[] = [
-    {
-      id: 'search',
-      pinned: true,
-      basis: 120,
-      className: 'shrink',
-      node: (
-        <div className="search-field">
-          <Search size={14} aria-hidden />
-          <input
-            ref={searchRef}
-            type="search"
-            aria-label="Search results"
-            placeholder="Search"
-            title={`Search results (${comboLabel(commandKey('app.search'))})`}
-            value={search}
-            onChange={(e) => setSearch(e.target.value)}
-          />
-          {search && (
-            <button className="ghost icon small" aria-label="Clear the search" onClick={() => setSearch('')}>
-              <X size={12} />
-            </button>
-          )}
-        </div>
-      ),
-    },
     {
       id: 'sort',
       priority: 3,

@@ -75,18 +75,33 @@ export function filterSql(filter: ResultFilter, cat: Catalog): FilterSql {
   const words = [...new Set((filter.text ?? '').toLowerCase().split(/\s+/).filter(Boolean))];
   words.forEach((word, i) => {
     params[`word${i}`] = word;
-    params[`named${i}`] = JSON.stringify(idsNamedWith(cat, word));
-    // Every word must appear in the character's or pose's name, a tag, the prompts sent, the model, the
-    // seed or the id. A word has no spaces, so it never spans two of them. (SQLite's lower() folds ASCII
-    // only: model ids are ASCII; tags and prompts are folded by the app when they are written.) The
-    // prompts are matched once for the whole list (the subquery is made into a set), not row by row.
-    parts.push(
-      (a) => `(${a}.character_id IN ${listParam(`named${i}`)} OR ${a}.pose_id IN ${listParam(`named${i}`)}
-        OR EXISTS (SELECT 1 FROM result_tags t WHERE t.result_id = ${a}.id AND instr(t.tag_lower, @word${i}) > 0)
-        OR ${a}.id IN (SELECT x.result_id FROM result_text x WHERE instr(x.text, @word${i}) > 0)
-        OR instr(lower(${a}.model_id), @word${i}) > 0 OR instr(CAST(${a}.seed AS TEXT), @word${i}) > 0
-        OR instr(${a}.id, @word${i}) > 0)`,
-    );
+    const named = idsNamedWith(cat, word);
+    if (named.length > 0) params[`named${i}`] = JSON.stringify(named);
+    const trigrams = ftsTrigrams(word);
+    if (trigrams) params[`fts${i}`] = trigrams;
+    // A test that cannot match is left out (each costs a little on every row of a count): names when
+    // none holds the word (the catalog's version is part of a text filter's key, so this holds while
+    // the filter is kept), seeds and ids when the word has a character they never do.
+    const tests = [
+      ...(named.length > 0
+        ? [
+            (a: string) =>
+              `${a}.character_id IN ${listParam(`named${i}`)} OR ${a}.pose_id IN ${listParam(`named${i}`)}`,
+          ]
+        : []),
+      (a: string) =>
+        `${a}.doc_n IN (SELECT d.n FROM search_docs d WHERE ${
+          trigrams ? `d.n IN (SELECT rowid FROM search_fts WHERE search_fts MATCH @fts${i}) AND ` : ''
+        }instr(d.doc, @word${i}) > 0)`,
+      ...(SEED_TEXT.test(word) ? [(a: string) => `instr(CAST(${a}.seed AS TEXT), @word${i}) > 0`] : []),
+      ...(ID_TEXT.test(word) ? [(a: string) => `instr(${a}.id, @word${i}) > 0`] : []),
+    ];
+    // Every word must appear in the character's or pose's name, the prompts sent, the model, a tag, the
+    // seed or the id. A word has no spaces, so it never spans two of them. The prompts, model and tags
+    // are one search text kept once however many results share it (searchDocOf): the texts holding the
+    // word are found once for the whole list (the subquery is made into a set), through the full-text
+    // index when the word is long enough to have one, and each row tests one integer against them.
+    parts.push((a) => `(${tests.map((test) => test(a)).join(' OR ')})`);
   });
   const stacked = filter.stackCuts === true;
   if (stacked) params.open = JSON.stringify(filter.expandedStacks ?? []);
@@ -95,6 +110,27 @@ export function filterSql(filter: ResultFilter, cat: Catalog): FilterSql {
     params,
     stacked,
   };
+}
+
+/** What a seed reads as text: a word with anything else in it is not looked for in seeds. */
+const SEED_TEXT = /^[-+.e0-9]+$/;
+/** What an id is made of (the index never uses a row whose id is anything else: see entryFromRow). */
+const ID_TEXT = /^[a-z0-9]+$/;
+
+/**
+ * A word as a full-text query over search_fts (trigram tokens, no positions kept): every three
+ * characters of it, each quoted as a plain string (`"` doubled), so nothing in it is query syntax
+ * (`*`, `-`, `NEAR(`, `AND`, a lone quote). It finds every text holding the word and may find a few
+ * more that hold its trigrams elsewhere: instr then keeps exactly the texts holding the word. Null for
+ * a word under three characters, which has no trigram: the texts are scanned (there are few of them:
+ * see searchDocOf).
+ */
+export function ftsTrigrams(word: string): string | null {
+  const chars = [...word];
+  if (chars.length < 3) return null;
+  const trigrams = new Set<string>();
+  for (let i = 0; i + 3 <= chars.length; i++) trigrams.add(chars.slice(i, i + 3).join(''));
+  return [...trigrams].map((t) => `"${t.replaceAll('"', '""')}"`).join(' AND ');
 }
 
 /** Ids of characters, poses and trashed ones whose name contains `word` (lower case). */
