@@ -3,7 +3,6 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AppError, type BatchProgress, type Job } from '../domain';
 import { DEFAULT_MODEL_ID } from '../models';
 import { describePlan } from '../services/generation/batch-plan';
-import { summariseSpend } from '../services/generation/spend';
 import type { CliCommand, CliContext } from './commands';
 
 /**
@@ -232,12 +231,13 @@ export const batchCommands: Record<string, CliCommand> = {
     async run(args, ctx) {
       const { values, positionals } = parse(args, { json: { type: 'boolean' } });
       await openProject(ctx, positionals[0]);
-      const summary = await summariseSpend(ctx.runtime);
+      const summary = await ctx.runtime.handlers['spend.summary']({});
       if (values.json) return write(ctx, JSON.stringify(summary));
       write(ctx, `project: ${summary.total} credits over ${summary.runs} runs`);
       for (const c of summary.byCharacter)
         write(ctx, `  character ${c.name ?? c.id}: ${c.cost} (${c.runs} runs)`);
-      for (const b of summary.byBatch) write(ctx, `  batch ${b.id}: ${b.cost} (${b.runs} runs)`);
+      for (const b of summary.byBatch)
+        write(ctx, `  batch ${b.id}${b.name ? ` (${b.name})` : ''}: ${b.cost} (${b.runs} runs)`);
       for (const p of summary.balance) write(ctx, `  balance ${p.at}: ${p.credits}`);
     },
   },

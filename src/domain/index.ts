@@ -8,3 +8,4 @@ export * from './skeleton';
 export * from './result';
 export * from './job';
 export * from './batch';
+export * from './credits';

@@ -4,7 +4,7 @@
  * rate limit, and whether the balance covers it. Pure: the Generate panel, the CLI's --dry-run and the
  * confirmation all show the same figures.
  */
-import type { BatchPlan, BatchRequest } from '../../domain';
+import { roundCredits, type BatchPlan, type BatchRequest } from '../../domain';
 import { getModel, outputsPerRun, type ModelParams, type ModelSpec } from '../../models';
 
 export type { BatchPlan, BatchRequest };
@@ -84,8 +84,6 @@ export function estimateDurationMs(
   });
   return end;
 }
-
-const roundCredits = (n: number): number => Math.round(n * 1000) / 1000;
 
 export class BatchPlanError extends Error {}
 

@@ -9,7 +9,7 @@
  * restart in the middle finishes the batch with exactly the planned jobs. From there the queue's own
  * rules apply: a job is sent once.
  */
-import { AppError, newId, nowIso, type Job } from '../../domain';
+import { AppError, newId, nowIso, roundCredits, type Job } from '../../domain';
 import { defaultParams, getModel, imageFields, validateParams } from '../../models';
 import type { ProjectHandle } from '../../library/project-store';
 import type { ProjectSources } from './project-sources';
@@ -243,7 +243,7 @@ export class BatchService {
       else counts[job.state]++;
       spent += job?.output?.headers.cost ?? job?.output?.metrics?.cost ?? 0;
     }
-    return { batch, counts, spent: Math.round(spent * 1000) / 1000 };
+    return { batch, counts, spent: roundCredits(spent) };
   }
 
   private require(id: string): Batch {

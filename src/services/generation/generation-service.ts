@@ -102,12 +102,11 @@ export class GenerationService {
     this.network.onChange((online) => ctx.events.emit('network.changed', { online }));
     ctx.onProjectChange((project) => {
       if (project) void this.queue.deliverPending();
-      // The spending cap needs the project's receipts: read them, then let capped jobs go.
-      if (project)
-        void this.cap.refresh(project).then(
-          () => this.queue.pump(),
-          () => undefined,
-        );
+      // A capped project's receipts are summed afresh at open (another process may have added to them
+      // while it was closed), in SQL, a scan of its index; then its jobs go.
+      if (project) this.cap.forget(project.root);
+      if (project && this.cap.capOf(project.file.id) !== undefined)
+        this.cap.readReceipts(project, () => this.queue.pump());
       // A batch a restart interrupted while it was being queued is finished once its project is open.
       if (project && this.ownerLock) void this.batches.resumeMaterialising().catch(() => undefined);
     });
@@ -329,6 +328,10 @@ export class GenerationService {
   private heldByCap(job: Job): boolean {
     const verdict = this.cap.check(job);
     if (verdict === 'go') return false;
+    // A cap set after the project was opened: its receipts are summed now, then the job is looked at again.
+    const project = this.ctx.currentProject();
+    if (verdict === 'wait' && project?.root === job.projectPath)
+      this.cap.readReceipts(project, () => this.queue.pump());
     if (verdict !== 'wait' && !this.queue.state().paused) this.queue.pause(verdict);
     return true;
   }

@@ -100,7 +100,7 @@ describe('ccstudio batch, jobs and spend', () => {
     const spend = await run(app, 'spend', [app.projectDir]);
     expect(spend.stdout).toContain('project: 1.56 credits over 12 runs');
     expect(spend.stdout).toContain('character Maya: 0.78 (6 runs)');
-    expect(spend.stdout).toMatch(/batch [a-z0-9]+: 1\.56 \(12 runs\)/);
+    expect(spend.stdout).toMatch(/batch [a-z0-9]+ \(Maya, Leo × 3 sheets × 2 seeds\): 1\.56 \(12 runs\)/);
     // The balance over time: one point per run, falling by 0.13 each, ending at the stand-in's balance.
     const points = [...spend.stdout.matchAll(/balance \S+: ([\d.]+)/g)].map((m) => Number(m[1]));
     expect(points).toHaveLength(12);

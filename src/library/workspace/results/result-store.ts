@@ -28,7 +28,7 @@ import {
 } from './result-listing';
 import { reviewResults, setReviews, type ReviewChange, type ReviewOutcome } from './result-review';
 import { restoreResultsFromTrash, trashResults } from './result-trash';
-import { ResultsIndex, type LoadReport } from './results-index';
+import { ResultsIndex, type LoadReport, type SpendGroup } from './results-index';
 
 export type { LoadReport } from './results-index';
 export type { ReviewChange, ReviewOutcome } from './result-review';
@@ -151,6 +151,12 @@ export class ResultStore {
 
   facets(filter: ResultFilter, cat: Catalog): Promise<ResultFacets> {
     return resultFacets(this.index, filter, cat);
+  }
+
+  /** Spend grouped by character, batch and model, summed in the index (ResultsIndex.spendGroups). */
+  async spendGroups(): Promise<SpendGroup[]> {
+    await this.index.load();
+    return this.index.spendGroups();
   }
 
   /** Ids of the cuts made from a result. */

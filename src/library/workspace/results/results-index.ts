@@ -29,6 +29,17 @@ import type { TaskControl } from '../task-control';
 
 const ID = /^[a-z0-9]{8,40}$/;
 const READ_CONCURRENCY = 16;
+/** One group of spendGroups(): generated results of one character, batch and model. */
+export interface SpendGroup {
+  characterId: string;
+  batchId: string | null;
+  modelId: string;
+  runs: number;
+  cost: number;
+  known: number;
+  unknown: number;
+}
+
 /** Receipts read (and written to the index) per step of a rebuild: the progress it reports. */
 const REBUILD_BATCH = 1000;
 /** Receipts stat'ed per step of a check of every receipt. */
@@ -778,6 +789,22 @@ export class ResultsIndex {
     }
     this.live.set(key, query);
     return query;
+  }
+
+  /**
+   * Spend grouped by character, batch and model over the generated results (not their cuts), summed in
+   * SQL: `runs` counts paid runs (cost above 0: a run's further pictures carry 0), `known` the rows with
+   * a cost, `unknown` those whose receipt names none. Kilobytes of rows, whatever the project's size.
+   */
+  spendGroups(): SpendGroup[] {
+    const f = filterSql({ source: 'generated' }, emptyCatalog());
+    return this.database().all<SpendGroup>(
+      `SELECT r.character_id AS characterId, r.batch_id AS batchId, r.model_id AS modelId,
+          sum(r.cost > 0) AS runs, total(r.cost) AS cost, count(r.cost) AS known,
+          sum(r.cost IS NULL) AS unknown
+        FROM results r WHERE ${listedSql(f)} GROUP BY r.character_id, r.batch_id, r.model_id`,
+      f.params,
+    );
   }
 
   /** Counts every listed row of a filter, grouped in SQL. */
