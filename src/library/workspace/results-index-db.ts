@@ -294,6 +294,17 @@ export class ResultsIndexDb {
     }
   }
 
+  /**
+   * A fresh, empty index in place of one SQLite failed to read as it should (a damaged or hostile file
+   * that passed the open's checks): the file is removed and made anew (in memory for a read-only
+   * project, which never writes it). The caller rebuilds it from the receipts.
+   */
+  static async remake(file: string, options: { readOnly: boolean }): Promise<ResultsIndexDb> {
+    if (options.readOnly) return (await ResultsIndexDb.open(null, options)).db;
+    await removeDatabase(file);
+    return (await ResultsIndexDb.openWritable(file)).db;
+  }
+
   private static async openWritable(file: string): Promise<OpenedIndex> {
     let db = new Database(file);
     try {
@@ -534,3 +545,6 @@ const complete = (db: Database.Database): boolean =>
 async function removeDatabase(file: string): Promise<void> {
   await Promise.all(['', '-wal', '-shm'].map((suffix) => rm(`${file}${suffix}`, { force: true })));
 }
+
+/** An error SQLite raised reading or writing the index (not one of the app's own): the file is at fault. */
+export const isIndexFailure = (error: unknown): boolean => error instanceof Database.SqliteError;

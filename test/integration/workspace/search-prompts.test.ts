@@ -159,4 +159,34 @@ describe('a word as a full-text query', () => {
     expect(ftsTrigrams('おうむ返し')).toBe('"おうむ" AND "うむ返" AND "む返し"'); // characters, not bytes
     expect(ftsTrigrams('NEAR(x')).toBe('"NEA" AND "EAR" AND "AR(" AND "R(x"');
   });
+
+  it('remakes an index whose full-text table SQLite cannot read, and still finds what the receipts say', async () => {
+    const { project, ws, dir } = await newProject(tempDir);
+    const mira = await ws.characters.create({ name: 'Mira' });
+    const parrot = await addResult(
+      project,
+      draftFor({ characterId: mira.id, poseId: 'posepose01', prompt: 'A girl with a green parrot' }),
+      await resultJpeg(),
+    );
+    await project.close();
+    // Damaged as another program could leave it (SQLite's defensive mode, on in the app, forbids this):
+    // the full-text table's settings gone, while everything the open checks still looks right.
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('python3', [
+      '-c',
+      'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("DELETE FROM search_fts_config"); c.commit()',
+      join(dir, '.studio', 'results-index.sqlite'),
+    ]);
+    const again = await reopen(project, dir);
+    const query = async (text: string) =>
+      (
+        await again.ws.results.query(
+          { filter: { text }, sort: 'newest', offset: 0, limit: 50 },
+          await again.ws.catalog(),
+        )
+      ).items.map((i) => i.id);
+    expect(await query('parrot')).toEqual([parrot.id]);
+    expect(await query('parr')).toEqual([parrot.id]);
+    await again.project.close();
+  });
 });

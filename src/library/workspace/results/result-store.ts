@@ -138,7 +138,7 @@ export class ResultStore {
   }
 
   query(q: ResultQuery, cat: Catalog): Promise<ResultPage> {
-    return queryResults(this.index, q, cat);
+    return this.index.reading(() => queryResults(this.index, q, cat));
   }
 
   queryIds(
@@ -146,17 +146,17 @@ export class ResultStore {
     sort: ResultSort,
     cat: Catalog,
   ): Promise<{ ids: string[]; revision: number }> {
-    return queryResultIds(this.index, filter, sort, cat);
+    return this.index.reading(() => queryResultIds(this.index, filter, sort, cat));
   }
 
   facets(filter: ResultFilter, cat: Catalog): Promise<ResultFacets> {
-    return resultFacets(this.index, filter, cat);
+    return this.index.reading(() => resultFacets(this.index, filter, cat));
   }
 
   /** Spend grouped by character, batch and model, summed in the index (ResultsIndex.spendGroups). */
   async spendGroups(): Promise<SpendGroup[]> {
     await this.index.load();
-    return this.index.spendGroups();
+    return this.index.reading(async () => this.index.spendGroups());
   }
 
   /** Ids of the cuts made from a result. */

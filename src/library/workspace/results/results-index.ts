@@ -8,7 +8,13 @@ import type { ProjectHandle } from '../../project-store';
 import { FolderWatch } from '../folder-watch';
 import { exists, listDir, readFault } from '../fs-utils';
 import { entryOf, hasFineMtime, isResultFile, type IndexEntry } from '../result-index-file';
-import { ResultsIndexDb, type CountRow, type IndexedResult, type SqlParams } from '../results-index-db';
+import {
+  ResultsIndexDb,
+  isIndexFailure,
+  type CountRow,
+  type IndexedResult,
+  type SqlParams,
+} from '../results-index-db';
 import { emptyCatalog } from '../result-query';
 import {
   addShare,
@@ -99,6 +105,7 @@ export class ResultsIndex {
   /** Rows found not to be what the app writes: their receipts are read again (repairRows). */
   private readonly distrusted = new Set<string>();
   private repairing = false;
+  private remaking: Promise<void> | null = null;
   /** What changed in results/ while the project is open (see refresh). */
   private watch: FolderWatch | null = null;
   /** The results folder's time the index last agreed with (what the database records). */
@@ -245,6 +252,34 @@ export class ResultsIndex {
     const problems = await this.readIn(changed);
     this.touch();
     return { changed: changed.length, problems };
+  }
+
+  /**
+   * Runs a read of the index; when SQLite fails it (a damaged or hostile index that passed the open's
+   * checks, such as a broken full-text table), the index, only a cache, is made anew from the receipts
+   * and the read runs once more. A second failure is the app's own and is thrown.
+   */
+  async reading<T>(read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (error) {
+      if (!isIndexFailure(error) || !this.db) throw error;
+      console.warn('[ccstudio] the results index failed a read; making it anew:', (error as Error).message);
+      await this.remake();
+      return read();
+    }
+  }
+
+  private async remake(): Promise<void> {
+    this.remaking ??= (async () => {
+      this.db?.close();
+      this.db = null;
+      this.db = await ResultsIndexDb.remake(this.layout.resultsIndexFile, {
+        readOnly: this.project.readOnly,
+      });
+      this.lastLoad = await this.rebuildNow();
+    })().finally(() => (this.remaking = null));
+    return this.remaking;
   }
 
   /** Resolves when a background check started by load() is done (tests, and before a rebuild). */
