@@ -48,17 +48,19 @@ async function resultCount(app: TestApp): Promise<number> {
 
 // The second waits out the monitor's 5 s probe: the two run side by side.
 describe.concurrent('offline', () => {
-  it('three jobs queued offline go out exactly once each after a restart with Segmind back', async () => {
+  it('three jobs queued offline go out exactly once each after a restart with Segmind back', async ({
+    onTestFinished: finished,
+  }) => {
     const port = await closedPort();
     const url = `http://127.0.0.1:${port}`;
-    const app = await startApp({ segmindBaseUrl: url, key: 'SG_0123456789abcdef' });
+    const app = await startApp({ segmindBaseUrl: url, key: 'SG_0123456789abcdef' }, finished);
     const jobs = await queueThreeOffline(app);
 
     // Segmind is back while the app is not running; it starts with the stand-in listening on that port.
     const back: { server?: SegmindStandIn } = {};
     await app.restart({
       between: async () => {
-        back.server = await standIn({ port, credits: 10, keys: ['SG_0123456789abcdef'] });
+        back.server = await standIn({ port, credits: 10, keys: ['SG_0123456789abcdef'] }, finished);
       },
     });
     const server = back.server!;
@@ -76,12 +78,17 @@ describe.concurrent('offline', () => {
     expect(server.postCount).toBe(3);
   });
 
-  it('without a restart, the queue drains by itself when the network comes back', async () => {
+  it('without a restart, the queue drains by itself when the network comes back', async ({
+    onTestFinished: finished,
+  }) => {
     const port = await closedPort();
-    const app = await startApp({ segmindBaseUrl: `http://127.0.0.1:${port}`, key: 'SG_0123456789abcdef' });
+    const app = await startApp(
+      { segmindBaseUrl: `http://127.0.0.1:${port}`, key: 'SG_0123456789abcdef' },
+      finished,
+    );
     const jobs = await queueThreeOffline(app);
 
-    const server = await standIn({ port, credits: 10, keys: ['SG_0123456789abcdef'] });
+    const server = await standIn({ port, credits: 10, keys: ['SG_0123456789abcdef'] }, finished);
     // The monitor probes every 5 s with a bare TCP connection; nothing else nudges the queue here.
     for (const job of jobs) await app.waitForJob(job.id, isDelivered, 12_000, 'completed and committed');
 

@@ -18,10 +18,12 @@ import {
 const requeuedAfterSend = (job: Job): boolean => job.state === 'queued' && job.attempts === 1;
 
 describe('429: rate limited', () => {
-  it('waits until the announced reset, then goes out once more and completes', async () => {
-    const server = await standIn({ credits: 10 });
-    const front = await rateLimitFront(server, 700);
-    const app = await startApp({ segmindBaseUrl: front.url, key: server.key });
+  it('waits until the announced reset, then goes out once more and completes', async ({
+    onTestFinished: finished,
+  }) => {
+    const server = await standIn({ credits: 10 }, finished);
+    const front = await rateLimitFront(server, 700, 1, finished);
+    const app = await startApp({ segmindBaseUrl: front.url, key: server.key }, finished);
     const seeded = await seedExample(app);
 
     const queued = await enqueue(app, seeded);
@@ -42,9 +44,11 @@ describe('429: rate limited', () => {
     expect(done.attempts).toBe(2);
   });
 
-  it('a 429 from the stand-in (reset a minute ahead) keeps the job waiting, unsent, for that minute', async () => {
-    const server = await standIn({ credits: 10 });
-    const app = await startApp({ segmindBaseUrl: server.url, key: server.key });
+  it('a 429 from the stand-in (reset a minute ahead) keeps the job waiting, unsent, for that minute', async ({
+    onTestFinished: finished,
+  }) => {
+    const server = await standIn({ credits: 10 }, finished);
+    const app = await startApp({ segmindBaseUrl: server.url, key: server.key }, finished);
     const seeded = await seedExample(app);
     server.failNext('429');
 
@@ -62,9 +66,11 @@ describe('429: rate limited', () => {
 
 // Each waits out the queue's fixed retry delay (SERVER_ERROR_RETRY_DELAY_MS): side by side, not one after the other.
 describe.concurrent('500: a server error', () => {
-  it('is retried once by itself and completes when the retry succeeds', async () => {
-    const server = await standIn({ credits: 10 });
-    const app = await startApp({ segmindBaseUrl: server.url, key: server.key });
+  it('is retried once by itself and completes when the retry succeeds', async ({
+    onTestFinished: finished,
+  }) => {
+    const server = await standIn({ credits: 10 }, finished);
+    const app = await startApp({ segmindBaseUrl: server.url, key: server.key }, finished);
     const seeded = await seedExample(app);
     server.failNext('500');
 
@@ -80,9 +86,11 @@ describe.concurrent('500: a server error', () => {
     expect(done.autoRetries).toBe(1);
   });
 
-  it('fails with SERVER_ERROR on a second 500, and is not retried again', async () => {
-    const server = await standIn({ credits: 10 });
-    const app = await startApp({ segmindBaseUrl: server.url, key: server.key });
+  it('fails with SERVER_ERROR on a second 500, and is not retried again', async ({
+    onTestFinished: finished,
+  }) => {
+    const server = await standIn({ credits: 10 }, finished);
+    const app = await startApp({ segmindBaseUrl: server.url, key: server.key }, finished);
     const seeded = await seedExample(app);
     server.failNext({ kind: '500', count: 2 });
 

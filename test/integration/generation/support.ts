@@ -73,14 +73,28 @@ export interface StartAppOptions {
  * long time can run side by side with describe.concurrent.
  */
 
+/**
+ * What registers a test's clean-up: vitest's global onTestFinished by default; a test in a concurrent
+ * suite passes its own context's (`async ({ onTestFinished }) => ...`), as vitest asks: its global hook
+ * cannot tell concurrent tests apart, and once failed one with "can only be called inside a test".
+ */
+export type WhenFinished = (cleanUp: () => void | Promise<void>) => void;
+const globalFinished: WhenFinished = (cleanUp) => onTestFinished(cleanUp);
+
 /** A stand-in closed after the test. */
-export async function standIn(options: StartStandInOptions = {}): Promise<SegmindStandIn> {
+export async function standIn(
+  options: StartStandInOptions = {},
+  finished: WhenFinished = globalFinished,
+): Promise<SegmindStandIn> {
   const s = await startSegmindStandIn(options);
-  onTestFinished(() => s.close());
+  finished(() => s.close());
   return s;
 }
 
-export async function startApp(options: StartAppOptions): Promise<TestApp> {
+export async function startApp(
+  options: StartAppOptions,
+  finished: WhenFinished = globalFinished,
+): Promise<TestApp> {
   const root = await mkdtemp(join(tmpdir(), 'ccstudio-gen-'));
   const userDataDir = join(root, 'user-data');
   const projectDir = join(root, 'project');
@@ -161,7 +175,7 @@ export async function startApp(options: StartAppOptions): Promise<TestApp> {
       await app.runtime.dispose();
     },
   };
-  onTestFinished(async () => {
+  finished(async () => {
     await app.dispose();
     // Retries: the workspace's warm-up (thumbnail repair after a project opens) is not awaited by
     // runtime.dispose() and may still be writing into the project for a moment.
@@ -243,6 +257,7 @@ export async function rateLimitFront(
   target: SegmindStandIn,
   resetInMs: number,
   count = 1,
+  finished: WhenFinished = globalFinished,
 ): Promise<RateLimitFront> {
   const postTimes: number[] = [];
   const resets: number[] = [];
@@ -294,6 +309,6 @@ export async function rateLimitFront(
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   };
-  onTestFinished(close);
+  finished(close);
   return { url, postTimes, resets, close };
 }

@@ -20,12 +20,13 @@ import {
   until,
   waitPastAutomaticRetry,
   type TestApp,
+  type WhenFinished,
 } from '../generation/support';
 
 const HOUR = 60 * 60 * 1000;
 
-async function v2App(server: SegmindStandIn): Promise<TestApp> {
-  const app = await startApp({ segmindBaseUrl: server.url, key: server.key });
+async function v2App(server: SegmindStandIn, finished: WhenFinished): Promise<TestApp> {
+  const app = await startApp({ segmindBaseUrl: server.url, key: server.key }, finished);
   await app.call('settings.update', { segmindApiByModel: { [MODEL_ID]: 'v2' } });
   return app;
 }
@@ -39,9 +40,11 @@ const outputHostHeaderText = (server: SegmindStandIn): string =>
   JSON.stringify(server.v2.outputRequests.map((r) => r.headers));
 
 describe.concurrent('the async API (v2)', () => {
-  it('V1 stays on v1 unless chosen: the default sends one v1 POST and no v2 submit', async () => {
-    const server = await standIn({ credits: 10 });
-    const app = await startApp({ segmindBaseUrl: server.url, key: server.key });
+  it('V1 stays on v1 unless chosen: the default sends one v1 POST and no v2 submit', async ({
+    onTestFinished: finished,
+  }) => {
+    const server = await standIn({ credits: 10 }, finished);
+    const app = await startApp({ segmindBaseUrl: server.url, key: server.key }, finished);
     expect((await app.call('settings.get', {})).segmindApiByModel).toEqual({});
     const job = await enqueue(app, await seedExample(app));
     const done = await app.waitForJob(job.id, isDelivered, 8000, 'delivered');
@@ -50,10 +53,12 @@ describe.concurrent('the async API (v2)', () => {
     expect(server.generatedCount).toBe(1);
   });
 
-  it('submits once, stores the request id, polls, keeps every output, and records the metrics', async () => {
-    const server = await standIn({ credits: 10 });
+  it('submits once, stores the request id, polls, keeps every output, and records the metrics', async ({
+    onTestFinished: finished,
+  }) => {
+    const server = await standIn({ credits: 10 }, finished);
     server.v2.outputsPerRun = 2;
-    const app = await v2App(server);
+    const app = await v2App(server, finished);
     const seeded = await seedExample(app);
     const queued = await enqueue(app, seeded);
     const done = await app.waitForJob(queued.id, isDelivered, 15_000, 'delivered');
@@ -99,10 +104,12 @@ describe.concurrent('the async API (v2)', () => {
     expect(server.lastHeaders?.['x-api-key']).toBe(server.key);
   });
 
-  it('a run that fails (422) is a failure that says so and is not charged', async () => {
-    const server = await standIn({ credits: 10 });
+  it('a run that fails (422) is a failure that says so and is not charged', async ({
+    onTestFinished: finished,
+  }) => {
+    const server = await standIn({ credits: 10 }, finished);
     server.v2.failNextRun('Generation failed: the face could not be found.');
-    const app = await v2App(server);
+    const app = await v2App(server, finished);
     const queued = await enqueue(app, await seedExample(app));
     const failed = await app.waitForJob(queued.id, (j) => j.state === 'failed', 15_000, 'failed');
 
@@ -118,10 +125,12 @@ describe.concurrent('the async API (v2)', () => {
     expect(server.v2.submitCount).toBe(1);
   });
 
-  it('a retired model (410) is not charged, and the error offers the models that can be used instead', async () => {
-    const server = await standIn({ credits: 10 });
+  it('a retired model (410) is not charged, and the error offers the models that can be used instead', async ({
+    onTestFinished: finished,
+  }) => {
+    const server = await standIn({ credits: 10 }, finished);
     server.v2.retire(MODEL_ID);
-    const app = await v2App(server);
+    const app = await v2App(server, finished);
     const queued = await enqueue(app, await seedExample(app));
     const failed = await app.waitForJob(queued.id, (j) => j.state === 'failed', 8000, 'failed');
     expect(failed.error?.code).toBe('MODEL_RETIRED');
@@ -135,10 +144,12 @@ describe.concurrent('the async API (v2)', () => {
     expect(server.v2.submitCount).toBe(0);
   });
 
-  it('a record that expired (404 after an hour) becomes a clear failure, never a second submit', async () => {
-    const server = await standIn({ credits: 10 });
+  it('a record that expired (404 after an hour) becomes a clear failure, never a second submit', async ({
+    onTestFinished: finished,
+  }) => {
+    const server = await standIn({ credits: 10 }, finished);
     server.v2.holdRuns();
-    const app = await v2App(server);
+    const app = await v2App(server, finished);
     const queued = await enqueue(app, await seedExample(app));
     const submitted = await app.waitForJob(queued.id, (j) => j.requestId !== undefined, 8000, 'submitted');
     // The stand-in's clock moves past the record's hour while the app keeps polling.
@@ -152,10 +163,12 @@ describe.concurrent('the async API (v2)', () => {
     expect(server.v2.submitCount).toBe(1);
   });
 
-  it('a submit whose answer never arrived is `unknown` and is not sent again', async () => {
-    const server = await standIn({ credits: 10 });
+  it('a submit whose answer never arrived is `unknown` and is not sent again', async ({
+    onTestFinished: finished,
+  }) => {
+    const server = await standIn({ credits: 10 }, finished);
     server.v2.dropNextSubmitAnswer();
-    const app = await v2App(server);
+    const app = await v2App(server, finished);
     const queued = await enqueue(app, await seedExample(app));
     const unknown = await app.waitForJob(queued.id, (j) => j.state === 'unknown', 8000, 'unknown');
     expect(unknown.error?.code).toBe('OUTCOME_UNKNOWN');
@@ -165,10 +178,12 @@ describe.concurrent('the async API (v2)', () => {
     expect(server.v2.submitCount).toBe(1);
   });
 
-  it('a restart while Segmind has the run resumes polling: one submit, one result', async () => {
-    const server = await standIn({ credits: 10 });
+  it('a restart while Segmind has the run resumes polling: one submit, one result', async ({
+    onTestFinished: finished,
+  }) => {
+    const server = await standIn({ credits: 10 }, finished);
     server.v2.holdRuns();
-    const app = await v2App(server);
+    const app = await v2App(server, finished);
     const queued = await enqueue(app, await seedExample(app));
     await until(() => server.v2.submitCount === 1, 8000, 'the submit');
     // The request id is on disk as soon as the answer arrived, before any poll.
@@ -192,11 +207,13 @@ describe.concurrent('the async API (v2)', () => {
     expect(outputHostHeaderText(server)).not.toContain(server.key);
   });
 
-  it('a crash after the pictures were kept, before the job recorded them: every picture is delivered, none fetched again', async () => {
-    const server = await standIn({ credits: 10 });
+  it('a crash after the pictures were kept, before the job recorded them: every picture is delivered, none fetched again', async ({
+    onTestFinished: finished,
+  }) => {
+    const server = await standIn({ credits: 10 }, finished);
     server.v2.outputsPerRun = 2;
     server.v2.holdRuns();
-    const app = await v2App(server);
+    const app = await v2App(server, finished);
     const queued = await enqueue(app, await seedExample(app));
     await app.waitForJob(queued.id, (j) => j.requestId !== undefined, 8000, 'submitted');
     // job.json as it stands while Segmind runs it: what a kill before the job recorded its pictures leaves.
@@ -225,10 +242,12 @@ describe.concurrent('the async API (v2)', () => {
     expect(server.postCount).toBe(1);
   });
 
-  it('a job accepted more than an hour before the start is failed at once as expired, not polled', async () => {
-    const server = await standIn({ credits: 10 });
+  it('a job accepted more than an hour before the start is failed at once as expired, not polled', async ({
+    onTestFinished: finished,
+  }) => {
+    const server = await standIn({ credits: 10 }, finished);
     server.v2.holdRuns();
-    const app = await v2App(server);
+    const app = await v2App(server, finished);
     const queued = await enqueue(app, await seedExample(app));
     await app.waitForJob(queued.id, (j) => j.requestId !== undefined, 8000, 'submitted');
     const polls = { before: 0 };
