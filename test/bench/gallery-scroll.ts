@@ -418,8 +418,15 @@ export async function benchGalleryScroll(): Promise<{ lines: string[]; ok: boole
       );
 
     const before = await metrics();
+    // BENCH_PROFILE=file.cpuprofile: the renderer's JS profile of the fling, to see where its frames go.
+    const profileTo = process.env.BENCH_PROFILE;
+    if (profileTo) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
     // In-page code is passed as text: the TypeScript loader's helpers do not exist in the page.
     const fling = (await page.evaluate(`(${SCROLL_PASS})('fling', ${STEP_OF_VIEWPORT}, 0)`)) as ScrollRun;
+    if (profileTo) await writeFile(profileTo, JSON.stringify((await cdp.send('Profiler.stop')).profile));
     const afterFling = await metrics();
     const heapMb = (afterFling.JSHeapUsedSize ?? 0) / 1e6;
     await cdp.send('HeapProfiler.collectGarbage');
