@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startSegmindStandIn, STAND_IN_COST, type SegmindStandIn } from '../fakes/segmind-stand-in';
 import { launchBrowser, openPage, screenshot, startApp, type RunningApp } from './harness';
 import { E2E_CHARACTER, E2E_SHEET, listFiles, seedProject, type SeededProject } from './seed-project';
+import { handlersOf } from './workspace-seed';
 
 const START_CREDITS = 10;
 
@@ -251,7 +252,19 @@ describe('generate in the browser', () => {
     await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(rowsBefore);
     const row = page.getByRole('listitem', { name: `${jobName}: Outcome unknown` });
     // The free tier's 5 requests a minute may hold this third POST of the file back for up to a minute.
-    await row.waitFor({ timeout: 150_000 });
+    // This wait has run out in two CI runs (and never here): then say what the queue and its jobs were
+    // doing, so the next failure explains itself.
+    await row.waitFor({ timeout: 150_000 }).catch(async (error: unknown) => {
+      const handlers = handlersOf(app);
+      const state = {
+        // The jobs and the queue's state (paused, and why).
+        jobs: await handlers['jobs.list']?.({}).catch((e: unknown) => String(e)),
+        posts: standIn.postCount - before,
+        pendingFailures: standIn.pendingFailures,
+        rows: await rows.evaluateAll((items) => items.map((i) => i.textContent?.slice(0, 160))),
+      };
+      throw new Error(`${(error as Error).message}\nwhat the app was doing: ${JSON.stringify(state)}`);
+    });
     await row.getByText('may have been charged').first().waitFor();
     expect(standIn.postCount - before).toBe(1);
 
