@@ -275,6 +275,17 @@ const SCROLL_PASS = `async (mode, amount, seconds) => {
   return { frames, maxNodes, nodesAtStart, steps, distance: top, columns, filledAtEnd: shown() };
 }`;
 
+const TRACE_CATEGORIES = [
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'disabled-by-default-devtools.timeline.frame',
+  'disabled-by-default-v8.cpu_profiler',
+  'blink',
+  'cc',
+  'viz',
+  'toplevel',
+];
+
 const MILLION = 1_000_000;
 /** The million fling: frames to drag the thumb down the whole track, then frames at the wheel's pace. */
 const DRAG_FRAMES = 600;
@@ -425,7 +436,12 @@ export async function benchGalleryScroll(): Promise<{ lines: string[]; ok: boole
       await cdp.send('Profiler.start');
     }
     // In-page code is passed as text: the TypeScript loader's helpers do not exist in the page.
+    // BENCH_TRACE=file.json: a Chromium trace of the fling (open it in chrome://tracing or Perfetto): which
+    // thread did what in the slow frames, including the renderer's JS samples.
+    const traceTo = process.env.BENCH_TRACE;
+    if (traceTo) await browser.startTracing(page, { path: traceTo, categories: TRACE_CATEGORIES });
     const fling = (await page.evaluate(`(${SCROLL_PASS})('fling', ${STEP_OF_VIEWPORT}, 0)`)) as ScrollRun;
+    if (traceTo) await browser.stopTracing();
     if (profileTo) await writeFile(profileTo, JSON.stringify((await cdp.send('Profiler.stop')).profile));
     const afterFling = await metrics();
     const heapMb = (afterFling.JSHeapUsedSize ?? 0) / 1e6;

@@ -10,6 +10,7 @@ import { browserDragNote, startDragOut, useShell } from '../transfer/os-actions'
 import { useToasts } from '../../ui/Toasts';
 import { scrollSpace } from './scaled-scroll';
 import { ScaledScroller } from './scaled-scroller';
+import { FlingDetector } from './fling-detector';
 
 // The Loupe, the review views and ResultsView name these from here.
 export { describeResult, STACK_KEY } from './GalleryCell';
@@ -27,12 +28,7 @@ const MAX_CELLS_WITH_CAPTIONS = 90;
  * src/images/thumbnails.ts), so up to this they stay sharp on a 2x display.
  */
 const SHARP_CELL = 320;
-/**
- * Faster than this (viewports per second), the grid is being flung through, not looked at: cells that come
- * into view meanwhile wait to load their thumbnail until the scroll slows or stops (as Lightroom and Photos
- * do). Loading and decoding ten images a frame is what would make a fling stutter.
- */
-const FLING_VIEWPORTS_PER_SECOND = 8;
+/** No scroll event for this long: the scroll has stopped, and the cells in view load their thumbnails. */
 const SETTLE_MS = 90;
 
 export interface GridLayout {
@@ -126,11 +122,11 @@ export function GalleryGrid(props: {
   const rows = Math.ceil(props.total / columns);
   const overscan = Math.max(0, Math.min(3, Math.floor((maxCells / columns - visibleRows) / 2)));
 
-  // Fling detection from the offsets the virtualizer reads anyway (reading the DOM here again would force
-  // a layout in every scroll event); the state flips only when the speed crosses the line.
+  // Fling detection (fling-detector.ts) from the offsets the virtualizer reads anyway (reading the DOM here
+  // again would force a layout in every scroll event); the state changes only when the verdict does.
   const [flung, setFlung] = useState(false);
-  const speed = useRef({ offset: 0, time: 0, settle: 0 });
-  useEffect(() => () => window.clearTimeout(speed.current.settle), []);
+  const fling = useRef({ detector: new FlingDetector(), offset: 0, settle: 0 });
+  useEffect(() => () => window.clearTimeout(fling.current.settle), []);
   const viewportHeight = Math.max(1, box.height);
 
   // The rows' height against the browser's limit: above it, the scaled scroller stands in for the element.
@@ -178,16 +174,12 @@ export function GalleryGrid(props: {
     paddingEnd: PAD,
     onChange: (instance) => {
       const offset = instance.scrollOffset ?? 0;
-      const s = speed.current;
-      if (offset === s.offset) return;
-      const now = performance.now();
-      const viewportsPerSecond =
-        (Math.abs(offset - s.offset) / viewportHeight) * (1000 / Math.max(1, now - s.time));
-      s.offset = offset;
-      s.time = now;
-      setFlung(viewportsPerSecond > FLING_VIEWPORTS_PER_SECOND);
-      window.clearTimeout(s.settle);
-      s.settle = window.setTimeout(() => setFlung(false), SETTLE_MS);
+      const f = fling.current;
+      if (offset === f.offset) return;
+      f.offset = offset;
+      setFlung(f.detector.moved(offset, performance.now(), viewportHeight));
+      window.clearTimeout(f.settle);
+      f.settle = window.setTimeout(() => setFlung(false), SETTLE_MS);
     },
   });
 
