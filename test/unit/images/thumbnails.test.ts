@@ -55,6 +55,17 @@ describe('makeThumbnail', () => {
     expect((await readFile(out)).equals(before)).toBe(true);
     expect(await readdir(folder)).toEqual(['a.webp']);
   });
+
+  it('makes its folder when it is not there (only then: the write tries first), and blames a broken image, not the folder', async () => {
+    const out = join(dir.path, 'new', 'deeper', 'a.webp');
+    await makeThumbnail(await makeImage('png', 400, 200), { size: 64, out });
+    expect(await webpSize(out)).toEqual([64, 32]);
+    const broken = makeThumbnail(Buffer.from('not an image'), {
+      size: 64,
+      out: join(dir.path, 'other', 'b.webp'),
+    });
+    await expect(broken).rejects.toMatchObject({ code: 'IMAGE_REJECTED' });
+  });
 });
 
 describe('makeThumbnails', () => {
