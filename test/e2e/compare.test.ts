@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Route } from 'playwright-core';
 import { makeOpenPoseSheet, rowOfFigures } from '../fixtures-gen/pose-sheets';
 import { checkAccessibility } from './axe';
 import { launchBrowser, openPage, screenshot, startApp, type RunningApp } from './harness';
@@ -104,6 +104,34 @@ describe('comparing results', () => {
   afterAll(async () => {
     await browser?.close();
     await app?.close();
+  });
+
+  it("paints both panes from their previews at once, without waiting for either result's details", async () => {
+    // Each result's details (its receipt) take 4 s to arrive here: the panes must not wait for them.
+    // Two results nothing has asked the details of yet (this test runs first).
+    const slow = async (route: Route) => {
+      await new Promise((resolve) => setTimeout(resolve, 4_000));
+      await route.continue().catch(() => undefined);
+    };
+    await page.route('**/api/call/results.get', slow);
+    try {
+      const options = grid().getByRole('option');
+      await options.nth(2).click();
+      await options.nth(3).click({ modifiers: ['Control'] });
+      const pressed = Date.now();
+      await page.keyboard.press('c');
+      await compareRegion().waitFor();
+      const sharpPanes = () => page.locator('.zoom-pane[data-sharp="true"]').count();
+      await expect.poll(sharpPanes, { timeout: 3_000, interval: 20 }).toBe(2);
+      expect(Date.now() - pressed).toBeLessThan(3_000);
+      // The captions name both results before their details arrive.
+      await expect.poll(() => captions().count()).toBe(2);
+      expect(await captions().first().innerText()).toMatch(/Mira × three-up/);
+    } finally {
+      await page.unroute('**/api/call/results.get', slow);
+      await page.keyboard.press('Escape');
+      await grid().waitFor();
+    }
   });
 
   it('opens by keyboard with two selected and lists exactly the fields that differ', async () => {

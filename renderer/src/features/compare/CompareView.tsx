@@ -7,7 +7,7 @@ import {
   FlipHorizontal2,
   SplitSquareHorizontal,
 } from 'lucide-react';
-import type { ResultFilter, ResultSort } from '../../../../src/contract/calls/workspace';
+import type { ResultFilter, ResultSort, ResultSummary } from '../../../../src/contract/calls/workspace';
 import { getBridge } from '../../bridge/bridge';
 import { useKeyMap } from '../../ui/key-map';
 import { ReviewToolbarEnd } from './ReviewToolbarEnd';
@@ -15,7 +15,7 @@ import { ZoomPane, type ZoomLayer } from '../../ui/zoom/ZoomPane';
 import { useZoomGroup, zoomCommands, zoomKeys } from '../../ui/zoom/use-zoom';
 import { useCommands } from '../../app/commands';
 import { setGallery } from '../results/gallery-store';
-import { useResultDetails, type ReviewChange, type ResultDetail } from '../results/results-data';
+import { useResultSummaries, type ReviewChange } from '../results/results-data';
 import { PaneCaption, describeItem } from './PaneCaption';
 import {
   getReviewViews,
@@ -39,9 +39,12 @@ const DIVIDER_STEP = 0.01;
 /** Holding F longer than this shows the other image only while held. */
 const FLIP_HOLD_MS = 300;
 
-function layerOf(detail: ResultDetail | undefined, key: string, extra: Partial<ZoomLayer> = {}): ZoomLayer[] {
-  if (!detail) return [];
-  const { summary } = detail;
+function layerOf(
+  summary: ResultSummary | undefined,
+  key: string,
+  extra: Partial<ZoomLayer> = {},
+): ZoomLayer[] {
+  if (!summary) return [];
   const bridge = getBridge();
   return [
     {
@@ -71,7 +74,7 @@ export function CompareView(props: {
   const compare = useReviewViews().compare;
   const group = useZoomGroup();
   const step = useOrderStep(props.project, props.filter, props.sort);
-  const [select, candidate] = useResultDetails(
+  const [select, candidate] = useResultSummaries(
     props.project,
     compare ? [compare.selectId, compare.candidateId] : [],
   );
@@ -171,7 +174,7 @@ export function CompareView(props: {
   const selectCaption = (
     <PaneCaption
       role="Select"
-      item={select?.summary}
+      item={select}
       focused={compare.focus === 'select'}
       onFocus={() => focus('select')}
     />
@@ -179,7 +182,7 @@ export function CompareView(props: {
   const candidateCaption = (
     <PaneCaption
       role="Candidate"
-      item={candidate?.summary}
+      item={candidate}
       focused={compare.focus === 'candidate'}
       onFocus={() => focus('candidate')}
     />
@@ -194,7 +197,7 @@ export function CompareView(props: {
           group={group}
           id="select"
           layers={layerOf(select, 'select')}
-          label={`Select: ${describeItem(select?.summary)}`}
+          label={`Select: ${describeItem(select)}`}
           className={compare.focus === 'select' ? 'focused' : ''}
           onPointerDown={() => focus('select')}
         >
@@ -205,7 +208,7 @@ export function CompareView(props: {
           group={group}
           id="candidate"
           layers={layerOf(candidate, 'candidate')}
-          label={`Candidate: ${describeItem(candidate?.summary)}`}
+          label={`Candidate: ${describeItem(candidate)}`}
           className={compare.focus === 'candidate' ? 'focused' : ''}
           onPointerDown={() => focus('candidate')}
         >
@@ -240,7 +243,7 @@ export function CompareView(props: {
             ...layerOf(select, 'select', selectExtra),
             ...layerOf(candidate, 'candidate', candidateExtra),
           ]}
-          label={`${MODES.find((m) => m.id === compare.mode)?.label}: ${describeItem(select?.summary)} and ${describeItem(candidate?.summary)}`}
+          label={`${MODES.find((m) => m.id === compare.mode)?.label}: ${describeItem(select)} and ${describeItem(candidate)}`}
         >
           <div className="compare-captions">
             {selectCaption}

@@ -6,7 +6,7 @@ import { ZoomPane } from '../../ui/zoom/ZoomPane';
 import { useZoomGroup, zoomCommands, zoomKeys } from '../../ui/zoom/use-zoom';
 import { useCommands } from '../../app/commands';
 import { setGallery } from '../results/gallery-store';
-import { useResultDetails, type ReviewChange } from '../results/results-data';
+import { useResultSummaries, type ReviewChange } from '../results/results-data';
 import { PaneCaption, describeItem } from './PaneCaption';
 import { reviewCommands, reviewKeys } from './review-keys';
 import { updateSurvey, useReviewViews } from './review-store';
@@ -27,7 +27,7 @@ export function SurveyView(props: {
   const survey = useReviewViews().survey;
   const group = useZoomGroup();
   const ids = survey?.ids ?? [];
-  const details = useResultDetails(props.project, ids);
+  const summaries = useResultSummaries(props.project, ids);
   const focusId = survey?.focusId ?? ids[0] ?? null;
 
   const remove = (id: string) => {
@@ -86,7 +86,7 @@ export function SurveyView(props: {
         style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}
       >
         {ids.map((id, i) => {
-          const summary = details[i]?.summary;
+          const summary = summaries[i];
           return (
             <ZoomPane
               key={id}

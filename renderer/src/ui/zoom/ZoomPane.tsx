@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import type { ZoomTransform } from 'd3-zoom';
-import { acquireBitmap, levelFor, type Level, type Mipmapped } from './bitmap-cache';
+import { acquireBitmap, afterPreviews, levelFor, type Level, type Mipmapped } from './bitmap-cache';
 import { fromRelative, toRelative, type Size } from './viewport';
 import type { ZoomGroup } from './zoom-group';
 import './zoom.css';
@@ -207,8 +207,9 @@ export function ZoomPane(props: {
       const slot: Loaded = {};
       current.set(layer.key, slot);
       // The placeholder first (a 640 px preview is sharp at fit and decodes in a few ms), then the full
-      // image, so the preview never waits behind a 4096 px decode; the preview stays in use wherever it
-      // is dense enough (fit), the full image's mips beyond.
+      // image once no pane's preview is still decoding (afterPreviews), so no preview waits behind a
+      // 4096 px decode; the preview stays in use wherever it is dense enough (fit), the full image's mips
+      // beyond.
       const loadFull = () => {
         if (!live) return;
         const held = acquireBitmap(layer.src, layer.region);
@@ -234,14 +235,15 @@ export function ZoomPane(props: {
         );
       };
       if (layer.placeholder) {
-        const held = acquireBitmap(layer.placeholder);
+        const held = acquireBitmap(layer.placeholder, undefined, { preview: true });
         releases.push(held.release);
+        const thenFull = () => void afterPreviews().then(loadFull);
         held.promise.then((image) => {
           if (!live) return;
           slot.placeholder = image;
           redraw();
-          loadFull();
-        }, loadFull);
+          thenFull();
+        }, thenFull);
       } else loadFull();
     }
     return () => {

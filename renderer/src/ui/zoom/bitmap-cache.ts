@@ -102,6 +102,7 @@ function evict(): void {
 export function acquireBitmap(
   src: string,
   region?: SourceRegion,
+  options: { preview?: boolean } = {},
 ): { promise: Promise<Mipmapped>; release(): void } {
   const key = keyOf(src, region);
   let entry = entries.get(key);
@@ -135,6 +136,7 @@ export function acquireBitmap(
       return value;
     });
     created.promise.catch(() => entries.delete(key));
+    if (options.preview) trackPreview(created.promise);
     entries.set(key, created);
     entry = created;
   }
@@ -152,9 +154,40 @@ export function acquireBitmap(
   };
 }
 
-/** Starts decoding images the person is likely to open next (a selection of two before C). */
+/** Starts decoding previews of images the person is likely to open next (a selection of two before C). */
 export function prefetchBitmap(src: string): void {
-  acquireBitmap(src).release();
+  acquireBitmap(src, undefined, { preview: true }).release();
+}
+
+// Previews before full images. Opening compare decodes every pane's 640 px preview (a few ms each) and
+// then its full image (a 4096² JPEG: 100 ms and more). Started as each pane's own preview arrived, the
+// first pane's full decode ran beside the second pane's preview and, on 2 cores, held up the moment
+// every pane is sharp at fit: 160-500 ms from the key, against 115-155 ms once full decodes wait for
+// every preview in flight (test/bench/compare-zoom.ts).
+let previewsInFlight = 0;
+let previewWaiters: (() => void)[] = [];
+/** A preview that never arrives (a stalled read) holds full images back no longer than this. */
+const PREVIEW_WAIT_MS = 400;
+
+function trackPreview(decoding: Promise<unknown>): void {
+  previewsInFlight += 1;
+  const done = () => {
+    previewsInFlight -= 1;
+    if (previewsInFlight > 0) return;
+    const waiters = previewWaiters;
+    previewWaiters = [];
+    for (const wake of waiters) wake();
+  };
+  decoding.then(done, done);
+}
+
+/** Resolves once no preview is being decoded (or after PREVIEW_WAIT_MS): full images start then. */
+export function afterPreviews(): Promise<void> {
+  if (previewsInFlight === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    previewWaiters.push(resolve);
+    window.setTimeout(resolve, PREVIEW_WAIT_MS);
+  });
 }
 
 /** The level to draw at `scale` device pixels per level-0 pixel: the smallest one still at least that sharp. */
