@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startSegmindStandIn, STAND_IN_COST, type SegmindStandIn } from '../fakes/segmind-stand-in';
-import { launchBrowser, openPage, screenshot, startApp, type RunningApp } from './harness';
+import { openSession, screenshot, type E2ESession, type RunningApp } from './harness';
 import { E2E_CHARACTER, E2E_SHEET, listFiles, seedProject, type SeededProject } from './seed-project';
 import { handlersOf } from './workspace-seed';
 
@@ -16,25 +16,24 @@ const START_CREDITS = 10;
  */
 describe('generate in the browser', () => {
   let standIn: SegmindStandIn;
+  let session: E2ESession | undefined;
   let app: RunningApp;
-  let browser: Browser;
   let seeded: SeededProject;
   let page: Page;
 
   beforeAll(async () => {
     // A latency long enough that the running job's progress is visible.
     standIn = await startSegmindStandIn({ credits: START_CREDITS, latencyMs: 2_000 });
-    app = await startApp({ segmindBaseUrl: standIn.url });
-    seeded = await seedProject(app);
-    browser = await launchBrowser();
-    page = await openPage(browser, app);
-    await page.getByRole('navigation', { name: 'Navigator' }).waitFor();
+    session = await openSession({
+      standIn,
+      prepare: async (started) => {
+        app = started;
+        seeded = await seedProject(app);
+      },
+    });
+    ({ app, page } = session);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await standIn?.close();
-  });
+  afterAll(() => session?.close());
 
   it('sets the key, generates one sheet, shows progress and the receipt, and sends exactly one POST', async () => {
     // An empty queue says what to do next, with the button that does it.

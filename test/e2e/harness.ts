@@ -8,6 +8,7 @@ import { createAppRuntime } from '../../src/services/runtime';
 import type { AppRuntime } from '../../src/services/runtime-types';
 import { startBrowserHost, type BrowserHost } from '../../src/host/browser-host';
 import { MemoryStore } from '../../src/secrets/memory-store';
+import type { SegmindStandIn } from '../fakes/segmind-stand-in';
 
 // import.meta.url, not __dirname: the benches load this module as ESM through tsx.
 const here = dirname(fileURLToPath(import.meta.url));
@@ -90,4 +91,42 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path: file });
   return file;
+}
+
+/** One e2e file's world: the app (pointed at the Segmind stand-in when given one) and a page on it. */
+export interface E2ESession {
+  app: RunningApp;
+  browser: Browser;
+  page: Page;
+  /** Closes the browser, then the app, then the stand-in. */
+  close(): Promise<void>;
+}
+
+/**
+ * What most e2e files start with: the app, pointed at `standIn` as CCSTUDIO_SEGMIND_URL points it;
+ * `prepare` run against its services (seed a project, create a character); then Chromium on the app,
+ * once its navigator is there. The session owns the stand-in from here: `close` closes it last. A step
+ * that fails closes what was started before the error is thrown, so a failed start leaves no server or
+ * browser running for the rest of the run.
+ */
+export async function openSession(
+  options: { standIn?: SegmindStandIn; prepare?: (app: RunningApp) => Promise<void> } = {},
+): Promise<E2ESession> {
+  const opened: { close(): Promise<void> }[] = options.standIn ? [options.standIn] : [];
+  const close = async () => {
+    for (const part of opened.splice(0).reverse()) await part.close();
+  };
+  try {
+    const app = await startApp(options.standIn ? { segmindBaseUrl: options.standIn.url } : {});
+    opened.push(app);
+    await options.prepare?.(app);
+    const browser = await launchBrowser();
+    opened.push(browser);
+    const page = await openPage(browser, app);
+    await page.getByRole('navigation', { name: 'Navigator' }).waitFor();
+    return { app, browser, page, close };
+  } catch (error) {
+    await close().catch(() => undefined);
+    throw error;
+  }
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startSegmindStandIn, type SegmindStandIn } from '../fakes/segmind-stand-in';
-import { launchBrowser, openPage, screenshot, startApp, type RunningApp } from './harness';
+import { openSession, screenshot, type E2ESession, type RunningApp } from './harness';
 import { seedProject, type SeededProject } from './seed-project';
 import { seedResults } from './workspace-seed';
 import { makePoseSheet } from '../fakes/pose-sheet';
@@ -14,24 +14,23 @@ import { DEFAULT_MODEL_ID } from '../../src/models';
  */
 describe('the "Last run" saved filter', () => {
   let standIn: SegmindStandIn;
+  let session: E2ESession | undefined;
   let app: RunningApp;
-  let browser: Browser;
   let page: Page;
   let seeded: SeededProject;
 
   beforeAll(async () => {
     standIn = await startSegmindStandIn({ credits: 10 });
-    app = await startApp({ segmindBaseUrl: standIn.url });
-    seeded = await seedProject(app);
-    browser = await launchBrowser();
-    page = await openPage(browser, app);
-    await page.getByRole('navigation', { name: 'Navigator' }).waitFor();
+    session = await openSession({
+      standIn,
+      prepare: async (started) => {
+        app = started;
+        seeded = await seedProject(app);
+      },
+    });
+    ({ app, page } = session);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await standIn?.close();
-  });
+  afterAll(() => session?.close());
 
   it('shows the last batch of generations and leaves out results made minutes before in another run', async () => {
     const h = app.runtime.handlers;

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { makeOpenPoseSheet, rowOfFigures } from '../fixtures-gen/pose-sheets';
-import { launchBrowser, openPage, screenshot, startApp, type RunningApp } from './harness';
+import { openSession, screenshot, type E2ESession, type RunningApp } from './harness';
 import { seedResults } from './workspace-seed';
 import { checkAccessibility } from './axe';
 
@@ -19,25 +19,24 @@ const SIZES = [
  * first "Import poses" as one step. Real Chromium, the real services behind the browser host.
  */
 describe('the look', () => {
+  let session: E2ESession | undefined;
   let app: RunningApp;
-  let browser: Browser;
   let page: Page;
   let projectDir: string;
   const nav = () => page.getByRole('navigation', { name: 'Navigator' });
   const h = () => app.runtime.handlers;
 
   beforeAll(async () => {
-    app = await startApp();
-    projectDir = join(app.workDir, 'Look book');
-    await h()['projects.create']({ dir: projectDir, name: 'Look book' });
-    browser = await launchBrowser();
-    page = await openPage(browser, app);
-    await nav().waitFor();
+    session = await openSession({
+      prepare: async (started) => {
+        app = started;
+        projectDir = join(app.workDir, 'Look book');
+        await h()['projects.create']({ dir: projectDir, name: 'Look book' });
+      },
+    });
+    ({ app, page } = session);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  afterAll(() => session?.close());
 
   it('the first "Import poses" is one step: no library appears before there are images for it', async () => {
     const folder = join(app.workDir, 'First poses');

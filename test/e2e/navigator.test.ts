@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startSegmindStandIn, type SegmindStandIn } from '../fakes/segmind-stand-in';
 import { makePoseSheet } from '../fakes/pose-sheet';
-import { launchBrowser, openPage, screenshot, startApp, type RunningApp } from './harness';
+import { openSession, screenshot, type E2ESession, type RunningApp } from './harness';
 import { E2E_SHEET, seedProject, type SeededProject } from './seed-project';
 import { checkAccessibility } from './axe';
 
@@ -15,8 +15,8 @@ import { checkAccessibility } from './axe';
  */
 describe('the navigator and generating from where you are', () => {
   let standIn: SegmindStandIn;
+  let session: E2ESession | undefined;
   let app: RunningApp;
-  let browser: Browser;
   let page: Page;
   let seeded: SeededProject;
   let ada: { id: string; name: string };
@@ -27,48 +27,46 @@ describe('the navigator and generating from where you are', () => {
   beforeAll(async () => {
     // 0.05 credits: less than one run costs.
     standIn = await startSegmindStandIn({ credits: 0.05 });
-    app = await startApp({ segmindBaseUrl: standIn.url });
-    seeded = await seedProject(app);
-    const h = app.runtime.handlers;
-    const character = await h['characters.create']({
-      name: 'Ada',
-      description: 'an old sailor with a grey beard',
-      colorLabel: 'red',
+    session = await openSession({
+      standIn,
+      prepare: async (started) => {
+        app = started;
+        seeded = await seedProject(app);
+        const h = app.runtime.handlers;
+        const character = await h['characters.create']({
+          name: 'Ada',
+          description: 'an old sailor with a grey beard',
+          colorLabel: 'red',
+        });
+        const face = await sharp({
+          create: { width: 64, height: 64, channels: 3, background: { r: 200, g: 120, b: 40 } },
+        })
+          .png()
+          .toBuffer();
+        await h['characters.addReferences']({
+          id: character.id,
+          sources: [{ name: 'ada.png', dataBase64: face.toString('base64') }],
+        });
+        ada = { id: character.id, name: character.name };
+        const library = await h['poses.createLibrary']({ name: 'Sitting' });
+        // A sheet of its own (the seeded one would be refused as a duplicate).
+        const sheet = await makePoseSheet({
+          ...E2E_SHEET,
+          figures: E2E_SHEET.figures.map((f) => ({ ...f, y: f.y + 8, height: f.height - 16 })),
+        });
+        const report = await h['poses.import']({
+          libraryId: library.id,
+          sources: [{ name: 'on-a-bench.png', dataBase64: sheet.toString('base64') }],
+        });
+        const pose = report.imported[0];
+        if (!pose) throw new Error('the pose was not imported');
+        sitting = { id: library.id, name: library.name, poseId: pose.id, poseName: pose.name };
+        await h['key.set']({ key: standIn.key });
+      },
     });
-    const face = await sharp({
-      create: { width: 64, height: 64, channels: 3, background: { r: 200, g: 120, b: 40 } },
-    })
-      .png()
-      .toBuffer();
-    await h['characters.addReferences']({
-      id: character.id,
-      sources: [{ name: 'ada.png', dataBase64: face.toString('base64') }],
-    });
-    ada = { id: character.id, name: character.name };
-    const library = await h['poses.createLibrary']({ name: 'Sitting' });
-    // A sheet of its own (the seeded one would be refused as a duplicate).
-    const sheet = await makePoseSheet({
-      ...E2E_SHEET,
-      figures: E2E_SHEET.figures.map((f) => ({ ...f, y: f.y + 8, height: f.height - 16 })),
-    });
-    const report = await h['poses.import']({
-      libraryId: library.id,
-      sources: [{ name: 'on-a-bench.png', dataBase64: sheet.toString('base64') }],
-    });
-    const pose = report.imported[0];
-    if (!pose) throw new Error('the pose was not imported');
-    sitting = { id: library.id, name: library.name, poseId: pose.id, poseName: pose.name };
-    await h['key.set']({ key: standIn.key });
-
-    browser = await launchBrowser();
-    page = await openPage(browser, app);
-    await nav().waitFor();
+    ({ app, page } = session);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await standIn?.close();
-  });
+  afterAll(() => session?.close());
 
   it('lists characters with their thumbnail and colour label, and pose libraries, under their headings', async () => {
     const characters = nav().getByRole('list', { name: 'Characters' });

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { listModels } from '../../src/models';
 import { startSegmindStandIn, type SegmindStandIn } from '../fakes/segmind-stand-in';
 import { checkAccessibility } from './axe';
-import { launchBrowser, openPage, screenshot, startApp, type RunningApp } from './harness';
+import { openSession, screenshot, type E2ESession, type RunningApp } from './harness';
 import { seedProject } from './seed-project';
 
 /**
@@ -13,23 +13,22 @@ import { seedProject } from './seed-project';
  */
 describe('choosing the Segmind API per model in Settings', () => {
   let standIn: SegmindStandIn;
+  let session: E2ESession | undefined;
   let app: RunningApp;
-  let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
     standIn = await startSegmindStandIn({ credits: 10 });
-    app = await startApp({ segmindBaseUrl: standIn.url });
-    await seedProject(app);
-    browser = await launchBrowser();
-    page = await openPage(browser, app);
-    await page.getByRole('navigation', { name: 'Navigator' }).waitFor();
+    session = await openSession({
+      standIn,
+      prepare: async (started) => {
+        app = started;
+        await seedProject(app);
+      },
+    });
+    ({ app, page } = session);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await standIn?.close();
-  });
+  afterAll(() => session?.close());
 
   /** Scrolls the settings column (not the window) so the section is in view. */
   const showSection = () =>

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startSegmindStandIn, type SegmindStandIn } from '../fakes/segmind-stand-in';
 import { DEFAULT_MODEL_ID } from '../../src/models';
 import type { Job } from '../../src/domain';
 import { checkAccessibility } from './axe';
-import { launchBrowser, openPage, screenshot, startApp, type RunningApp } from './harness';
+import { openSession, screenshot, type E2ESession, type RunningApp } from './harness';
 import { seedProject, type SeededProject } from './seed-project';
 
 /**
@@ -15,8 +15,8 @@ import { seedProject, type SeededProject } from './seed-project';
  */
 describe('Spend in the browser', () => {
   let standIn: SegmindStandIn;
+  let session: E2ESession | undefined;
   let app: RunningApp;
-  let browser: Browser;
   let seeded: SeededProject;
   let page: Page;
   let oskarId: string;
@@ -71,27 +71,26 @@ describe('Spend in the browser', () => {
 
   beforeAll(async () => {
     standIn = await startSegmindStandIn({ credits: 25, cost: 0.137, latencyMs: 100 });
-    app = await startApp({ segmindBaseUrl: standIn.url });
-    seeded = await seedProject(app);
-    const h = app.runtime.handlers;
-    await h['key.set']({ key: standIn.key });
-    await h['settings.update']({ requestsPerMinute: 600, concurrency: 2 });
-    oskarId = (
-      await h['characters.create']({
-        name: 'Oskar',
-        description: 'old fisherman, blue cap',
-        styleWords: '2D illustration style',
-      })
-    ).id;
-    browser = await launchBrowser();
-    page = await openPage(browser, app);
-    await nav().waitFor();
+    session = await openSession({
+      standIn,
+      prepare: async (started) => {
+        app = started;
+        seeded = await seedProject(app);
+        const h = app.runtime.handlers;
+        await h['key.set']({ key: standIn.key });
+        await h['settings.update']({ requestsPerMinute: 600, concurrency: 2 });
+        oskarId = (
+          await h['characters.create']({
+            name: 'Oskar',
+            description: 'old fisherman, blue cap',
+            styleWords: '2D illustration style',
+          })
+        ).id;
+      },
+    });
+    ({ app, page } = session);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await standIn?.close();
-  });
+  afterAll(() => session?.close());
 
   it('before any run: the navigator opens Spend on its empty state, with the cap ready to set', async () => {
     await nav().getByRole('button', { name: 'Spend', exact: true }).click();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startSegmindStandIn, newStandInKey, type SegmindStandIn } from '../fakes/segmind-stand-in';
-import { launchBrowser, openPage, screenshot, startApp, type RunningApp } from './harness';
+import { openSession, screenshot, type E2ESession, type RunningApp } from './harness';
 import { seedProject, type SeededProject } from './seed-project';
 import { checkAccessibility } from './axe';
 
@@ -13,8 +13,8 @@ import { checkAccessibility } from './axe';
  */
 describe('truthful state', () => {
   let standIn: SegmindStandIn;
+  let session: E2ESession | undefined;
   let app: RunningApp;
-  let browser: Browser;
   let page: Page;
   let seeded: SeededProject;
   const nav = () => page.getByRole('navigation', { name: 'Navigator' });
@@ -22,17 +22,16 @@ describe('truthful state', () => {
   beforeAll(async () => {
     standIn = await startSegmindStandIn({ credits: 10 });
     // The harness's segmindBaseUrl is what CCSTUDIO_SEGMIND_URL sets in the app, the host and the CLI.
-    app = await startApp({ segmindBaseUrl: standIn.url });
-    seeded = await seedProject(app);
-    browser = await launchBrowser();
-    page = await openPage(browser, app);
-    await nav().waitFor();
+    session = await openSession({
+      standIn,
+      prepare: async (started) => {
+        app = started;
+        seeded = await seedProject(app);
+      },
+    });
+    ({ app, page } = session);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await standIn?.close();
-  });
+  afterAll(() => session?.close());
 
   it('Settings shows the address requests actually go to, and that the environment set it', async () => {
     await nav().getByRole('button', { name: 'Settings', exact: true }).click();

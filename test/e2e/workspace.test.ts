@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { readParameters } from '../../src/images';
 import { makePdf } from '../fixtures-gen/broken-files';
 import { makeOpenPoseSheet, rowOfFigures } from '../fixtures-gen/pose-sheets';
-import { launchBrowser, openPage, screenshot, startApp, type RunningApp } from './harness';
+import { openSession, screenshot, type E2ESession, type RunningApp } from './harness';
 import { dropFiles, handlersOf, seedResults } from './workspace-seed';
 
 const CHARACTER = {
@@ -45,8 +45,8 @@ interface Summary {
  * filtered, trashed and restored, and exported with their parameters embedded (read back from the file).
  */
 describe('the workspace in the browser', () => {
+  let session: E2ESession | undefined;
   let app: RunningApp;
-  let browser: Browser;
   let page: Page;
   let projectDir: string;
   const shots: string[] = [];
@@ -55,17 +55,16 @@ describe('the workspace in the browser', () => {
   const call = <T>(name: string, input: unknown = {}) => handlersOf(app)[name]?.(input) as Promise<T>;
 
   beforeAll(async () => {
-    app = await startApp();
-    projectDir = join(app.workDir, 'Lighthouse book');
-    await call('projects.create', { dir: projectDir, name: 'Lighthouse book' });
-    browser = await launchBrowser();
-    page = await openPage(browser, app);
-    await nav().waitFor();
+    session = await openSession({
+      prepare: async (started) => {
+        app = started;
+        projectDir = join(app.workDir, 'Lighthouse book');
+        await call('projects.create', { dir: projectDir, name: 'Lighthouse book' });
+      },
+    });
+    ({ app, page } = session);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  afterAll(() => session?.close());
 
   it('says what to do next on every empty list, with the one button that does it', async () => {
     await page.getByRole('button', { name: 'Open Generate' }).waitFor();
