@@ -140,4 +140,79 @@ describe('the look', () => {
     ]).toContainEqual([meta.width, meta.height]);
     expect(meta.density).toBe(300);
   });
+
+  it('several toasts stack into one beside the navigator, and spread out when pointed at', async () => {
+    const dock = page.getByRole('region', { name: 'Notifications' });
+    const toasts = dock.locator('.toast');
+    const grid = page.getByRole('listbox', { name: 'Results' });
+    const boxes = () =>
+      toasts.evaluateAll((els) =>
+        els.map((el) => {
+          const r = el.getBoundingClientRect();
+          return { left: r.left, top: r.top, bottom: r.bottom, height: r.height, width: r.width };
+        }),
+      );
+    // Four ratings of two results in a row: four toasts (each with its Undo, 4 s), all on screen at once.
+    // The order alternates, so the four shown are known to be this round's, not the last round's.
+    let round = 0;
+    const raise = async () => {
+      const keys = round++ % 2 === 0 ? ['1', '2', '3', '4'] : ['5', '4', '3', '2'];
+      await page.mouse.move(900, 300);
+      await grid.getByRole('option').nth(0).click();
+      await grid
+        .getByRole('option')
+        .nth(1)
+        .click({ modifiers: ['Control'] });
+      for (const key of keys) await page.keyboard.press(key);
+      // textContent: the older toasts' text is hidden behind the newest, so has no innerText.
+      const stars = async () =>
+        (await toasts.evaluateAll((els) => els.map((el) => el.textContent ?? ''))).map(
+          (text) => /★+/.exec(text)?.[0].length,
+        );
+      await expect.poll(stars).toEqual(keys.map(Number));
+    };
+    const navRight = async () =>
+      (await page.getByRole('navigation', { name: 'Navigator' }).boundingBox())?.width ?? 0;
+
+    for (const [width, height] of SIZES) {
+      await page.setViewportSize({ width, height });
+      await raise();
+      // Stacked, once settled: the newest in front and the edges of the three behind it showing above
+      // it, so the four cover no more than one toast and 30 px.
+      await expect
+        .poll(async () => {
+          const b = await boxes();
+          const newest = b.at(-1);
+          if (!newest) return -1;
+          return Math.max(...b.map((x) => x.bottom)) - Math.min(...b.map((x) => x.top)) - newest.height;
+        })
+        .toSatisfy((above: number) => above >= 15 && above <= 3 * 10 + 1);
+      expect(Math.min(...(await boxes()).map((b) => b.left))).toBeGreaterThanOrEqual(await navRight());
+      await screenshot(page, `look-toasts-stacked-${width}x${height}`);
+
+      // Focus moved into the stack (Tab, or the pointer over it: the same rule): spread out, one above
+      // the other, none covering another. Focus, not hover: hover waits for the toast to hold still,
+      // which on a loaded machine can outlast its 4 s.
+      await raise();
+      await toasts.last().getByRole('button', { name: 'Undo' }).focus();
+      await expect
+        .poll(async () => {
+          const b = await boxes();
+          const sameWidth = b.every((x) => Math.abs(x.width - (b[0]?.width ?? 0)) < 0.5);
+          return sameWidth && b.slice(1).every((x, i) => (b[i]?.bottom ?? Infinity) <= x.top + 0.5);
+        })
+        .toBe(true);
+      await screenshot(page, `look-toasts-spread-${width}x${height}`);
+      await checkAccessibility(page, `the toasts spread out at ${width}x${height}`);
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
+
+    // The navigator folded to a rail: the toasts move with its edge.
+    await raise();
+    await page.getByRole('button', { name: 'Collapse the navigator' }).click();
+    await expect.poll(navRight).toBeLessThan(80);
+    await expect.poll(async () => Math.min(...(await boxes()).map((b) => b.left))).toBeLessThan(120);
+    expect(Math.min(...(await boxes()).map((b) => b.left))).toBeGreaterThanOrEqual(await navRight());
+    await page.getByRole('button', { name: 'Expand the navigator' }).click();
+  });
 });

@@ -87,6 +87,17 @@ export function Workspace(props: { project: ProjectSummary }) {
     'app.shortcuts': () => setSheetOpen(true),
     'app.search': focusSearch,
   });
+  // Toasts sit beside the navigator (primitives.css): they are outside the workspace, so they are told
+  // its width on the document.
+  const navWidth = layout.fitted.nav;
+  useEffect(() => {
+    const root = document.documentElement.style;
+    root.setProperty('--toast-left', `${navWidth}px`);
+    return () => {
+      root.removeProperty('--toast-left');
+    };
+  }, [navWidth]);
+
   return (
     <ToastProvider>
       <NavigationContext.Provider value={navigation}>

@@ -6,6 +6,7 @@ import {
   useMemo,
   useRef,
   useState,
+  type CSSProperties,
   type ReactNode,
 } from 'react';
 import { AlertTriangle, CheckCircle2, Info, X } from 'lucide-react';
@@ -61,8 +62,8 @@ export function ToastProvider(props: { children: ReactNode }) {
       {props.children}
       <div className="toast-dock" role="region" aria-label="Notifications">
         <div aria-live="polite" className="toast-stack">
-          {toasts.map((toast) => (
-            <ToastItem key={toast.id} toast={toast} dismiss={dismiss} />
+          {toasts.map((toast, i) => (
+            <ToastItem key={toast.id} toast={toast} depth={toasts.length - 1 - i} dismiss={dismiss} />
           ))}
         </div>
       </div>
@@ -77,7 +78,8 @@ const ICONS = {
   error: <AlertTriangle size={16} color="var(--red)" aria-hidden />,
 };
 
-function ToastItem(props: { toast: Toast; dismiss(id: number): void }) {
+/** `depth`: 0 for the newest, 1 for the one before it, and so on (how far back it stands in the stack). */
+function ToastItem(props: { toast: Toast; depth: number; dismiss(id: number): void }) {
   const { toast, dismiss } = props;
   const id = toast.id;
   const onClose = () => dismiss(id);
@@ -92,6 +94,7 @@ function ToastItem(props: { toast: Toast; dismiss(id: number): void }) {
   return (
     <div
       className={`toast toast-${toast.tone ?? 'info'}`}
+      style={{ '--depth': props.depth } as CSSProperties}
       role={toast.tone === 'error' ? 'alert' : 'status'}
       onMouseEnter={() => setHovered(true)}
       onMouseLeave={() => setHovered(false)}
