@@ -28,6 +28,10 @@ export default defineConfig({
           testTimeout: 90_000,
           hookTimeout: 60_000,
           fileParallelism: false,
+          // expect.poll's own default (1 s) is too short for work the services do on a loaded machine (an
+          // import of a pose sheet took longer in one CI run). A poll that passes returns at once, so this
+          // only changes how long a failing one takes to say so.
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],
