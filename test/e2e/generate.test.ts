@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { startSegmindStandIn, STAND_IN_COST, type SegmindStandIn } from '../fakes/segmind-stand-in';
-import { openSession, screenshot, type E2ESession, type RunningApp } from './harness';
-import { E2E_CHARACTER, E2E_SHEET, listFiles, seedProject, type SeededProject } from './seed-project';
+import { STAND_IN_COST, type SegmindStandIn } from '../fakes/segmind-stand-in';
+import { screenshot, type E2ESession, type RunningApp } from './harness';
+import { E2E_CHARACTER, E2E_SHEET, listFiles, openSeededSession, type SeededProject } from './seed-project';
 import { handlersOf } from './workspace-seed';
 
 const START_CREDITS = 10;
@@ -23,14 +23,7 @@ describe('generate in the browser', () => {
 
   beforeAll(async () => {
     // A latency long enough that the running job's progress is visible.
-    standIn = await startSegmindStandIn({ credits: START_CREDITS, latencyMs: 2_000 });
-    session = await openSession({
-      standIn,
-      prepare: async (started) => {
-        app = started;
-        seeded = await seedProject(app);
-      },
-    });
+    ({ session, standIn, seeded } = await openSeededSession({ credits: START_CREDITS, latencyMs: 2_000 }));
     ({ app, page } = session);
   });
   afterAll(() => session?.close());

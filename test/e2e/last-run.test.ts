@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startSegmindStandIn, type SegmindStandIn } from '../fakes/segmind-stand-in';
-import { openSession, screenshot, type E2ESession, type RunningApp } from './harness';
-import { seedProject, type SeededProject } from './seed-project';
+import { type SegmindStandIn } from '../fakes/segmind-stand-in';
+import { screenshot, type E2ESession, type RunningApp } from './harness';
+import { openSeededSession, type SeededProject } from './seed-project';
 import { seedResults } from './workspace-seed';
 import { makePoseSheet } from '../fakes/pose-sheet';
 import { E2E_SHEET } from './seed-project';
@@ -20,14 +20,7 @@ describe('the "Last run" saved filter', () => {
   let seeded: SeededProject;
 
   beforeAll(async () => {
-    standIn = await startSegmindStandIn({ credits: 10 });
-    session = await openSession({
-      standIn,
-      prepare: async (started) => {
-        app = started;
-        seeded = await seedProject(app);
-      },
-    });
+    ({ session, standIn, seeded } = await openSeededSession({ credits: 10 }));
     ({ app, page } = session);
   });
   afterAll(() => session?.close());

@@ -5,7 +5,12 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makePoseSheet, type PoseSheetSpec } from '../fakes/pose-sheet';
-import type { RunningApp } from './harness';
+import {
+  startSegmindStandIn,
+  type SegmindStandIn,
+  type StartStandInOptions,
+} from '../fakes/segmind-stand-in';
+import { openSession, type E2ESession, type RunningApp } from './harness';
 
 export interface SeededProject {
   dir: string;
@@ -53,6 +58,22 @@ export async function seedProject(app: RunningApp, name = 'Lighthouse book'): Pr
     poseId: pose.id,
     poseName: pose.name,
   };
+}
+
+/** The start most generation files share: the stand-in, the app pointed at it, a seeded project, a page. */
+export async function openSeededSession(
+  standInOptions: StartStandInOptions,
+): Promise<{ session: E2ESession; standIn: SegmindStandIn; seeded: SeededProject }> {
+  const standIn = await startSegmindStandIn(standInOptions);
+  let seeded: SeededProject | undefined;
+  const session = await openSession({
+    standIn,
+    prepare: async (app) => {
+      seeded = await seedProject(app);
+    },
+  });
+  if (!seeded) throw new Error('the project was not seeded');
+  return { session, standIn, seeded };
 }
 
 /** Every file under a folder, recursively (relative paths). */

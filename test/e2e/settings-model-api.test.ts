@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { listModels } from '../../src/models';
-import { startSegmindStandIn, type SegmindStandIn } from '../fakes/segmind-stand-in';
 import { checkAccessibility } from './axe';
-import { openSession, screenshot, type E2ESession, type RunningApp } from './harness';
-import { seedProject } from './seed-project';
+import { screenshot, type E2ESession, type RunningApp } from './harness';
+import { openSeededSession } from './seed-project';
 
 /**
  * Settings, "How each model is sent": per model, Segmind's v1 API or the async API (v2), V1 on v1 by
@@ -12,20 +11,12 @@ import { seedProject } from './seed-project';
  * real services behind the browser host.
  */
 describe('choosing the Segmind API per model in Settings', () => {
-  let standIn: SegmindStandIn;
   let session: E2ESession | undefined;
   let app: RunningApp;
   let page: Page;
 
   beforeAll(async () => {
-    standIn = await startSegmindStandIn({ credits: 10 });
-    session = await openSession({
-      standIn,
-      prepare: async (started) => {
-        app = started;
-        await seedProject(app);
-      },
-    });
+    ({ session } = await openSeededSession({ credits: 10 }));
     ({ app, page } = session);
   });
   afterAll(() => session?.close());

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startSegmindStandIn, newStandInKey, type SegmindStandIn } from '../fakes/segmind-stand-in';
-import { openSession, screenshot, type E2ESession, type RunningApp } from './harness';
-import { seedProject, type SeededProject } from './seed-project';
+import { newStandInKey, startSegmindStandIn, type SegmindStandIn } from '../fakes/segmind-stand-in';
+import { screenshot, type E2ESession } from './harness';
+import { openSeededSession, type SeededProject } from './seed-project';
 import { checkAccessibility } from './axe';
 
 /**
@@ -14,22 +14,14 @@ import { checkAccessibility } from './axe';
 describe('truthful state', () => {
   let standIn: SegmindStandIn;
   let session: E2ESession | undefined;
-  let app: RunningApp;
   let page: Page;
   let seeded: SeededProject;
   const nav = () => page.getByRole('navigation', { name: 'Navigator' });
 
   beforeAll(async () => {
-    standIn = await startSegmindStandIn({ credits: 10 });
     // The harness's segmindBaseUrl is what CCSTUDIO_SEGMIND_URL sets in the app, the host and the CLI.
-    session = await openSession({
-      standIn,
-      prepare: async (started) => {
-        app = started;
-        seeded = await seedProject(app);
-      },
-    });
-    ({ app, page } = session);
+    ({ session, standIn, seeded } = await openSeededSession({ credits: 10 }));
+    ({ page } = session);
   });
   afterAll(() => session?.close());
 

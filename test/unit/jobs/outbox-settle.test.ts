@@ -8,30 +8,12 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { JobSchema, newId, nowIso, type Job } from '../../../src/domain';
+import { JobSchema, newId } from '../../../src/domain';
 import { JobOutbox } from '../../../src/jobs/outbox';
+import { queuedJob } from '../../helpers/jobs';
 import { useTempDirs } from '../../helpers/temp-dir';
 
 const tempDir = useTempDirs();
-
-function queuedJob(id = newId()): Job {
-  return {
-    id,
-    state: 'queued',
-    projectPath: '/nowhere/project',
-    projectId: newId(),
-    modelId: 'consistent-character-ai-neolemon',
-    characterId: newId(),
-    poseId: newId(),
-    label: { character: 'Mira', pose: 'Standing' },
-    params: { seed: 1 },
-    sentImage: { poseId: newId(), sha256: 'a'.repeat(64), width: 8, height: 8, bytes: 3, format: 'png' },
-    createdAt: nowIso(),
-    updatedAt: nowIso(),
-    attempts: 0,
-    autoRetries: 0,
-  };
-}
 
 async function outboxIn(): Promise<{ dir: string; userData: string }> {
   const userData = await tempDir();

@@ -5,29 +5,15 @@
  * say why once, and Resume must sum the receipts again rather than wait for ever in silence.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { newId, nowIso, type Job } from '../../../src/domain';
+import { newId } from '../../../src/domain';
 import type { ProjectHandle } from '../../../src/library/project-store';
 import { SpendingCap } from '../../../src/services/generation/spending-cap';
+import { queuedJob } from '../../helpers/jobs';
 
 const projectId = newId();
 const project = { root: '/projects/lighthouse' } as ProjectHandle;
 
-const job: Job = {
-  id: newId(),
-  state: 'queued',
-  projectPath: project.root,
-  projectId,
-  modelId: 'consistent-character-ai-neolemon',
-  characterId: newId(),
-  poseId: newId(),
-  label: { character: 'Mira', pose: 'Standing' },
-  params: { seed: 1 },
-  sentImage: { poseId: newId(), sha256: 'a'.repeat(64), width: 8, height: 8, bytes: 3, format: 'png' },
-  createdAt: nowIso(),
-  updatedAt: nowIso(),
-  attempts: 0,
-  autoRetries: 0,
-};
+const job = queuedJob({ projectPath: project.root, projectId });
 
 /** Waits for `readReceipts`' callback. */
 const read = (cap: SpendingCap) => new Promise<void>((resolve) => cap.readReceipts(project, resolve));
