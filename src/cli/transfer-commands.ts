@@ -42,9 +42,11 @@ function choose(items: TransferItem[], names: string[], all: boolean, what: stri
 }
 
 function describe(outcome: TransferOutcome, what: string, imagesWord: string): string {
-  return outcome.status === 'copied'
-    ? `copied ${what} "${outcome.name}" (${outcome.images} ${imagesWord}) as ${outcome.id}`
-    : `${what} "${outcome.name}" is already here (${outcome.id}); not copied again`;
+  if (outcome.status === 'copied')
+    return `copied ${what} "${outcome.name}" (${outcome.images} ${imagesWord}) as ${outcome.id}`;
+  if (outcome.status === 'updated')
+    return `${what} "${outcome.name}" is already here (${outcome.id}); added the ${outcome.images} ${imagesWord} made since`;
+  return `${what} "${outcome.name}" is already here (${outcome.id}); not copied again`;
 }
 
 function copyCommand(kind: 'character' | 'poses'): CliCommand {

@@ -5,6 +5,7 @@ import {
   dragIcon,
   OriginIndex,
   openSourceProject,
+  posesAddedSince,
   resolveShareableFiles,
   type SourceProject,
 } from '../library/transfer';
@@ -80,7 +81,12 @@ export function transferHandlers(
           characters: source.characters.map((c) =>
             item(c, c.referenceImages.length, characterIndex.find(sourceId, c)),
           ),
-          poseLibraries: source.libraries.map((l) => item(l, l.poses.length, libraryIndex.find(sourceId, l))),
+          poseLibraries: source.libraries.map((l) => {
+            const here = libraryIndex.find(sourceId, l);
+            const listed = item(l, l.poses.length, here);
+            if (listed.alreadyHere && here) listed.alreadyHere.newPoses = posesAddedSince(l, here).length;
+            return listed;
+          }),
           problems: source.problems.map((p) => ({ file: p.file, reason: p.reason })),
         };
       }),

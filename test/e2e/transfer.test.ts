@@ -22,6 +22,7 @@ describe('the OS and other projects, in the browser', () => {
   let browser: Browser;
   let page: Page;
   let bookOne: string;
+  let seededPoseName: string;
   const call = <T>(name: string, input: unknown = {}) => handlersOf(app)[name]?.(input) as Promise<T>;
   const nav = () => page.getByRole('navigation', { name: 'Navigator' });
 
@@ -29,6 +30,7 @@ describe('the OS and other projects, in the browser', () => {
     app = await startApp();
     const seeded = await seedProject(app, 'Book one');
     bookOne = seeded.dir;
+    seededPoseName = seeded.poseName;
     await call('characters.addReferences', {
       id: seeded.characterId,
       sources: [{ name: 'face.png', dataBase64: (await makeImage('png', 240, 200)).toString('base64') }],
@@ -162,5 +164,39 @@ describe('the OS and other projects, in the browser', () => {
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     const { libraries } = await call<{ libraries: unknown[] }>('poses.list');
     expect(libraries).toHaveLength(1);
+
+    // A pose added to Book one's library since: the library can be chosen again, for that pose alone.
+    const bookTwo = join(app.workDir, 'Book two');
+    await call('projects.open', { dir: bookOne });
+    const original = (await call<{ libraries: { id: string }[] }>('poses.list')).libraries[0]!;
+    await call('poses.import', {
+      libraryId: original.id,
+      sources: [
+        {
+          name: 'kneeling.png',
+          dataBase64: (await makeImage('png', 120, 240, { hue: 300 })).toString('base64'),
+        },
+      ],
+    });
+    await call('projects.open', { dir: bookTwo });
+    await page.reload();
+    await nav()
+      .getByRole('button', { name: /^Poses/ })
+      .click();
+    await page.getByRole('button', { name: 'Copy from another project' }).click();
+    await dialog.getByRole('button', { name: /^Book one/ }).click();
+    await dialog.getByText('In Book one').waitFor();
+    const standing = dialog.getByRole('checkbox', { name: /Standing/ });
+    expect(await standing.isDisabled()).toBe(false);
+    await dialog.getByText('1 new').waitFor();
+    expect(await dialog.getByRole('checkbox', { name: /Mira/ }).isDisabled()).toBe(true);
+    await standing.check();
+    await screenshot(page, 'transfer-7-new-poses');
+    await checkAccessibility(page, 'the copy dialog offering the poses made since');
+    await dialog.getByRole('button', { name: 'Copy 1 item' }).click();
+    await page.getByText('Copied Standing').waitFor();
+    const after = await call<{ libraries: { poses: { name: string }[] }[] }>('poses.list');
+    expect(after.libraries).toHaveLength(1);
+    expect(after.libraries[0]!.poses.map((p) => p.name)).toEqual([seededPoseName, 'kneeling']);
   });
 });

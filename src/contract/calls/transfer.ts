@@ -35,8 +35,14 @@ export const TransferItemSchema = z.object({
   images: z.number().int().nonnegative(),
   tags: z.array(z.string()),
   updatedAt: IsoDateSchema,
-  /** Set when a copy of it is already in the open project (recognised by provenance): copying skips it. */
-  alreadyHere: z.object({ id: IdSchema, name: z.string() }).optional(),
+  /**
+   * Set when a copy of it is already in the open project (recognised by provenance). Copying it again
+   * brings only `newPoses` across (a pose library's poses made since the two parted, in either
+   * project); with none, it is skipped.
+   */
+  alreadyHere: z
+    .object({ id: IdSchema, name: z.string(), newPoses: z.number().int().nonnegative().optional() })
+    .optional(),
 });
 export type TransferItem = z.infer<typeof TransferItemSchema>;
 
@@ -44,8 +50,11 @@ export type TransferItem = z.infer<typeof TransferItemSchema>;
 export const TransferOutcomeSchema = z.object({
   sourceId: IdSchema,
   name: z.string(),
-  /** 'copied': a new item `id`; 'already-here': the copy made earlier is `id`, nothing was written. */
-  status: z.enum(['copied', 'already-here']),
+  /**
+   * 'copied': a new item `id`; 'updated': the copy made earlier, `id`, gained `images` poses made since;
+   * 'already-here': the copy made earlier is `id`, nothing was written.
+   */
+  status: z.enum(['copied', 'updated', 'already-here']),
   id: IdSchema,
   images: z.number().int().nonnegative(),
 });

@@ -18,13 +18,13 @@ import { writeFileAtomic, writeJsonAtomic } from '../atomic-write';
 import { makeFolderInside } from '../contained-fs';
 import { readRecordedFile } from '../contained-path';
 import type { Workspace } from '../workspace';
-import { guardWrite, removeQuietly } from '../workspace/fs-utils';
+import { guardWrite, listDir, removeQuietly } from '../workspace/fs-utils';
 import { makeThumbQuietly } from '../workspace/image-intake';
 import { placeImage } from '../workspace/image-import';
 import { holdInFlight } from '../workspace/in-flight';
 import { thumbPathFor } from '../workspace/paths';
 import type { TaskControl } from '../workspace/task-control';
-import { OriginIndex } from './provenance';
+import { OriginIndex, posesAddedSince } from './provenance';
 import type { SourceProject } from './source-project';
 
 export interface CopyChoice {
@@ -123,8 +123,17 @@ async function copyUnderLock(
     for (const library of libraries) {
       const existing = libraryIndex.find(sourceId, library);
       if (existing) {
-        report.poseLibraries.push(already(library, existing, library.poses.length));
-        for (let i = 0; i < library.poses.length; i++) step();
+        // Copied before: the poses made since in either project come across into the copy here.
+        const added = posesAddedSince(library, existing);
+        for (let i = 0; i < library.poses.length - added.length; i++) step();
+        if (added.length === 0) {
+          report.poseLibraries.push(already(library, existing, library.poses.length));
+          continue;
+        }
+        checkCancel();
+        await addPosesToCopy(source, target, library, existing, added, { step, checkCancel });
+        report.images += added.length;
+        report.poseLibraries.push({ ...already(library, existing, added.length), status: 'updated' });
         continue;
       }
       checkCancel();
@@ -278,6 +287,52 @@ async function copyCharacter(
     return copy;
   } catch (error) {
     await removeQuietly(layout.characterDir(id));
+    for (const imageId of held.ids) await removeQuietly(thumbPathFor(layout, imageId));
+    throw error;
+  } finally {
+    held.release();
+  }
+}
+
+/**
+ * Poses of `library` (the other project's) added into `here`, the copy made before: their images first,
+ * into its folder (held in flight), then one change to its list (PoseLibraryStore.change, under the
+ * library's lock). A failure or a cancel midway removes the images again; the library is untouched.
+ */
+async function addPosesToCopy(
+  source: SourceProject,
+  target: Workspace,
+  library: PoseLibrary,
+  here: PoseLibrary,
+  added: readonly Pose[],
+  progress: Progress,
+): Promise<void> {
+  const layout = target.project.layout;
+  const dir = layout.poseLibraryDir(here.id);
+  const held = inFlightHolder();
+  try {
+    const images = await copyImagesInOrder(added, async (pose) => {
+      progress.checkCancel();
+      const image = await copyImage(
+        source,
+        target,
+        pose.image,
+        dir,
+        `The pose “${pose.name}” of ${library.name}`,
+        held.hold,
+      );
+      progress.step();
+      return image;
+    });
+    progress.checkCancel();
+    const poses = added.map((pose, index) => ({ ...pose, id: newId(), image: images[index]! }));
+    await target.poses.change(here.id, () => ({ put: poses }));
+  } catch (error) {
+    // The images written so far (named by their ids, any extension) and their thumbnails.
+    const written = new Set(held.ids);
+    for (const name of await listDir(dir)) {
+      if (written.has(name.slice(0, name.indexOf('.')))) await removeQuietly(join(dir, name));
+    }
     for (const imageId of held.ids) await removeQuietly(thumbPathFor(layout, imageId));
     throw error;
   } finally {

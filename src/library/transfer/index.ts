@@ -5,4 +5,4 @@
 export { clipboardImage, dragIcon, resolveShareableFiles } from './os-files';
 export { openSourceProject, type SourceProject } from './source-project';
 export { copyFromProject, type CopyChoice, type CopyReport } from './copy-items';
-export { OriginIndex, originKeys, type Traceable } from './provenance';
+export { OriginIndex, originKeys, posesAddedSince, type Traceable } from './provenance';

@@ -1,4 +1,4 @@
-import type { Provenance } from '../../domain';
+import type { Pose, PoseLibrary, Provenance } from '../../domain';
 
 /** A character or pose library, as far as its origin goes. */
 export interface Traceable {
@@ -41,4 +41,19 @@ export class OriginIndex<T extends Traceable> {
   add(projectId: string, item: T): void {
     for (const key of originKeys(projectId, item)) if (!this.byKey.has(key)) this.byKey.set(key, item);
   }
+}
+
+/**
+ * The poses of another project's library that its copy here (or the original here, for a library copied
+ * from here) lacks and that were made after the two parted: a pose made since in either project comes
+ * across; one the person removed here after the copy does not come back, since it was made before they
+ * parted. Told apart by the image's hash (a copied image keeps its bytes; the pose gets a new id). With
+ * no copy time on either side (the same project, from an archive), nothing is new.
+ */
+export function posesAddedSince(source: PoseLibrary, here: PoseLibrary): Pose[] {
+  const parted = here.copiedFrom?.copiedAt ?? source.copiedFrom?.copiedAt;
+  if (parted === undefined) return [];
+  const partedAt = Date.parse(parted);
+  const have = new Set(here.poses.map((pose) => pose.image.sha256));
+  return source.poses.filter((pose) => Date.parse(pose.createdAt) > partedAt && !have.has(pose.image.sha256));
 }

@@ -64,7 +64,8 @@ describe.concurrent('offline', () => {
       },
     });
     const server = back.server!;
-    for (const job of jobs) await app.waitForJob(job.id, isDelivered, 8000, 'completed and committed');
+    // 15 s: one CI run on a loaded machine took longer than 8 s to commit the first.
+    for (const job of jobs) await app.waitForJob(job.id, isDelivered, 15_000, 'completed and committed');
 
     expect(server.postCount).toBe(3);
     expect(await resultCount(app)).toBe(3);
@@ -76,7 +77,7 @@ describe.concurrent('offline', () => {
     }
     await waitPastAutomaticRetry();
     expect(server.postCount).toBe(3);
-  });
+  }, 40_000);
 
   it('without a restart, the queue drains by itself when the network comes back', async ({
     onTestFinished: finished,

@@ -200,6 +200,54 @@ describe('copying characters and pose libraries from another project', () => {
     expect(listed.characters[0]!.alreadyHere).toMatchObject({ name: 'Mira' });
   });
 
+  it('copying a library again brings the poses made since in the other project, not one removed here', async () => {
+    const first = await copyAll();
+    const copyId = first.poseLibraries[0]!.id;
+    const library = async () =>
+      (await app.call<{ libraries: PoseLibrary[] }>('poses.list', {})).libraries.find(
+        (l) => l.id === copyId,
+      )!;
+    // Here, the person removes one of the two copied poses.
+    const removed = (await library()).poses[1]!;
+    await app.call('poses.trash', { poseIds: [removed.id] });
+    // There, a pose is added to the original after the copy.
+    const added = await makeImage('png', 140, 260, { hue: 300 });
+    const maker = await startRuntime(await tempDir());
+    try {
+      await maker.call('projects.open', { dir: sourceDir });
+      await maker.call('poses.import', {
+        libraryId: source.library.id,
+        sources: [{ name: 'kneeling.png', dataBase64: b64(added) }],
+      });
+    } finally {
+      await maker.rt.dispose();
+    }
+
+    const listed = await app.call<{ poseLibraries: { alreadyHere?: { newPoses?: number } }[] }>(
+      'transfer.inspect',
+      { dir: sourceDir },
+    );
+    expect(listed.poseLibraries[0]!.alreadyHere?.newPoses).toBe(1);
+    const again = await copyAll();
+    expect(again.poseLibraries).toEqual([
+      expect.objectContaining({ status: 'updated', id: copyId, images: 1 }),
+    ]);
+    expect(again.characters).toEqual([expect.objectContaining({ status: 'already-here' })]);
+    const poses = (await library()).poses;
+    expect(poses.map((p) => p.name)).toEqual(['Three standing, edited', 'kneeling']);
+    expect(poses.some((p) => p.image.sha256 === removed.image.sha256)).toBe(false);
+    const kneeling = poses[1]!;
+    expect(await readFile(join(targetDir, kneeling.image.file))).toEqual(added);
+    expect(kneeling.image.sha256).toBe(sha(added));
+
+    // Nothing new the third time: nothing written.
+    const after = await treeOf(targetDir);
+    const third = await copyAll();
+    expect(third.poseLibraries).toEqual([expect.objectContaining({ status: 'already-here' })]);
+    expect(third.images).toBe(0);
+    expect(await treeOf(targetDir)).toEqual(after);
+  });
+
   it('two copies of the same thing at once make one', async () => {
     const [first, second] = await Promise.all([copyAll(), copyAll()]);
     const statuses = [first, second].map((r) => r.characters[0]!.status).sort();

@@ -99,7 +99,7 @@ export function CopyFromProjectDialog(props: { open: boolean; onClose(): void; c
         taskId,
       });
       const outcomes = [...report.characters, ...report.poseLibraries];
-      const copied = outcomes.filter((o) => o.status === 'copied');
+      const copied = outcomes.filter((o) => o.status !== 'already-here');
       toasts.show({
         message: report.cancelled
           ? `Stopped after copying ${plural(copied.length, 'item')}`
@@ -269,19 +269,38 @@ function ItemList(props: {
         <div className="secondary checklist-empty">None in that project</div>
       ) : (
         <div className="checklist-items">
-          {props.items.map((item) => (
-            <label key={item.id} className="check-row" title={item.alreadyHere ? 'Copied before' : item.name}>
-              <input
-                type="checkbox"
-                checked={props.chosen.has(item.id)}
-                onChange={() => props.onToggle(item.id)}
-                disabled={props.disabled || item.alreadyHere !== undefined}
-              />
-              <span className="ellipsis">{item.name}</span>
-              <span className="check-count tabular">{plural(item.images, props.countWord)}</span>
-              {item.alreadyHere ? <span className="transfer-here">already here</span> : <span aria-hidden />}
-            </label>
-          ))}
+          {props.items.map((item) => {
+            // Copied before: a pose library with poses made since can be chosen again for those alone.
+            const newPoses = item.alreadyHere?.newPoses ?? 0;
+            const here = item.alreadyHere !== undefined;
+            return (
+              <label
+                key={item.id}
+                className="check-row"
+                title={
+                  !here
+                    ? item.name
+                    : newPoses > 0
+                      ? `Copied before: copying again adds the ${plural(newPoses, 'pose')} made since`
+                      : 'Copied before'
+                }
+              >
+                <input
+                  type="checkbox"
+                  checked={props.chosen.has(item.id)}
+                  onChange={() => props.onToggle(item.id)}
+                  disabled={props.disabled || (here && newPoses === 0)}
+                />
+                <span className="ellipsis">{item.name}</span>
+                <span className="check-count tabular">{plural(item.images, props.countWord)}</span>
+                {here ? (
+                  <span className="transfer-here">{newPoses > 0 ? `${newPoses} new` : 'already here'}</span>
+                ) : (
+                  <span aria-hidden />
+                )}
+              </label>
+            );
+          })}
         </div>
       )}
     </fieldset>
