@@ -295,6 +295,35 @@ async function copyCharacter(
 }
 
 /**
+ * Copies of `poses` (of the other project's `library`) with their images copied into `dir`: figures,
+ * kind, name, tags and date are the pose's; only its id and file are new.
+ */
+async function copyPoses(
+  source: SourceProject,
+  target: Workspace,
+  library: PoseLibrary,
+  poses: readonly Pose[],
+  dir: string,
+  hold: (id: string) => void,
+  progress: Progress,
+): Promise<Pose[]> {
+  const images = await copyImagesInOrder(poses, async (pose) => {
+    progress.checkCancel();
+    const image = await copyImage(
+      source,
+      target,
+      pose.image,
+      dir,
+      `The pose “${pose.name}” of ${library.name}`,
+      hold,
+    );
+    progress.step();
+    return image;
+  });
+  return poses.map((pose, index) => ({ ...pose, id: newId(), image: images[index]! }));
+}
+
+/**
  * Poses of `library` (the other project's) added into `here`, the copy made before: their images first,
  * into its folder (held in flight), then one change to its list (PoseLibraryStore.change, under the
  * library's lock). A failure or a cancel midway removes the images again; the library is untouched.
@@ -311,21 +340,8 @@ async function addPosesToCopy(
   const dir = layout.poseLibraryDir(here.id);
   const held = inFlightHolder();
   try {
-    const images = await copyImagesInOrder(added, async (pose) => {
-      progress.checkCancel();
-      const image = await copyImage(
-        source,
-        target,
-        pose.image,
-        dir,
-        `The pose “${pose.name}” of ${library.name}`,
-        held.hold,
-      );
-      progress.step();
-      return image;
-    });
+    const poses = await copyPoses(source, target, library, added, dir, held.hold, progress);
     progress.checkCancel();
-    const poses = added.map((pose, index) => ({ ...pose, id: newId(), image: images[index]! }));
     await target.poses.change(here.id, () => ({ put: poses }));
   } catch (error) {
     // The images written so far (named by their ids, any extension) and their thumbnails.
@@ -361,25 +377,7 @@ async function copyLibrary(
   const dir = layout.poseLibraryDir(id);
   try {
     await guardWrite('the copied pose library', () => makeFolderInside(dir));
-    const images = await copyImagesInOrder(library.poses, async (pose) => {
-      progress.checkCancel();
-      const image = await copyImage(
-        source,
-        target,
-        pose.image,
-        dir,
-        `The pose “${pose.name}” of ${library.name}`,
-        held.hold,
-      );
-      progress.step();
-      return image;
-    });
-    // Figures, kind, name, tags and date are the pose's; only its ids and file are new.
-    const poses: Pose[] = library.poses.map((pose, index) => ({
-      ...pose,
-      id: newId(),
-      image: images[index]!,
-    }));
+    const poses = await copyPoses(source, target, library, library.poses, dir, held.hold, progress);
     progress.checkCancel();
     const copy = PoseLibrarySchema.parse({ ...library, id, poses, copiedFrom, updatedAt: nowIso() });
     await guardWrite('the copied pose library', () => writeJsonAtomic(layout.poseLibraryFile(id), copy));
