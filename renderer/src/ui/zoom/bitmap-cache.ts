@@ -160,10 +160,11 @@ export function prefetchBitmap(src: string): void {
 }
 
 // Previews before full images. Opening compare decodes every pane's 640 px preview (a few ms each) and
-// then its full image (a 4096² JPEG: 100 ms and more). Started as each pane's own preview arrived, the
-// first pane's full decode ran beside the second pane's preview and, on 2 cores, held up the moment
-// every pane is sharp at fit: 160-500 ms from the key, against 115-155 ms once full decodes wait for
-// every preview in flight (test/bench/compare-zoom.ts).
+// then its full image (a 4096² JPEG: 100 ms and more). Started as each pane's own preview arrived, a
+// pane mounted a little later had its preview decode beside another pane's full image, on 2 cores. Most
+// of compare's 160-500 ms to sharp came from the late pane itself (it waited for its result's details:
+// useResultSummaries now spares that); this keeps a later pane's preview from queueing behind a 4096 px
+// decode (test/bench/compare-zoom.ts: 81-96 ms with both).
 let previewsInFlight = 0;
 let previewWaiters: (() => void)[] = [];
 /** A preview that never arrives (a stalled read) holds full images back no longer than this. */
